@@ -1,0 +1,32 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "ub-device.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_FASTBOOT_DEVICE (ub_fastboot_device_get_type())
+G_DECLARE_FINAL_TYPE(UbFastbootDevice, ub_fastboot_device, UB, FASTBOOT_DEVICE, UbDevice)
+
+/* @transport is a packet transport (USB, in-memory) or, when @tcp is TRUE, a
+ * byte stream carrying the fastboot TCP framing (FB01 handshake, 8-byte
+ * big-endian lengths) */
+UbDevice *
+ub_fastboot_device_new(UbTransport *transport, gboolean tcp);
+
+gchar *
+ub_fastboot_device_getvar(UbFastbootDevice *self,
+			  const gchar *name,
+			  GCancellable *cancellable,
+			  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_fastboot_device_command(UbFastbootDevice *self,
+			   const gchar *command,
+			   gchar **okay_text,
+			   GCancellable *cancellable,
+			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,13 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+/* umbrella header for front-ends, the simulator and tests */
+#include "ub-device-db.h"
+#include "ub-device.h"
+#include "ub-error.h"
+#include "ub-partition.h"
+#include "ub-progress.h"
+#include "ub-transport.h"

@@ -1,0 +1,198 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include "ub-partition.h"
+
+struct _UbPartition {
+	GObject parent_instance;
+	gchar *name;
+	gchar *region;
+	guint64 offset;
+	guint64 size;
+	gboolean is_logical;
+};
+
+G_DEFINE_TYPE(UbPartition, ub_partition, G_TYPE_OBJECT)
+
+/* partitions that hold per-device data which no firmware package can restore:
+ * IMEI, radio calibration, Wi-Fi/BT MACs, DRM keys, sensor calibration */
+static const gchar *ub_partition_calibration_names[] = {
+    "nvram",	 "nvdata",  "nvcfg",   "protect1", "protect2", "protect_f", "protect_s",
+    "persist",	 "modemst1", "modemst2", "fsg",	     "fsc",	 "efs",	      "sec1",
+    "seccfg",	 "proinfo", "otp",     "ssd",	   "persistent", "frp",	 "devinfo",
+    "keystore",	 "devcfg_cal", "qcn",  "oem_keystore", "rpmb",	NULL,
+};
+
+static const gchar *ub_partition_bootloader_prefixes[] = {
+    "preloader", "xbl", "sbl", "abl", "lk", "aboot", "tz", "rpm", "hyp", "pmic", "bootloader",
+    NULL,
+};
+
+static gchar *
+ub_partition_base_name(const gchar *name)
+{
+	gsize len = strlen(name);
+	/* strip an A/B suffix so "persist_a" is still calibration data */
+	if (len > 2 && name[len - 2] == '_' && (name[len - 1] == 'a' || name[len - 1] == 'b'))
+		return g_ascii_strdown(name, (gssize)len - 2);
+	return g_ascii_strdown(name, -1);
+}
+
+/**
+ * ub_partition_name_is_calibration:
+ * @name: a partition name
+ *
+ * Returns: %TRUE if erasing or overwriting @name can lose data that cannot be
+ * restored from any firmware package
+ */
+gboolean
+ub_partition_name_is_calibration(const gchar *name)
+{
+	g_autofree gchar *base = NULL;
+	if (name == NULL)
+		return FALSE;
+	base = ub_partition_base_name(name);
+	return g_strv_contains(ub_partition_calibration_names, base);
+}
+
+/**
+ * ub_partition_name_is_bootloader:
+ * @name: a partition name
+ *
+ * Returns: %TRUE if @name is a boot chain stage (format "except bootloader" skips it)
+ */
+gboolean
+ub_partition_name_is_bootloader(const gchar *name)
+{
+	g_autofree gchar *base = NULL;
+	if (name == NULL)
+		return FALSE;
+	base = ub_partition_base_name(name);
+	for (guint i = 0; ub_partition_bootloader_prefixes[i] != NULL; i++) {
+		const gchar *p = ub_partition_bootloader_prefixes[i];
+		gsize plen = strlen(p);
+		if (strncmp(base, p, plen) != 0)
+			continue;
+		/* "xbl", "xbl_config", "sbl1", but not "lksomething" */
+		if (base[plen] == '\0' || base[plen] == '_' || g_ascii_isdigit(base[plen]))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/**
+ * ub_partition_array_find:
+ * @partitions: (element-type UbPartition): partitions
+ * @name: a partition name
+ *
+ * Returns: (transfer none) (nullable): the partition called @name
+ */
+UbPartition *
+ub_partition_array_find(GPtrArray *partitions, const gchar *name)
+{
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++) {
+		UbPartition *p = g_ptr_array_index(partitions, i);
+		if (g_strcmp0(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const gchar *
+ub_partition_get_name(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), NULL);
+	return self->name;
+}
+
+const gchar *
+ub_partition_get_region(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), NULL);
+	return self->region;
+}
+
+guint64
+ub_partition_get_offset(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), 0);
+	return self->offset;
+}
+
+guint64
+ub_partition_get_size(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), 0);
+	return self->size;
+}
+
+guint64
+ub_partition_get_end(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), 0);
+	return self->offset + self->size;
+}
+
+gboolean
+ub_partition_is_calibration(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), FALSE);
+	return ub_partition_name_is_calibration(self->name);
+}
+
+void
+ub_partition_set_is_logical(UbPartition *self, gboolean is_logical)
+{
+	g_return_if_fail(UB_IS_PARTITION(self));
+	self->is_logical = is_logical;
+}
+
+gboolean
+ub_partition_get_is_logical(UbPartition *self)
+{
+	g_return_val_if_fail(UB_IS_PARTITION(self), FALSE);
+	return self->is_logical;
+}
+
+static void
+ub_partition_finalize(GObject *object)
+{
+	UbPartition *self = UB_PARTITION(object);
+	g_free(self->name);
+	g_free(self->region);
+	G_OBJECT_CLASS(ub_partition_parent_class)->finalize(object);
+}
+
+static void
+ub_partition_init(UbPartition *self)
+{
+}
+
+static void
+ub_partition_class_init(UbPartitionClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ub_partition_finalize;
+}
+
+/**
+ * ub_partition_new:
+ * @name: partition name
+ * @region: (nullable): region or LUN, e.g. "user", "boot1", "lun4"
+ * @offset: byte offset within the region
+ * @size: size in bytes
+ *
+ * Returns: (transfer full): a new #UbPartition
+ */
+UbPartition *
+ub_partition_new(const gchar *name, const gchar *region, guint64 offset, guint64 size)
+{
+	UbPartition *self = g_object_new(UB_TYPE_PARTITION, NULL);
+	self->name = g_strdup(name);
+	self->region = g_strdup(region);
+	self->offset = offset;
+	self->size = size;
+	return self;
+}
