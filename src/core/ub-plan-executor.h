@@ -1,0 +1,22 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "ub-device.h"
+#include "ub-plan.h"
+
+G_BEGIN_DECLS
+
+gboolean
+ub_plan_execute(UbPlan *plan,
+		UbDevice *device,
+		UbProgress *progress,
+		GCancellable *cancellable,
+		GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean
+ub_plan_preflight(UbPlan *plan, GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

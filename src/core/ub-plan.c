@@ -1,0 +1,232 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include "ub-plan.h"
+
+/* what to do, as data; ub-plan-executor.c decides whether and how it is safe */
+
+struct _UbPlan {
+	GObject parent_instance;
+	UbPlanKind kind;
+	GPtrArray *ops; /* of UbPlanOp */
+	gboolean verify;
+	gboolean allow_calibration;
+	gchar *backup_dir;
+};
+
+G_DEFINE_TYPE(UbPlan, ub_plan, G_TYPE_OBJECT)
+
+const gchar *
+ub_plan_kind_to_string(UbPlanKind kind)
+{
+	switch (kind) {
+	case UB_PLAN_KIND_IDENTIFY:
+		return "identify";
+	case UB_PLAN_KIND_DOWNLOAD:
+		return "download";
+	case UB_PLAN_KIND_READBACK:
+		return "readback";
+	case UB_PLAN_KIND_FORMAT:
+		return "format";
+	case UB_PLAN_KIND_LAST:
+	default:
+		return "unknown";
+	}
+}
+
+const gchar *
+ub_plan_op_kind_to_string(UbPlanOpKind kind)
+{
+	switch (kind) {
+	case UB_PLAN_OP_WRITE:
+		return "write";
+	case UB_PLAN_OP_READ:
+		return "read";
+	case UB_PLAN_OP_ERASE:
+		return "erase";
+	case UB_PLAN_OP_REBOOT:
+		return "reboot";
+	case UB_PLAN_OP_LAST:
+	default:
+		return "unknown";
+	}
+}
+
+static void
+ub_plan_op_free(UbPlanOp *op)
+{
+	g_free(op->partition);
+	g_free(op->region);
+	g_free(op->path);
+	g_free(op);
+}
+
+/**
+ * ub_plan_add_op:
+ * @self: a #UbPlan
+ * @kind: a #UbPlanOpKind
+ * @partition: (nullable): a partition name
+ * @region: (nullable): a region, when @partition is %NULL
+ * @offset: byte offset
+ * @length: bytes, or 0
+ * @path: (nullable): file to write from or read into
+ *
+ * Returns: (transfer none): the new operation, owned by @self
+ */
+UbPlanOp *
+ub_plan_add_op(UbPlan *self,
+	       UbPlanOpKind kind,
+	       const gchar *partition,
+	       const gchar *region,
+	       guint64 offset,
+	       guint64 length,
+	       const gchar *path)
+{
+	UbPlanOp *op;
+	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
+	op = g_new0(UbPlanOp, 1);
+	op->kind = kind;
+	op->partition = g_strdup(partition);
+	op->region = g_strdup(region);
+	op->offset = offset;
+	op->length = length;
+	op->path = g_strdup(path);
+	g_ptr_array_add(self->ops, op);
+	return op;
+}
+
+UbPlanOp *
+ub_plan_add_write(UbPlan *self, const gchar *partition, const gchar *path)
+{
+	return ub_plan_add_op(self, UB_PLAN_OP_WRITE, partition, NULL, 0, 0, path);
+}
+
+UbPlanOp *
+ub_plan_add_read(UbPlan *self, const gchar *partition, const gchar *path)
+{
+	return ub_plan_add_op(self, UB_PLAN_OP_READ, partition, NULL, 0, 0, path);
+}
+
+UbPlanOp *
+ub_plan_add_erase(UbPlan *self, const gchar *partition)
+{
+	return ub_plan_add_op(self, UB_PLAN_OP_ERASE, partition, NULL, 0, 0, NULL);
+}
+
+void
+ub_plan_add_reboot(UbPlan *self, UbRebootMode mode)
+{
+	UbPlanOp *op = ub_plan_add_op(self, UB_PLAN_OP_REBOOT, NULL, NULL, 0, 0, NULL);
+	op->reboot_mode = mode;
+}
+
+/**
+ * ub_plan_get_ops:
+ * @self: a #UbPlan
+ *
+ * Returns: (transfer none) (element-type UbPlanOp): the operations in order
+ */
+GPtrArray *
+ub_plan_get_ops(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
+	return self->ops;
+}
+
+UbPlanKind
+ub_plan_get_kind(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), UB_PLAN_KIND_LAST);
+	return self->kind;
+}
+
+void
+ub_plan_set_verify(UbPlan *self, gboolean verify)
+{
+	g_return_if_fail(UB_IS_PLAN(self));
+	self->verify = verify;
+}
+
+gboolean
+ub_plan_get_verify(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), FALSE);
+	return self->verify;
+}
+
+/**
+ * ub_plan_set_allow_calibration:
+ * @self: a #UbPlan
+ * @allow: the user's explicit consent
+ *
+ * Without consent, any write or erase of a calibration partition (nvram, persist,
+ * modemst1, ...) is refused before anything is written. With it, the partition
+ * is backed up first.
+ */
+void
+ub_plan_set_allow_calibration(UbPlan *self, gboolean allow)
+{
+	g_return_if_fail(UB_IS_PLAN(self));
+	self->allow_calibration = allow;
+}
+
+gboolean
+ub_plan_get_allow_calibration(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), FALSE);
+	return self->allow_calibration;
+}
+
+void
+ub_plan_set_backup_dir(UbPlan *self, const gchar *backup_dir)
+{
+	g_return_if_fail(UB_IS_PLAN(self));
+	g_free(self->backup_dir);
+	self->backup_dir = g_strdup(backup_dir);
+}
+
+/**
+ * ub_plan_get_backup_dir:
+ * @self: a #UbPlan
+ *
+ * Returns: (nullable): where calibration backups go; %NULL for the default,
+ * $XDG_DATA_HOME/unbrick/backups/SERIAL/TIMESTAMP
+ */
+const gchar *
+ub_plan_get_backup_dir(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
+	return self->backup_dir;
+}
+
+static void
+ub_plan_finalize(GObject *object)
+{
+	UbPlan *self = UB_PLAN(object);
+	g_ptr_array_unref(self->ops);
+	g_free(self->backup_dir);
+	G_OBJECT_CLASS(ub_plan_parent_class)->finalize(object);
+}
+
+static void
+ub_plan_init(UbPlan *self)
+{
+	self->ops = g_ptr_array_new_with_free_func((GDestroyNotify)ub_plan_op_free);
+}
+
+static void
+ub_plan_class_init(UbPlanClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ub_plan_finalize;
+}
+
+UbPlan *
+ub_plan_new(UbPlanKind kind)
+{
+	UbPlan *self = g_object_new(UB_TYPE_PLAN, NULL);
+	self->kind = kind;
+	return self;
+}

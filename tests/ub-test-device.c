@@ -1,0 +1,226 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include "ub-test-device.h"
+
+#define UB_TEST_DEVICE_CHUNK (64 * 1024)
+
+struct _UbTestDevice {
+	UbDevice parent_instance;
+	GPtrArray *names;
+	GHashTable *data; /* name -> GByteArray */
+	guint delay_us;
+	gboolean corrupt_reads;
+	guint writes;
+	guint erases;
+};
+
+G_DEFINE_TYPE(UbTestDevice, ub_test_device, UB_TYPE_DEVICE)
+
+static GByteArray *
+ub_test_device_lookup(UbTestDevice *self, const UbDeviceLocation *loc, GError **error)
+{
+	GByteArray *buf = g_hash_table_lookup(self->data, loc->partition != NULL ? loc->partition : "");
+	if (buf == NULL) {
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no partition %s", loc->partition);
+		return NULL;
+	}
+	return buf;
+}
+
+static gboolean
+ub_test_device_identify(UbDevice *device, GCancellable *cancellable, GError **error)
+{
+	ub_device_set_chip(device, "TESTCHIP");
+	ub_device_set_serial(device, "TEST0001");
+	ub_device_set_storage_type(device, "emmc");
+	ub_device_set_sector_size(device, 512);
+	return TRUE;
+}
+
+static GPtrArray *
+ub_test_device_list_partitions(UbDevice *device, GCancellable *cancellable, GError **error)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(device);
+	GPtrArray *parts = g_ptr_array_new_with_free_func(g_object_unref);
+	guint64 offset = 0;
+	for (guint i = 0; i < self->names->len; i++) {
+		const gchar *name = g_ptr_array_index(self->names, i);
+		GByteArray *buf = g_hash_table_lookup(self->data, name);
+		g_ptr_array_add(parts, ub_partition_new(name, "user", offset, buf->len));
+		offset += buf->len;
+	}
+	return parts;
+}
+
+static gboolean
+ub_test_device_write(UbDevice *device,
+		     const UbDeviceLocation *loc,
+		     GInputStream *stream,
+		     guint64 size,
+		     UbProgress *progress,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(device);
+	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	guint64 done = 0;
+	if (buf == NULL)
+		return FALSE;
+	if (loc->offset + size > buf->len) {
+		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "too large");
+		return FALSE;
+	}
+	while (done < size) {
+		gsize chunk = MIN(UB_TEST_DEVICE_CHUNK, size - done);
+		gsize n = 0;
+		if (!g_input_stream_read_all(stream,
+					     buf->data + loc->offset + done,
+					     chunk,
+					     &n,
+					     cancellable,
+					     error))
+			return FALSE;
+		if (n != chunk) {
+			g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "short image");
+			return FALSE;
+		}
+		done += n;
+		ub_progress_set_bytes(progress, done, size);
+		if (self->delay_us > 0)
+			g_usleep(self->delay_us);
+	}
+	self->writes++;
+	return TRUE;
+}
+
+static gboolean
+ub_test_device_read(UbDevice *device,
+		    const UbDeviceLocation *loc,
+		    GOutputStream *stream,
+		    UbProgress *progress,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(device);
+	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	guint64 size;
+	guint64 done = 0;
+	if (buf == NULL)
+		return FALSE;
+	size = loc->length != 0 ? loc->length : buf->len - loc->offset;
+	while (done < size) {
+		gsize chunk = MIN(UB_TEST_DEVICE_CHUNK, size - done);
+		g_autofree guint8 *tmp = g_memdup2(buf->data + loc->offset + done, chunk);
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		if (self->corrupt_reads)
+			tmp[0] ^= 0x01;
+		if (!g_output_stream_write_all(stream, tmp, chunk, NULL, cancellable, error))
+			return FALSE;
+		done += chunk;
+		ub_progress_set_bytes(progress, done, size);
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_test_device_erase(UbDevice *device,
+		     const UbDeviceLocation *loc,
+		     UbProgress *progress,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(device);
+	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	if (buf == NULL)
+		return FALSE;
+	memset(buf->data, 0xff, buf->len);
+	self->erases++;
+	return TRUE;
+}
+
+static gboolean
+ub_test_device_reboot(UbDevice *device, UbRebootMode mode, GCancellable *cancellable, GError **error)
+{
+	return TRUE;
+}
+
+void
+ub_test_device_add_partition(UbTestDevice *self, const gchar *name, gsize size, guint8 fill)
+{
+	GByteArray *buf = g_byte_array_sized_new(size);
+	g_byte_array_set_size(buf, size);
+	memset(buf->data, fill, size);
+	g_ptr_array_add(self->names, g_strdup(name));
+	g_hash_table_insert(self->data, g_strdup(name), buf);
+}
+
+GByteArray *
+ub_test_device_get_data(UbTestDevice *self, const gchar *name)
+{
+	return g_hash_table_lookup(self->data, name);
+}
+
+void
+ub_test_device_set_chunk_delay(UbTestDevice *self, guint delay_us)
+{
+	self->delay_us = delay_us;
+}
+
+void
+ub_test_device_set_corrupt_reads(UbTestDevice *self, gboolean corrupt)
+{
+	self->corrupt_reads = corrupt;
+}
+
+guint
+ub_test_device_get_writes(UbTestDevice *self)
+{
+	return self->writes;
+}
+
+guint
+ub_test_device_get_erases(UbTestDevice *self)
+{
+	return self->erases;
+}
+
+static void
+ub_test_device_finalize(GObject *object)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(object);
+	g_ptr_array_unref(self->names);
+	g_hash_table_unref(self->data);
+	G_OBJECT_CLASS(ub_test_device_parent_class)->finalize(object);
+}
+
+static void
+ub_test_device_init(UbTestDevice *self)
+{
+	self->names = g_ptr_array_new_with_free_func(g_free);
+	self->data =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_byte_array_unref);
+}
+
+static void
+ub_test_device_class_init(UbTestDeviceClass *klass)
+{
+	UbDeviceClass *device_class = UB_DEVICE_CLASS(klass);
+	G_OBJECT_CLASS(klass)->finalize = ub_test_device_finalize;
+	device_class->identify = ub_test_device_identify;
+	device_class->list_partitions = ub_test_device_list_partitions;
+	device_class->write = ub_test_device_write;
+	device_class->read = ub_test_device_read;
+	device_class->erase = ub_test_device_erase;
+	device_class->reboot = ub_test_device_reboot;
+}
+
+UbTestDevice *
+ub_test_device_new(void)
+{
+	return g_object_new(UB_TYPE_TEST_DEVICE, "mode", UB_DEVICE_MODE_FASTBOOT, NULL);
+}

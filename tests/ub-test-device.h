@@ -1,0 +1,32 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "ub-core.h"
+
+G_BEGIN_DECLS
+
+/* a device whose partitions live in memory, for testing the plan executor and
+ * job marshalling without a protocol; engines are tested against the
+ * simulated phone instead */
+#define UB_TYPE_TEST_DEVICE (ub_test_device_get_type())
+G_DECLARE_FINAL_TYPE(UbTestDevice, ub_test_device, UB, TEST_DEVICE, UbDevice)
+
+UbTestDevice *
+ub_test_device_new(void);
+void
+ub_test_device_add_partition(UbTestDevice *self, const gchar *name, gsize size, guint8 fill);
+GByteArray *
+ub_test_device_get_data(UbTestDevice *self, const gchar *name);
+void
+ub_test_device_set_chunk_delay(UbTestDevice *self, guint delay_us);
+void
+ub_test_device_set_corrupt_reads(UbTestDevice *self, gboolean corrupt);
+guint
+ub_test_device_get_writes(UbTestDevice *self);
+guint
+ub_test_device_get_erases(UbTestDevice *self);
+
+G_END_DECLS
