@@ -18,6 +18,7 @@ typedef struct {
 	guint32 sector_size;
 	gboolean simulated;
 	GHashTable *extra; /* key -> value, shown by "info" */
+	GPtrArray *partitions; /* last list_partitions() result, nullable */
 	GMutex mutex;	   /* identity is set in the worker and read in the UI */
 } UbDevicePrivate;
 
@@ -141,8 +142,33 @@ ub_device_list_partitions(UbDevice *self, GCancellable *cancellable, GError **er
 	if (!ub_device_check_vfunc(self, klass->list_partitions, "listing partitions", error))
 		return NULL;
 	parts = klass->list_partitions(self, cancellable, error);
-	if (parts == NULL)
+	if (parts == NULL) {
 		g_prefix_error(error, "failed to list partitions: ");
+		return NULL;
+	}
+	g_mutex_lock(&GET_PRIVATE(self)->mutex);
+	g_clear_pointer(&GET_PRIVATE(self)->partitions, g_ptr_array_unref);
+	GET_PRIVATE(self)->partitions = g_ptr_array_ref(parts);
+	g_mutex_unlock(&GET_PRIVATE(self)->mutex);
+	return parts;
+}
+
+/**
+ * ub_device_get_partitions:
+ * @self: a #UbDevice
+ *
+ * Returns: (transfer container) (element-type UbPartition) (nullable): the
+ * partitions found by the last ub_device_list_partitions(), e.g. by a job
+ */
+GPtrArray *
+ub_device_get_partitions(UbDevice *self)
+{
+	GPtrArray *parts = NULL;
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	g_mutex_lock(&GET_PRIVATE(self)->mutex);
+	if (GET_PRIVATE(self)->partitions != NULL)
+		parts = g_ptr_array_ref(GET_PRIVATE(self)->partitions);
+	g_mutex_unlock(&GET_PRIVATE(self)->mutex);
 	return parts;
 }
 
@@ -426,6 +452,7 @@ ub_device_finalize(GObject *object)
 	g_free(priv->product);
 	g_free(priv->storage_type);
 	g_hash_table_unref(priv->extra);
+	g_clear_pointer(&priv->partitions, g_ptr_array_unref);
 	g_mutex_clear(&priv->mutex);
 	G_OBJECT_CLASS(ub_device_parent_class)->finalize(object);
 }

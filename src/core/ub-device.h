@@ -131,6 +131,8 @@ ub_device_reboot(UbDevice *self, UbRebootMode mode, GCancellable *cancellable, G
 void
 ub_device_close(UbDevice *self);
 
+GPtrArray *
+ub_device_get_partitions(UbDevice *self);
 gboolean
 ub_device_can_read(UbDevice *self);
 gboolean

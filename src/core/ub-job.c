@@ -113,6 +113,10 @@ ub_job_flush(UbJob *self)
 	self->last_flush_us = now;
 	g_mutex_unlock(&self->mutex);
 
+	/* log lines first: they happened before the state they led to */
+	for (guint i = 0; i < logs->len; i++)
+		g_signal_emit(self, signals[SIGNAL_LOG_MESSAGE], 0, g_ptr_array_index(logs, i));
+
 	self->update_count++;
 	g_object_freeze_notify(G_OBJECT(self));
 	if (snap.fraction != self->current.fraction) {
@@ -155,9 +159,6 @@ ub_job_flush(UbJob *self)
 	}
 	g_object_thaw_notify(G_OBJECT(self));
 	g_free(snap.step_name);
-
-	for (guint i = 0; i < logs->len; i++)
-		g_signal_emit(self, signals[SIGNAL_LOG_MESSAGE], 0, g_ptr_array_index(logs, i));
 }
 
 static gboolean

@@ -1,0 +1,51 @@
+# Thin wrapper over meson: `make demo` and `make check` are the two commands a
+# new user needs (README.md). `meson setup/compile/test` work on their own too.
+
+BUILDDIR ?= build
+ASANDIR ?= build-asan
+MESON ?= meson
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian/Ubuntu packages to build, test and demo; installed when missing
+DEPS_BUILD = gcc meson ninja-build pkg-config gettext \
+	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev
+DEPS_CHECK = umockdev libumockdev-dev xvfb xauth gdisk fastboot \
+	desktop-file-utils appstream
+
+.PHONY: all deps deps-check build demo check clean
+
+all: build
+
+deps:
+	@./.ci/install-deps $(DEPS_BUILD)
+
+deps-check:
+	@./.ci/install-deps $(DEPS_BUILD) $(DEPS_CHECK)
+
+$(BUILDDIR)/build.ninja:
+	$(MESON) setup $(BUILDDIR) --werror
+
+build: deps $(BUILDDIR)/build.ninja
+	$(MESON) compile -C $(BUILDDIR)
+
+# the GUI on a display, otherwise the CLI, against the built-in simulated phone
+demo: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -x $(BUILDDIR)/src/gui/unbrick ]; then \
+		$(BUILDDIR)/src/gui/unbrick --demo; \
+	else \
+		$(BUILDDIR)/src/cli/unbrick-cli demo; \
+	fi
+
+# the whole suite, then the unit suite again under ASan+UBSan
+check: deps-check $(BUILDDIR)/build.ninja
+	$(MESON) compile -C $(BUILDDIR)
+	$(MESON) test -C $(BUILDDIR) --print-errorlogs --num-processes 2
+	@[ -f $(ASANDIR)/build.ninja ] || $(MESON) setup $(ASANDIR) --werror \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled
+	$(MESON) compile -C $(ASANDIR)
+	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(MESON) test -C $(ASANDIR) --suite unit --print-errorlogs --num-processes 2
+
+clean:
+	rm -rf $(BUILDDIR) $(ASANDIR)

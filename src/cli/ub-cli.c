@@ -1,0 +1,884 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "fastboot/ub-fastboot-device.h"
+#include "formats/ub-gpt.h"
+#include "ub-console.h"
+#include "ub-core.h"
+#include "ub-device-monitor.h"
+#include "ub-device-spec.h"
+#include "ub-sim-open.h"
+#include "ub-usb-device-info.h"
+
+#define UB_CLI_EXIT_OK	      0
+#define UB_CLI_EXIT_FAILED    1
+#define UB_CLI_EXIT_USAGE     2
+#define UB_CLI_EXIT_CANCELLED 130
+
+typedef struct {
+	gchar *device;
+	gboolean json;
+	gboolean verbose;
+	gboolean quiet;
+	GCancellable *cancellable;
+	GMainLoop *loop;
+	GAsyncResult *res;
+} UbCli;
+
+typedef gint (*UbCliCmdFunc)(UbCli *cli, gint argc, gchar **argv);
+
+typedef struct {
+	const gchar *name;
+	UbCliCmdFunc func;
+	const gchar *args;
+	const gchar *summary;
+	const gchar *example;
+} UbCliCmd;
+
+static gboolean
+ub_cli_sigint_cb(gpointer user_data)
+{
+	UbCli *cli = user_data;
+	g_cancellable_cancel(cli->cancellable);
+	return G_SOURCE_CONTINUE;
+}
+
+static gint
+ub_cli_fail(UbCli *cli, GError *error)
+{
+	if (ub_error_is_cancelled(error)) {
+		g_printerr("%s\n", _("Cancelled"));
+		return UB_CLI_EXIT_CANCELLED;
+	}
+	if (cli->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		g_autoptr(JsonGenerator) gen = json_generator_new();
+		g_autoptr(JsonNode) root = NULL;
+		g_autofree gchar *str = NULL;
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "result");
+		json_builder_add_string_value(b, "failed");
+		json_builder_set_member_name(b, "error");
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "code");
+		json_builder_add_string_value(
+		    b,
+		    error->domain == UB_ERROR ? ub_error_code_to_string(error->code) : "internal");
+		json_builder_set_member_name(b, "message");
+		json_builder_add_string_value(b, error->message);
+		json_builder_end_object(b);
+		json_builder_end_object(b);
+		root = json_builder_get_root(b);
+		json_generator_set_root(gen, root);
+		json_generator_set_pretty(gen, TRUE);
+		str = json_generator_to_data(gen, NULL);
+		g_print("%s\n", str);
+	}
+	/* TRANSLATORS: followed by the technical reason */
+	g_printerr("%s %s\n", _("Error:"), error->message);
+	return UB_CLI_EXIT_FAILED;
+}
+
+static void
+ub_cli_print_json(JsonBuilder *b)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+	g_autofree gchar *str = NULL;
+	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, TRUE);
+	str = json_generator_to_data(gen, NULL);
+	g_print("%s\n", str);
+}
+
+static UbDevice *
+ub_cli_open_device(UbCli *cli, GError **error)
+{
+	g_autoptr(UbDeviceSpec) spec = ub_device_spec_parse(cli->device, error);
+	if (spec == NULL)
+		return NULL;
+	if (spec->kind == UB_DEVICE_SPEC_KIND_SIM)
+		return ub_sim_open_device(spec->sim_kind, spec->path, error);
+	return ub_device_spec_open(spec, 5000, cli->cancellable, error);
+}
+
+static void
+ub_cli_job_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	UbCli *cli = user_data;
+	cli->res = g_object_ref(res);
+	g_main_loop_quit(cli->loop);
+}
+
+static gboolean
+ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error)
+{
+	g_autoptr(UbJob) job = ub_job_new(device, plan);
+	g_autoptr(UbConsole) console = ub_console_new(cli->quiet || cli->json);
+	gboolean ok;
+	ub_console_watch_job(console, job);
+	ub_job_run_async(job, cli->cancellable, ub_cli_job_done_cb, cli);
+	g_main_loop_run(cli->loop);
+	ub_console_finish(console);
+	ok = ub_job_run_finish(job, cli->res, error);
+	g_clear_object(&cli->res);
+	return ok;
+}
+
+static void
+ub_cli_json_add_device(JsonBuilder *b, UbDevice *device)
+{
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+	json_builder_set_member_name(b, "device");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "protocol");
+	json_builder_add_string_value(b, ub_protocol_to_string(ub_device_get_protocol(device)));
+	json_builder_set_member_name(b, "mode");
+	json_builder_add_string_value(b, ub_device_mode_to_string(ub_device_get_mode(device)));
+	json_builder_set_member_name(b, "simulated");
+	json_builder_add_boolean_value(b, ub_device_get_simulated(device));
+	json_builder_set_member_name(b, "chip");
+	json_builder_add_string_value(b, ub_device_get_chip(device));
+	json_builder_set_member_name(b, "product");
+	json_builder_add_string_value(b, ub_device_get_product(device));
+	json_builder_set_member_name(b, "serial");
+	json_builder_add_string_value(b, ub_device_get_serial(device));
+	json_builder_set_member_name(b, "storage-type");
+	json_builder_add_string_value(b, ub_device_get_storage_type(device));
+	json_builder_set_member_name(b, "storage-size");
+	json_builder_add_int_value(b, (gint64)ub_device_get_storage_size(device));
+	json_builder_set_member_name(b, "sector-size");
+	json_builder_add_int_value(b, ub_device_get_sector_size(device));
+	g_hash_table_iter_init(&iter, ub_device_get_extra(device));
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		json_builder_set_member_name(b, key);
+		json_builder_add_string_value(b, value);
+	}
+	json_builder_end_object(b);
+}
+
+static void
+ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts)
+{
+	json_builder_set_member_name(b, "partitions");
+	json_builder_begin_array(b);
+	for (guint i = 0; parts != NULL && i < parts->len; i++) {
+		UbPartition *p = g_ptr_array_index(parts, i);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, ub_partition_get_name(p));
+		json_builder_set_member_name(b, "region");
+		json_builder_add_string_value(b, ub_partition_get_region(p));
+		json_builder_set_member_name(b, "offset");
+		json_builder_add_int_value(b, (gint64)ub_partition_get_offset(p));
+		json_builder_set_member_name(b, "size");
+		json_builder_add_int_value(b, (gint64)ub_partition_get_size(p));
+		json_builder_set_member_name(b, "calibration");
+		json_builder_add_boolean_value(b, ub_partition_is_calibration(p));
+		json_builder_set_member_name(b, "logical");
+		json_builder_add_boolean_value(b, ub_partition_get_is_logical(p));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
+ub_cli_print_partitions(GPtrArray *parts)
+{
+	if (parts == NULL || parts->len == 0) {
+		g_print("%s\n", _("No partition table available in this mode."));
+		return;
+	}
+	/* TRANSLATORS: table header; keep the columns short */
+	g_print("  %-20s %-8s %14s %14s %10s\n",
+		_("Name"),
+		_("Region"),
+		_("Begin"),
+		_("End"),
+		_("Size"));
+	for (guint i = 0; i < parts->len; i++) {
+		UbPartition *p = g_ptr_array_index(parts, i);
+		g_autofree gchar *size = ub_console_format_size(ub_partition_get_size(p));
+		g_print("  %-20s %-8s %#14" G_GINT64_MODIFIER "x %#14" G_GINT64_MODIFIER
+			"x %10s%s\n",
+			ub_partition_get_name(p),
+			ub_partition_get_region(p) != NULL ? ub_partition_get_region(p) : "-",
+			ub_partition_get_offset(p),
+			ub_partition_get_end(p),
+			size,
+			/* TRANSLATORS: marks partitions holding IMEI/calibration data */
+			ub_partition_is_calibration(p) ? _("  [calibration]") : "");
+	}
+}
+
+static void
+ub_cli_print_device(UbDevice *device)
+{
+	g_autofree gchar *storage = NULL;
+	if (ub_device_get_storage_size(device) > 0)
+		storage = ub_console_format_size(ub_device_get_storage_size(device));
+	g_print("%s %s%s\n",
+		_("Protocol:"),
+		ub_protocol_to_string(ub_device_get_protocol(device)),
+		ub_device_get_simulated(device) ? _(" (simulated phone)") : "");
+	g_print("%s %s\n", _("Mode:"), ub_device_mode_to_string(ub_device_get_mode(device)));
+	if (ub_device_get_product(device) != NULL)
+		g_print("%s %s\n", _("Product:"), ub_device_get_product(device));
+	if (ub_device_get_chip(device) != NULL)
+		g_print("%s %s\n", _("Chip:"), ub_device_get_chip(device));
+	if (ub_device_get_serial(device) != NULL)
+		g_print("%s %s\n", _("Serial:"), ub_device_get_serial(device));
+	if (ub_device_get_storage_type(device) != NULL)
+		g_print("%s %s%s%s\n",
+			_("Storage:"),
+			ub_device_get_storage_type(device),
+			storage != NULL ? ", " : "",
+			storage != NULL ? storage : "");
+	if (ub_device_get_sector_size(device) > 0)
+		g_print("%s %u\n", _("Sector size:"), ub_device_get_sector_size(device));
+}
+
+/* identify the phone and print what it is */
+static gint
+ub_cli_cmd_info(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbDevice) device = ub_cli_open_device(cli, &error);
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
+	g_autoptr(GPtrArray) parts = NULL;
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+	if (!ub_cli_run_plan(cli, device, plan, &error))
+		return ub_cli_fail(cli, error);
+	parts = ub_device_get_partitions(device);
+	if (cli->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "result");
+		json_builder_add_string_value(b, "ok");
+		ub_cli_json_add_device(b, device);
+		ub_cli_json_add_partitions(b, parts);
+		json_builder_end_object(b);
+		ub_cli_print_json(b);
+	} else {
+		ub_cli_print_device(device);
+		ub_cli_print_partitions(parts);
+	}
+	ub_device_close(device);
+	return UB_CLI_EXIT_OK;
+}
+
+static gboolean
+ub_cli_split_assignment(const gchar *arg, gchar **name, gchar **path, GError **error)
+{
+	const gchar *eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg) {
+		if (path == NULL || eq == arg) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "expected PARTITION=FILE, got '%s'",
+				    arg);
+			return FALSE;
+		}
+		*name = g_strdup(arg);
+		*path = NULL;
+		return TRUE;
+	}
+	*name = g_strndup(arg, eq - arg);
+	if (path != NULL)
+		*path = g_strdup(eq + 1);
+	return TRUE;
+}
+
+static gint
+ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
+{
+	g_autoptr(GError) error = NULL;
+	if (!ub_cli_run_plan(cli, device, plan, &error))
+		return ub_cli_fail(cli, error);
+	if (cli->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "result");
+		json_builder_add_string_value(b, "ok");
+		ub_cli_json_add_device(b, device);
+		json_builder_end_object(b);
+		ub_cli_print_json(b);
+	} else {
+		g_print("%s\n", _("Done."));
+	}
+	ub_device_close(device);
+	return UB_CLI_EXIT_OK;
+}
+
+typedef struct {
+	gboolean no_verify;
+	gboolean allow_calibration;
+	gchar *backup_dir;
+	gchar *output;
+	gboolean reboot;
+} UbCliPlanOptions;
+
+static UbCliPlanOptions ub_cli_plan_options = {0};
+
+static const GOptionEntry ub_cli_download_entries[] = {
+    {"no-verify", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.no_verify,
+     N_("Do not read back and compare what was written"), NULL},
+    {"allow-calibration", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.allow_calibration,
+     N_("Allow changing calibration partitions (IMEI, radio data); they are backed up first"),
+     NULL},
+    {"backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &ub_cli_plan_options.backup_dir,
+     N_("Where calibration backups go"), N_("DIR")},
+    {"reboot", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.reboot,
+     N_("Reboot the phone when done"), NULL},
+    {NULL}};
+
+static const GOptionEntry ub_cli_readback_entries[] = {
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &ub_cli_plan_options.output,
+     N_("Folder for PARTITION.img files (default: the current folder)"), N_("DIR")},
+    {NULL}};
+
+static const GOptionEntry ub_cli_format_entries[] = {
+    {"allow-calibration", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.allow_calibration,
+     N_("Allow erasing calibration partitions (IMEI, radio data); they are backed up first"),
+     NULL},
+    {"backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &ub_cli_plan_options.backup_dir,
+     N_("Where calibration backups go"), N_("DIR")},
+    {NULL}};
+
+static gint
+ub_cli_cmd_download(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(UbDevice) device = NULL;
+	if (argc < 1) {
+		g_printerr("%s\n", _("Name at least one PARTITION=FILE to write."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	for (gint i = 0; i < argc; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *path = NULL;
+		if (!ub_cli_split_assignment(argv[i], &name, &path, &error) || path == NULL) {
+			if (error == NULL)
+				g_set_error(&error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "expected PARTITION=FILE, got '%s'",
+					    argv[i]);
+			return ub_cli_fail(cli, error);
+		}
+		ub_plan_add_write(plan, name, path);
+	}
+	ub_plan_set_verify(plan, !ub_cli_plan_options.no_verify);
+	ub_plan_set_allow_calibration(plan, ub_cli_plan_options.allow_calibration);
+	ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
+	if (ub_cli_plan_options.reboot)
+		ub_plan_add_reboot(plan, UB_REBOOT_MODE_SYSTEM);
+	/* files are checked before looking for the phone */
+	if (!ub_plan_preflight(plan, NULL, &error))
+		return ub_cli_fail(cli, error);
+	device = ub_cli_open_device(cli, &error);
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+	return ub_cli_finish_plan(cli, device, plan);
+}
+
+static gint
+ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
+	g_autoptr(UbDevice) device = NULL;
+	const gchar *outdir = ub_cli_plan_options.output != NULL ? ub_cli_plan_options.output : ".";
+	if (argc < 1) {
+		g_printerr("%s\n", _("Name at least one PARTITION or PARTITION=FILE to read."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (g_mkdir_with_parents(outdir, 0755) != 0) {
+		g_set_error(&error,
+			    UB_ERROR,
+			    UB_ERROR_PERMISSION_DENIED,
+			    "cannot create %s: %s",
+			    outdir,
+			    g_strerror(errno));
+		return ub_cli_fail(cli, error);
+	}
+	for (gint i = 0; i < argc; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *path = NULL;
+		if (!ub_cli_split_assignment(argv[i], &name, &path, &error))
+			return ub_cli_fail(cli, error);
+		if (path == NULL) {
+			g_autofree gchar *basename = g_strdup_printf("%s.img", name);
+			path = g_build_filename(outdir, basename, NULL);
+		}
+		ub_plan_add_read(plan, name, path);
+	}
+	device = ub_cli_open_device(cli, &error);
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+	return ub_cli_finish_plan(cli, device, plan);
+}
+
+static gint
+ub_cli_cmd_format(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_FORMAT);
+	g_autoptr(UbDevice) device = NULL;
+	if (argc < 1) {
+		g_printerr("%s\n", _("Name at least one PARTITION to erase."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	for (gint i = 0; i < argc; i++)
+		ub_plan_add_erase(plan, argv[i]);
+	ub_plan_set_allow_calibration(plan, ub_cli_plan_options.allow_calibration);
+	ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
+	if (!ub_plan_preflight(plan, NULL, &error))
+		return ub_cli_fail(cli, error);
+	device = ub_cli_open_device(cli, &error);
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+	return ub_cli_finish_plan(cli, device, plan);
+}
+
+/* raw fastboot commands, as the fastboot tool sends them */
+static gint
+ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autofree gchar *command = NULL;
+	g_autofree gchar *reply = NULL;
+	if (argc < 1) {
+		g_printerr("%s\n", _("Give a fastboot command, e.g. getvar product."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	device = ub_cli_open_device(cli, &error);
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+	if (!UB_IS_FASTBOOT_DEVICE(device)) {
+		g_set_error(&error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "the device is in %s mode, not fastboot",
+			    ub_device_mode_to_string(ub_device_get_mode(device)));
+		return ub_cli_fail(cli, error);
+	}
+	if (!ub_device_open(device, progress, cli->cancellable, &error))
+		return ub_cli_fail(cli, error);
+	if (g_strcmp0(argv[0], "getvar") == 0 && argc == 2) {
+		reply = ub_fastboot_device_getvar(UB_FASTBOOT_DEVICE(device),
+						  argv[1],
+						  cli->cancellable,
+						  &error);
+		if (reply == NULL)
+			return ub_cli_fail(cli, error);
+		g_print("%s: %s\n", argv[1], reply);
+		return UB_CLI_EXIT_OK;
+	}
+	/* "oem edl" and "reboot bootloader" are sent as the fastboot tool does */
+	if (g_strcmp0(argv[0], "reboot") == 0 && argc == 2)
+		command = g_strdup_printf("reboot-%s", argv[1]);
+	else if (g_strcmp0(argv[0], "oem") == 0 || g_strcmp0(argv[0], "flashing") == 0)
+		command = g_strjoinv(" ", argv);
+	else
+		command = g_strjoinv(":", argv);
+	if (!ub_fastboot_device_command(UB_FASTBOOT_DEVICE(device),
+					command,
+					&reply,
+					cli->cancellable,
+					&error))
+		return ub_cli_fail(cli, error);
+	g_print("OKAY%s%s\n", reply != NULL && reply[0] != '\0' ? " " : "", reply != NULL ? reply : "");
+	return UB_CLI_EXIT_OK;
+}
+
+static void
+ub_cli_print_usb_device(UbCli *cli, UbUsbDeviceInfo *info, const gchar *event)
+{
+	g_autofree gchar *str = ub_usb_device_info_to_string(info);
+	if (event != NULL)
+		g_print("%s %s\n", event, str);
+	else
+		g_print("%s\n", str);
+}
+
+static void
+ub_cli_device_added_cb(UbDeviceMonitor *monitor, UbUsbDeviceInfo *info, UbCli *cli)
+{
+	if (ub_usb_device_info_is_known(info))
+		ub_cli_print_usb_device(cli, info, "+");
+}
+
+static void
+ub_cli_device_removed_cb(UbDeviceMonitor *monitor, UbUsbDeviceInfo *info, UbCli *cli)
+{
+	if (ub_usb_device_info_is_known(info))
+		ub_cli_print_usb_device(cli, info, "-");
+}
+
+static gboolean ub_cli_watch = FALSE;
+static const GOptionEntry ub_cli_devices_entries[] = {
+    {"watch", 'w', 0, G_OPTION_ARG_NONE, &ub_cli_watch,
+     N_("Keep running and show phones as they arrive and leave"), NULL},
+    {NULL}};
+
+static void
+ub_cli_cancelled_quit_cb(GCancellable *cancellable, GMainLoop *loop)
+{
+	g_main_loop_quit(loop);
+}
+
+static gint
+ub_cli_cmd_devices(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbDeviceMonitor) monitor = ub_device_monitor_new();
+	g_autoptr(GPtrArray) devices = NULL;
+	guint known = 0;
+
+	if (!ub_device_monitor_start(monitor, &error))
+		return ub_cli_fail(cli, error);
+	devices = ub_device_monitor_get_devices(monitor);
+	if (cli->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "devices");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < devices->len; i++) {
+			UbUsbDeviceInfo *info = g_ptr_array_index(devices, i);
+			g_autofree gchar *spec = NULL;
+			if (!ub_usb_device_info_is_known(info))
+				continue;
+			spec = g_strdup_printf("usb:%s", ub_usb_device_info_get_port_path(info));
+			json_builder_begin_object(b);
+			json_builder_set_member_name(b, "device");
+			json_builder_add_string_value(b, spec);
+			json_builder_set_member_name(b, "vid");
+			json_builder_add_int_value(b, ub_usb_device_info_get_vid(info));
+			json_builder_set_member_name(b, "pid");
+			json_builder_add_int_value(b, ub_usb_device_info_get_pid(info));
+			json_builder_set_member_name(b, "mode");
+			json_builder_add_string_value(
+			    b,
+			    ub_device_mode_to_string(ub_usb_device_info_get_mode(info)));
+			json_builder_set_member_name(b, "protocol");
+			json_builder_add_string_value(
+			    b,
+			    ub_protocol_to_string(ub_usb_device_info_get_protocol(info)));
+			json_builder_set_member_name(b, "serial");
+			json_builder_add_string_value(b, ub_usb_device_info_get_serial(info));
+			json_builder_set_member_name(b, "tty");
+			json_builder_add_string_value(b, ub_usb_device_info_get_tty_path(info));
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+		ub_cli_print_json(b);
+	} else {
+		for (guint i = 0; i < devices->len; i++) {
+			UbUsbDeviceInfo *info = g_ptr_array_index(devices, i);
+			if (!ub_usb_device_info_is_known(info))
+				continue;
+			ub_cli_print_usb_device(cli, info, NULL);
+			known++;
+		}
+		if (known == 0 && !ub_cli_watch)
+			g_print("%s\n",
+				_("No phone in EDL, MediaTek or fastboot mode is connected. "
+				  "Try --device sim:fastboot for the simulated phone."));
+	}
+	if (ub_cli_watch) {
+		g_signal_connect(monitor, "device-added", G_CALLBACK(ub_cli_device_added_cb), cli);
+		g_signal_connect(monitor,
+				 "device-removed",
+				 G_CALLBACK(ub_cli_device_removed_cb),
+				 cli);
+		g_cancellable_connect(cli->cancellable,
+				      G_CALLBACK(ub_cli_cancelled_quit_cb),
+				      cli->loop,
+				      NULL);
+		g_main_loop_run(cli->loop);
+	}
+	ub_device_monitor_stop(monitor);
+	return UB_CLI_EXIT_OK;
+}
+
+/* a GPT image for now; firmware packages come with the package support */
+static gint
+ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *buf = NULL;
+	gsize bufsz = 0;
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(GPtrArray) parts = NULL;
+	guint32 sector_sizes[] = {512, 4096};
+	if (argc != 1) {
+		g_printerr("%s\n", _("Give one file to inspect."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (!g_file_get_contents(argv[0], &buf, &bufsz, &error)) {
+		ub_error_convert(&error);
+		return ub_cli_fail(cli, error);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(sector_sizes) && gpt == NULL; i++) {
+		g_clear_error(&error);
+		gpt = ub_gpt_parse((const guint8 *)buf, bufsz, sector_sizes[i], &error);
+	}
+	if (gpt == NULL) {
+		g_prefix_error(&error, "%s is not a GPT image: ", argv[0]);
+		return ub_cli_fail(cli, error);
+	}
+	parts = ub_gpt_get_partitions(gpt, NULL);
+	if (cli->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new();
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "kind");
+		json_builder_add_string_value(b, "gpt");
+		json_builder_set_member_name(b, "sector-size");
+		json_builder_add_int_value(b, ub_gpt_get_sector_size(gpt));
+		ub_cli_json_add_partitions(b, parts);
+		json_builder_end_object(b);
+		ub_cli_print_json(b);
+	} else {
+		g_print("%s %u\n", _("GPT, sector size"), ub_gpt_get_sector_size(gpt));
+		ub_cli_print_partitions(parts);
+	}
+	return UB_CLI_EXIT_OK;
+}
+
+static gboolean
+ub_cli_demo_make_image(const gchar *path, gsize size, guint8 seed, GError **error)
+{
+	g_autofree guint8 *buf = g_malloc(size);
+	for (gsize i = 0; i < size; i++)
+		buf[i] = (guint8)((i * 2654435761u) >> 24) ^ seed;
+	if (!g_file_set_contents(path, (const gchar *)buf, size, error)) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* what `make demo` runs without a display: find, identify, flash, verify,
+ * read back, all against the simulated phone in this process */
+static gint
+ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbPlan) identify = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
+	g_autoptr(UbPlan) download = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(UbPlan) readback = ub_plan_new(UB_PLAN_KIND_READBACK);
+	g_autoptr(UbPlan) unsafe = ub_plan_new(UB_PLAN_KIND_FORMAT);
+	g_autoptr(GPtrArray) parts = NULL;
+	g_autofree gchar *dir = g_build_filename(g_get_user_cache_dir(), "unbrick", "demo", NULL);
+	g_autofree gchar *boot = g_build_filename(dir, "boot.img", NULL);
+	g_autofree gchar *dtbo = g_build_filename(dir, "dtbo.img", NULL);
+	g_autofree gchar *back = g_build_filename(dir, "boot_a.readback.img", NULL);
+	g_autofree gchar *sum1 = NULL;
+	g_autofree gchar *sum2 = NULL;
+	g_autofree gchar *data1 = NULL;
+	g_autofree gchar *data2 = NULL;
+	gsize len1 = 0;
+	gsize len2 = 0;
+
+	g_print("== %s\n", _("Starting a simulated fastboot phone in this process"));
+	device = ub_sim_open_device("fastboot", NULL, &error);
+	if (device == NULL)
+		return ub_cli_fail(cli, error);
+
+	g_print("== %s\n", _("Finding and identifying it"));
+	if (!ub_cli_run_plan(cli, device, identify, &error))
+		return ub_cli_fail(cli, error);
+	ub_cli_print_device(device);
+	parts = ub_device_get_partitions(device);
+	ub_cli_print_partitions(parts);
+
+	g_print("== %s\n", _("Flashing boot_a and dtbo_a from generated images, then verifying"));
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		g_set_error(&error, UB_ERROR, UB_ERROR_IO, "cannot create %s", dir);
+		return ub_cli_fail(cli, error);
+	}
+	if (!ub_cli_demo_make_image(boot, 24 * 1024 * 1024 + 123, 0x42, &error) ||
+	    !ub_cli_demo_make_image(dtbo, 2 * 1024 * 1024, 0x17, &error))
+		return ub_cli_fail(cli, error);
+	ub_plan_add_write(download, "boot_a", boot);
+	ub_plan_add_write(download, "dtbo_a", dtbo);
+	ub_plan_set_verify(download, TRUE);
+	if (!ub_cli_run_plan(cli, device, download, &error))
+		return ub_cli_fail(cli, error);
+
+	g_print("== %s\n", _("Reading boot_a back into a file and comparing"));
+	ub_plan_add_op(readback, UB_PLAN_OP_READ, "boot_a", NULL, 0, 24 * 1024 * 1024 + 123, back);
+	if (!ub_cli_run_plan(cli, device, readback, &error))
+		return ub_cli_fail(cli, error);
+	if (!g_file_get_contents(boot, &data1, &len1, &error) ||
+	    !g_file_get_contents(back, &data2, &len2, &error))
+		return ub_cli_fail(cli, error);
+	sum1 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data1, len1);
+	sum2 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data2, len2);
+	g_print("  %s  boot.img\n  %s  boot_a.readback.img\n", sum1, sum2);
+	if (g_strcmp0(sum1, sum2) != 0) {
+		g_set_error_literal(&error, UB_ERROR, UB_ERROR_INVALID_DATA, "read back differs");
+		return ub_cli_fail(cli, error);
+	}
+
+	g_print("== %s\n", _("Trying to erase the calibration partition nvdata without consent"));
+	ub_plan_add_erase(unsafe, "nvdata");
+	if (ub_cli_run_plan(cli, device, unsafe, &error)) {
+		g_set_error_literal(&error, UB_ERROR, UB_ERROR_INTERNAL, "nvdata was erased!");
+		return ub_cli_fail(cli, error);
+	}
+	g_print("  %s %s\n", _("Refused, as it must be:"), error->message);
+	ub_device_close(device);
+	g_print("== %s\n", _("Demo finished: the simulated phone was found, identified, flashed and verified."));
+	return UB_CLI_EXIT_OK;
+}
+
+static const UbCliCmd ub_cli_cmds[] = {
+    {"devices", ub_cli_cmd_devices, "", N_("List phones connected in EDL, MediaTek or fastboot mode"),
+     "unbrick-cli devices --watch"},
+    {"info", ub_cli_cmd_info, "", N_("Identify a phone and show its partitions"),
+     "unbrick-cli info --device sim:fastboot"},
+    {"inspect", ub_cli_cmd_inspect, N_("FILE"), N_("Show what a GPT image contains"),
+     "unbrick-cli inspect gpt_main0.bin"},
+    {"download", ub_cli_cmd_download, N_("PARTITION=FILE…"),
+     N_("Write images to partitions, checking everything first and verifying after"),
+     "unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img"},
+    {"readback", ub_cli_cmd_readback, N_("PARTITION[=FILE]…"),
+     N_("Read partitions back into files"),
+     "unbrick-cli readback --device sim:fastboot -o backup/ boot_a nvdata"},
+    {"format", ub_cli_cmd_format, N_("PARTITION…"),
+     N_("Erase partitions (calibration data only with --allow-calibration, backed up first)"),
+     "unbrick-cli format --device sim:fastboot userdata"},
+    {"fastboot", ub_cli_cmd_fastboot, N_("COMMAND [ARG]"),
+     N_("Send one fastboot command (getvar, oem, reboot, set_active…)"),
+     "unbrick-cli fastboot --device usb:18d1:4ee0 getvar current-slot"},
+    {"demo", ub_cli_cmd_demo, "",
+     N_("Find, identify, flash and verify the built-in simulated phone"), "unbrick-cli demo"},
+};
+
+static void
+ub_cli_print_usage(void)
+{
+	g_print("%s\n\n", _("Usage: unbrick-cli COMMAND [OPTIONS…]"));
+	g_print("%s\n\n",
+		_("Flash, read back and format phones over Qualcomm EDL, MediaTek BootROM/DA "
+		  "and fastboot."));
+	g_print("%s\n", _("Commands:"));
+	for (guint i = 0; i < G_N_ELEMENTS(ub_cli_cmds); i++)
+		g_print("  %-10s %s\n", ub_cli_cmds[i].name, _(ub_cli_cmds[i].summary));
+	g_print("\n%s\n", _("Devices (--device):"));
+	g_print("  auto            %s\n", _("the one phone connected in a known mode (default)"));
+	g_print("  usb:VID:PID     %s\n", _("e.g. usb:05c6:9008"));
+	g_print("  usb:BUS-PORT    %s\n", _("e.g. usb:1-4.2, as listed by 'devices'"));
+	g_print("  serial:PATH     %s\n", _("e.g. serial:/dev/ttyUSB0 or serial:/dev/ttyACM0"));
+	g_print("  tcp:HOST:PORT   %s\n", _("fastboot over TCP, e.g. tcp:192.168.1.20:5554"));
+	g_print("  sim:KIND[:DIR]  %s\n", _("a simulated phone: sim:fastboot"));
+	g_print("\n%s\n", _("Examples:"));
+	g_print("  unbrick-cli info --device sim:fastboot\n");
+	g_print("  unbrick-cli download --device sim:fastboot boot_a=boot.img\n");
+	g_print("\n%s\n", _("Run 'unbrick-cli COMMAND --help' for the options of a command."));
+}
+
+int
+main(int argc, char **argv)
+{
+	UbCli cli = {0};
+	const UbCliCmd *cmd = NULL;
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *param = NULL;
+	g_autofree gchar *desc = NULL;
+	gint rc;
+	const GOptionEntry common_entries[] = {
+	    {"device", 'd', 0, G_OPTION_ARG_STRING, &cli.device,
+	     N_("The phone: auto, usb:VID:PID, usb:BUS-PORT, serial:PATH, tcp:HOST:PORT, "
+		"sim:KIND[:DIR]"),
+	     N_("SPEC")},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Machine-readable output on stdout"),
+	     NULL},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &cli.verbose, N_("Show debug messages"), NULL},
+	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &cli.quiet, N_("Show no progress"), NULL},
+	    {NULL}};
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, UB_LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
+	if (argc < 2 || g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0 ||
+	    g_strcmp0(argv[1], "help") == 0) {
+		ub_cli_print_usage();
+		return argc < 2 ? UB_CLI_EXIT_USAGE : UB_CLI_EXIT_OK;
+	}
+	if (g_strcmp0(argv[1], "--version") == 0) {
+		g_print("unbrick-cli %s\n", PACKAGE_VERSION);
+		return UB_CLI_EXIT_OK;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(ub_cli_cmds); i++) {
+		if (g_strcmp0(argv[1], ub_cli_cmds[i].name) == 0)
+			cmd = &ub_cli_cmds[i];
+	}
+	if (cmd == NULL) {
+		g_printerr(_("Unknown command '%s'.\n\n"), argv[1]);
+		ub_cli_print_usage();
+		return UB_CLI_EXIT_USAGE;
+	}
+
+	param = g_strdup_printf("%s %s", cmd->name, _(cmd->args));
+	context = g_option_context_new(param);
+	g_option_context_set_summary(context, _(cmd->summary));
+	desc = g_strdup_printf("%s\n  %s\n", _("Example:"), cmd->example);
+	g_option_context_set_description(context, desc);
+	g_option_context_add_main_entries(context, common_entries, GETTEXT_PACKAGE);
+	if (cmd->func == ub_cli_cmd_download)
+		g_option_context_add_main_entries(context, ub_cli_download_entries, GETTEXT_PACKAGE);
+	else if (cmd->func == ub_cli_cmd_readback)
+		g_option_context_add_main_entries(context, ub_cli_readback_entries, GETTEXT_PACKAGE);
+	else if (cmd->func == ub_cli_cmd_format)
+		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
+	else if (cmd->func == ub_cli_cmd_devices)
+		g_option_context_add_main_entries(context, ub_cli_devices_entries, GETTEXT_PACKAGE);
+	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+	/* drop the command name so options parse as for a program of its own */
+	argv[1] = argv[0];
+	argc--;
+	argv++;
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("%s\n", error->message);
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (cli.verbose)
+		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+
+	cli.cancellable = g_cancellable_new();
+	cli.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, ub_cli_sigint_cb, &cli);
+	g_unix_signal_add(SIGTERM, ub_cli_sigint_cb, &cli);
+	rc = cmd->func(&cli, argc - 1, argv + 1);
+
+	g_main_loop_unref(cli.loop);
+	g_object_unref(cli.cancellable);
+	g_free(cli.device);
+	g_free(ub_cli_plan_options.backup_dir);
+	g_free(ub_cli_plan_options.output);
+	return rc;
+}

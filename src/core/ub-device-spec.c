@@ -1,0 +1,381 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include "fastboot/ub-fastboot-device.h"
+#include "ub-device-spec.h"
+#include "ub-error.h"
+#include "ub-serial-transport.h"
+#include "ub-tcp-transport.h"
+#include "ub-usb-context.h"
+#include "ub-usb-device-info.h"
+#include "ub-usb-transport.h"
+
+#define UB_DEVICE_SPEC_HELP                                                                        \
+	"use auto, usb:VID:PID, usb:BUS-PORT, usb:serial=SERIAL, serial:PATH, tcp:HOST:PORT "      \
+	"or sim:KIND[:DIR]"
+
+static gboolean
+ub_device_spec_parse_hex16(const gchar *str, guint16 *value)
+{
+	guint64 v = 0;
+	if (str == NULL || strlen(str) == 0 || strlen(str) > 4)
+		return FALSE;
+	if (!g_ascii_string_to_unsigned(str, 16, 0, 0xffff, &v, NULL))
+		return FALSE;
+	*value = (guint16)v;
+	return TRUE;
+}
+
+static gboolean
+ub_device_spec_is_port_path(const gchar *str)
+{
+	/* 1-4 or 1-4.2.3: bus, dash, dotted port numbers */
+	const gchar *dash = strchr(str, '-');
+	if (dash == NULL || dash == str || dash[1] == '\0')
+		return FALSE;
+	for (const gchar *p = str; p < dash; p++) {
+		if (!g_ascii_isdigit(*p))
+			return FALSE;
+	}
+	for (const gchar *p = dash + 1; *p != '\0'; p++) {
+		if (!g_ascii_isdigit(*p) && !(*p == '.' && p[1] != '\0' && p[-1] != '.'))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static UbDeviceSpec *
+ub_device_spec_invalid(const gchar *str, const gchar *why, GError **error)
+{
+	g_set_error(error,
+		    UB_ERROR,
+		    UB_ERROR_INVALID_DATA,
+		    "invalid device '%s': %s; " UB_DEVICE_SPEC_HELP,
+		    str,
+		    why);
+	return NULL;
+}
+
+/**
+ * ub_device_spec_parse:
+ * @str: what the user passed as --device
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the parsed spec, or %NULL with a message that
+ * lists the accepted forms
+ */
+UbDeviceSpec *
+ub_device_spec_parse(const gchar *str, GError **error)
+{
+	g_autoptr(UbDeviceSpec) spec = g_new0(UbDeviceSpec, 1);
+	const gchar *rest;
+
+	if (str == NULL || g_strcmp0(str, "auto") == 0 || str[0] == '\0') {
+		spec->kind = UB_DEVICE_SPEC_KIND_AUTO;
+		return g_steal_pointer(&spec);
+	}
+	if (g_str_has_prefix(str, "usb:")) {
+		g_auto(GStrv) parts = NULL;
+		rest = str + 4;
+		if (g_str_has_prefix(rest, "serial=")) {
+			if (rest[7] == '\0')
+				return ub_device_spec_invalid(str, "empty serial", error);
+			spec->kind = UB_DEVICE_SPEC_KIND_USB_SERIAL;
+			spec->path = g_strdup(rest + 7);
+			return g_steal_pointer(&spec);
+		}
+		if (ub_device_spec_is_port_path(rest)) {
+			spec->kind = UB_DEVICE_SPEC_KIND_USB_PATH;
+			spec->path = g_strdup(rest);
+			return g_steal_pointer(&spec);
+		}
+		parts = g_strsplit(rest, ":", -1);
+		if (g_strv_length(parts) != 2 || !ub_device_spec_parse_hex16(parts[0], &spec->vid) ||
+		    !ub_device_spec_parse_hex16(parts[1], &spec->pid))
+			return ub_device_spec_invalid(str,
+						      "expected usb:VID:PID in hex (usb:05c6:9008) "
+						      "or usb:BUS-PORT (usb:1-4.2)",
+						      error);
+		spec->kind = UB_DEVICE_SPEC_KIND_USB_IDS;
+		return g_steal_pointer(&spec);
+	}
+	if (g_str_has_prefix(str, "serial:")) {
+		rest = str + 7;
+		if (rest[0] != '/')
+			return ub_device_spec_invalid(str,
+						      "expected an absolute tty path such as "
+						      "/dev/ttyUSB0",
+						      error);
+		spec->kind = UB_DEVICE_SPEC_KIND_SERIAL;
+		spec->path = g_strdup(rest);
+		return g_steal_pointer(&spec);
+	}
+	if (g_str_has_prefix(str, "tcp:")) {
+		const gchar *colon;
+		guint64 port = 0;
+		rest = str + 4;
+		colon = strrchr(rest, ':');
+		if (colon == NULL || colon == rest)
+			return ub_device_spec_invalid(str, "expected tcp:HOST:PORT", error);
+		if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL))
+			return ub_device_spec_invalid(str, "the port must be 1 to 65535", error);
+		spec->kind = UB_DEVICE_SPEC_KIND_TCP;
+		spec->host = g_strndup(rest, colon - rest);
+		/* [::1]:5554 */
+		if (spec->host[0] == '[' && g_str_has_suffix(spec->host, "]")) {
+			gchar *tmp = g_strndup(spec->host + 1, strlen(spec->host) - 2);
+			g_free(spec->host);
+			spec->host = tmp;
+		}
+		spec->port = (guint16)port;
+		return g_steal_pointer(&spec);
+	}
+	if (g_str_has_prefix(str, "sim:")) {
+		const gchar *colon;
+		rest = str + 4;
+		colon = strchr(rest, ':');
+		spec->kind = UB_DEVICE_SPEC_KIND_SIM;
+		spec->sim_kind = colon != NULL ? g_strndup(rest, colon - rest) : g_strdup(rest);
+		if (colon != NULL && colon[1] != '\0')
+			spec->path = g_strdup(colon + 1);
+		if (g_strcmp0(spec->sim_kind, "fastboot") != 0 &&
+		    g_strcmp0(spec->sim_kind, "edl") != 0 && g_strcmp0(spec->sim_kind, "mtk") != 0)
+			return ub_device_spec_invalid(str,
+						      "the simulated phone kind is fastboot, edl or mtk",
+						      error);
+		return g_steal_pointer(&spec);
+	}
+	return ub_device_spec_invalid(str, "unknown form", error);
+}
+
+void
+ub_device_spec_free(UbDeviceSpec *spec)
+{
+	if (spec == NULL)
+		return;
+	g_free(spec->path);
+	g_free(spec->host);
+	g_free(spec->sim_kind);
+	g_free(spec);
+}
+
+/**
+ * ub_device_spec_to_string:
+ * @spec: a #UbDeviceSpec
+ *
+ * Returns: (transfer full): the canonical form, which parses back to @spec
+ */
+gchar *
+ub_device_spec_to_string(const UbDeviceSpec *spec)
+{
+	switch (spec->kind) {
+	case UB_DEVICE_SPEC_KIND_AUTO:
+		return g_strdup("auto");
+	case UB_DEVICE_SPEC_KIND_USB_IDS:
+		return g_strdup_printf("usb:%04x:%04x", spec->vid, spec->pid);
+	case UB_DEVICE_SPEC_KIND_USB_PATH:
+		return g_strdup_printf("usb:%s", spec->path);
+	case UB_DEVICE_SPEC_KIND_USB_SERIAL:
+		return g_strdup_printf("usb:serial=%s", spec->path);
+	case UB_DEVICE_SPEC_KIND_SERIAL:
+		return g_strdup_printf("serial:%s", spec->path);
+	case UB_DEVICE_SPEC_KIND_TCP:
+		if (strchr(spec->host, ':') != NULL)
+			return g_strdup_printf("tcp:[%s]:%u", spec->host, spec->port);
+		return g_strdup_printf("tcp:%s:%u", spec->host, spec->port);
+	case UB_DEVICE_SPEC_KIND_SIM:
+		if (spec->path != NULL)
+			return g_strdup_printf("sim:%s:%s", spec->sim_kind, spec->path);
+		return g_strdup_printf("sim:%s", spec->sim_kind);
+	case UB_DEVICE_SPEC_KIND_LAST:
+	default:
+		return g_strdup("?");
+	}
+}
+
+/**
+ * ub_device_new_for_transport:
+ * @transport: an open transport
+ * @mode: the mode the device table recognised
+ * @tcp: %TRUE if @transport is a TCP stream (fastboot framing)
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the engine for @mode, not yet opened
+ */
+UbDevice *
+ub_device_new_for_transport(UbTransport *transport, UbDeviceMode mode, gboolean tcp, GError **error)
+{
+	switch (ub_device_mode_get_protocol(mode)) {
+	case UB_PROTOCOL_FASTBOOT:
+		return ub_fastboot_device_new(transport, tcp);
+	case UB_PROTOCOL_EDL:
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "found a Qualcomm EDL (9008) device, but this build has no EDL "
+			    "engine yet");
+		return NULL;
+	case UB_PROTOCOL_MTK:
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "found a MediaTek device in %s mode, but this build has no "
+			    "MediaTek engine yet",
+			    ub_device_mode_to_string(mode));
+		return NULL;
+	case UB_PROTOCOL_UNKNOWN:
+	case UB_PROTOCOL_LAST:
+	default:
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "%s is not a phone in a flashing mode Unbrick knows",
+			    ub_transport_get_name(transport));
+		return NULL;
+	}
+}
+
+static UbDevice *
+ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
+{
+	g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(usb_device, error);
+	g_autoptr(UbTransport) transport = NULL;
+	if (info == NULL)
+		return NULL;
+	if (!ub_usb_device_info_is_known(info)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "USB device %04x:%04x at %s is not a phone in EDL, MediaTek or "
+			    "fastboot mode",
+			    ub_usb_device_info_get_vid(info),
+			    ub_usb_device_info_get_pid(info),
+			    ub_usb_device_info_get_port_path(info));
+		return NULL;
+	}
+	transport = ub_usb_transport_new_for_device(usb_device, -1, error);
+	if (transport == NULL)
+		return NULL;
+	return ub_device_new_for_transport(transport, ub_usb_device_info_get_mode(info), FALSE, error);
+}
+
+static UbDevice *
+ub_device_spec_open_auto(GError **error)
+{
+	libusb_context *ctx = ub_usb_context_get_default(error);
+	libusb_device **list = NULL;
+	ssize_t n;
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)libusb_unref_device);
+	UbDevice *device;
+
+	if (ctx == NULL)
+		return NULL;
+	n = libusb_get_device_list(ctx, &list);
+	if (n < 0) {
+		ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
+		return NULL;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(list[i], NULL);
+		if (info != NULL && ub_usb_device_info_is_known(info))
+			g_ptr_array_add(found, libusb_ref_device(list[i]));
+	}
+	libusb_free_device_list(list, 1);
+	if (found->len == 0) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "no phone in EDL, MediaTek or fastboot mode is connected; "
+				    "connect it (or use --device sim:fastboot to try the "
+				    "simulated phone)");
+		return NULL;
+	}
+	if (found->len > 1) {
+		g_autoptr(GString) names = g_string_new(NULL);
+		for (guint i = 0; i < found->len; i++) {
+			g_autofree gchar *path = ub_usb_context_get_device_path(g_ptr_array_index(found, i));
+			g_string_append_printf(names, "%susb:%s", i > 0 ? ", " : "", path);
+		}
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_BUSY,
+			    "%u phones are connected (%s); choose one with --device",
+			    found->len,
+			    names->str);
+		return NULL;
+	}
+	device = ub_device_spec_open_usb(g_ptr_array_index(found, 0), error);
+	return device;
+}
+
+/**
+ * ub_device_spec_open:
+ * @spec: a #UbDeviceSpec that is not %UB_DEVICE_SPEC_KIND_SIM
+ * @timeout_ms: connect timeout for TCP
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Opens the transport and picks the engine. Simulated phones live in src/sim
+ * and are opened by the front-ends with ub_sim_open_device().
+ *
+ * Returns: (transfer full): a #UbDevice, not yet opened
+ */
+UbDevice *
+ub_device_spec_open(const UbDeviceSpec *spec,
+		    guint timeout_ms,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	g_autoptr(UbTransport) transport = NULL;
+	g_autoptr(libusb_device) usb_device = NULL;
+
+	switch (spec->kind) {
+	case UB_DEVICE_SPEC_KIND_AUTO:
+		return ub_device_spec_open_auto(error);
+	case UB_DEVICE_SPEC_KIND_USB_IDS:
+		usb_device = ub_usb_context_find_by_vid_pid(spec->vid, spec->pid, error);
+		break;
+	case UB_DEVICE_SPEC_KIND_USB_PATH:
+		usb_device = ub_usb_context_find_by_path(spec->path, error);
+		break;
+	case UB_DEVICE_SPEC_KIND_USB_SERIAL:
+		usb_device = ub_usb_context_find_by_serial(spec->path, error);
+		break;
+	case UB_DEVICE_SPEC_KIND_SERIAL: {
+		/* qcserial names its ports ttyUSB, cdc_acm ttyACM */
+		g_autofree gchar *base = g_path_get_basename(spec->path);
+		UbDeviceMode mode = g_str_has_prefix(base, "ttyACM") ? UB_DEVICE_MODE_MTK_BROM
+										   : UB_DEVICE_MODE_EDL;
+		transport = ub_serial_transport_new(spec->path, 115200, error);
+		if (transport == NULL)
+			return NULL;
+		return ub_device_new_for_transport(transport, mode, FALSE, error);
+	}
+	case UB_DEVICE_SPEC_KIND_TCP:
+		transport = ub_tcp_transport_new_connect(spec->host,
+							 spec->port,
+							 timeout_ms,
+							 cancellable,
+							 error);
+		if (transport == NULL)
+			return NULL;
+		/* only fastboot speaks TCP */
+		return ub_device_new_for_transport(transport, UB_DEVICE_MODE_FASTBOOT, TRUE, error);
+	case UB_DEVICE_SPEC_KIND_SIM:
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INTERNAL,
+				    "simulated phones are opened by the simulator library");
+		return NULL;
+	case UB_DEVICE_SPEC_KIND_LAST:
+	default:
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INTERNAL, "invalid device spec");
+		return NULL;
+	}
+	if (usb_device == NULL)
+		return NULL;
+	return ub_device_spec_open_usb(usb_device, error);
+}
