@@ -17,3 +17,5 @@
 #include "ub-job.h"
 #include "ub-plan-executor.h"
 #include "ub-plan.h"
+#include "ub-device-spec.h"
+#include "ub-memory-transport.h"
