@@ -45,7 +45,7 @@ check: deps-check $(BUILDDIR)/build.ninja
 	$(MESON) compile -C $(ASANDIR)
 	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(MESON) test -C $(ASANDIR) --suite unit --print-errorlogs --num-processes 2
+		$(MESON) test -C $(ASANDIR) --suite unit --suite fuzz --print-errorlogs --num-processes 2
 
 clean:
 	rm -rf $(BUILDDIR) $(ASANDIR)
