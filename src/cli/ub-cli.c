@@ -464,6 +464,7 @@ ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autofree gchar *command = NULL;
 	g_autofree gchar *reply = NULL;
+	g_auto(GStrv) words = NULL;
 	if (argc < 1) {
 		g_printerr("%s\n", _("Give a fastboot command, e.g. getvar product."));
 		return UB_CLI_EXIT_USAGE;
@@ -491,13 +492,17 @@ ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
 		g_print("%s: %s\n", argv[1], reply);
 		return UB_CLI_EXIT_OK;
 	}
-	/* "oem edl" and "reboot bootloader" are sent as the fastboot tool does */
+	/* "oem edl" and "reboot bootloader" are sent as the fastboot tool does;
+	 * the option parser leaves argv unterminated, so copy exactly argc words */
+	words = g_new0(gchar *, argc + 1);
+	for (gint i = 0; i < argc; i++)
+		words[i] = g_strdup(argv[i]);
 	if (g_strcmp0(argv[0], "reboot") == 0 && argc == 2)
 		command = g_strdup_printf("reboot-%s", argv[1]);
 	else if (g_strcmp0(argv[0], "oem") == 0 || g_strcmp0(argv[0], "flashing") == 0)
-		command = g_strjoinv(" ", argv);
+		command = g_strjoinv(" ", words);
 	else
-		command = g_strjoinv(":", argv);
+		command = g_strjoinv(":", words);
 	if (!ub_fastboot_device_command(UB_FASTBOOT_DEVICE(device),
 					command,
 					&reply,

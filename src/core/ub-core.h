@@ -19,3 +19,5 @@
 #include "ub-plan.h"
 #include "ub-device-spec.h"
 #include "ub-memory-transport.h"
+#include "ub-device-monitor.h"
+#include "ub-usb-device-info.h"

@@ -35,6 +35,10 @@ ub_sim_personality_get_storage(UbSimPersonality *self);
 UbSimFaults *
 ub_sim_personality_get_faults(UbSimPersonality *self);
 gboolean
+ub_sim_personality_count_command(UbSimPersonality *self);
+guint
+ub_sim_personality_get_command_count(UbSimPersonality *self);
+gboolean
 ub_sim_personality_serve(UbSimPersonality *self,
 			 UbTransport *transport,
 			 GCancellable *cancellable,

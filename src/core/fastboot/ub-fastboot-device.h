@@ -29,4 +29,27 @@ ub_fastboot_device_command(UbFastbootDevice *self,
 			   GCancellable *cancellable,
 			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+void
+ub_fastboot_device_set_timeout(UbFastbootDevice *self, guint timeout_ms);
+guint
+ub_fastboot_device_get_timeout(UbFastbootDevice *self);
+guint64
+ub_fastboot_device_get_max_download_size(UbFastbootDevice *self);
+GPtrArray *
+ub_fastboot_device_getvar_all(UbFastbootDevice *self, GCancellable *cancellable, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_fastboot_device_download(UbFastbootDevice *self,
+			    GInputStream *stream,
+			    guint64 size,
+			    UbProgress *progress,
+			    GCancellable *cancellable,
+			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_fastboot_device_upload(UbFastbootDevice *self,
+			  GOutputStream *stream,
+			  UbProgress *progress,
+			  GCancellable *cancellable,
+			  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -1,0 +1,1005 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ub-crc.h"
+#include "ub-error.h"
+#include "ub-gpt.h"
+#include "ub-partition.h"
+
+/* UEFI 2.x, chapter 5.3: GUID partition table */
+#define UB_GPT_SIGNATURE	   "EFI PART"
+#define UB_GPT_HEADER_SIZE	   92
+#define UB_GPT_REVISION		   0x00010000
+#define UB_GPT_ENTRY_SIZE	   128
+#define UB_GPT_ENTRY_NAME_UNITS	   36
+#define UB_GPT_MIN_ARRAY_SIZE	   16384 /* the spec reserves at least 16 KiB for entries */
+#define UB_GPT_MAX_ENTRY_SIZE	   4096
+#define UB_GPT_MAX_ENTRIES	   65536
+#define UB_GPT_MBR_PART_TABLE	   446
+#define UB_GPT_MBR_TYPE_PROTECTIVE 0xee
+
+/* header field offsets */
+#define UB_GPT_OFF_REVISION	 8
+#define UB_GPT_OFF_HEADER_SIZE	 12
+#define UB_GPT_OFF_HEADER_CRC	 16
+#define UB_GPT_OFF_MY_LBA	 24
+#define UB_GPT_OFF_ALTERNATE_LBA 32
+#define UB_GPT_OFF_FIRST_USABLE	 40
+#define UB_GPT_OFF_LAST_USABLE	 48
+#define UB_GPT_OFF_DISK_GUID	 56
+#define UB_GPT_OFF_ENTRIES_LBA	 72
+#define UB_GPT_OFF_NUM_ENTRIES	 80
+#define UB_GPT_OFF_ENTRY_SIZE	 84
+#define UB_GPT_OFF_ENTRIES_CRC	 88
+
+/* entry field offsets */
+#define UB_GPT_ENTRY_OFF_TYPE	  0
+#define UB_GPT_ENTRY_OFF_UNIQUE	  16
+#define UB_GPT_ENTRY_OFF_FIRST	  32
+#define UB_GPT_ENTRY_OFF_LAST	  40
+#define UB_GPT_ENTRY_OFF_ATTRS	  48
+#define UB_GPT_ENTRY_OFF_NAME	  56
+
+struct _UbGpt {
+	GObject parent_instance;
+	guint32 sector_size;
+	gboolean is_backup;
+	guint32 revision;
+	guint32 header_size;
+	gchar *disk_guid;
+	guint64 my_lba;
+	guint64 alternate_lba;
+	guint64 first_usable_lba;
+	guint64 last_usable_lba;
+	guint64 entries_lba;
+	guint32 num_entries;
+	guint32 entry_size;
+	GPtrArray *entries; /* of UbGptEntry, used entries only */
+};
+
+G_DEFINE_TYPE(UbGpt, ub_gpt, G_TYPE_OBJECT)
+
+/* little-endian accessors; callers bounds-check first */
+static guint16
+ub_gpt_read_u16(const guint8 *buf, gsize offset)
+{
+	guint16 val = 0;
+	memcpy(&val, buf + offset, sizeof(val));
+	return GUINT16_FROM_LE(val);
+}
+
+static guint32
+ub_gpt_read_u32(const guint8 *buf, gsize offset)
+{
+	guint32 val = 0;
+	memcpy(&val, buf + offset, sizeof(val));
+	return GUINT32_FROM_LE(val);
+}
+
+static guint64
+ub_gpt_read_u64(const guint8 *buf, gsize offset)
+{
+	guint64 val = 0;
+	memcpy(&val, buf + offset, sizeof(val));
+	return GUINT64_FROM_LE(val);
+}
+
+static void
+ub_gpt_write_u16(guint8 *buf, gsize offset, guint16 val)
+{
+	guint16 tmp = GUINT16_TO_LE(val);
+	memcpy(buf + offset, &tmp, sizeof(tmp));
+}
+
+static void
+ub_gpt_write_u32(guint8 *buf, gsize offset, guint32 val)
+{
+	guint32 tmp = GUINT32_TO_LE(val);
+	memcpy(buf + offset, &tmp, sizeof(tmp));
+}
+
+static void
+ub_gpt_write_u64(guint8 *buf, gsize offset, guint64 val)
+{
+	guint64 tmp = GUINT64_TO_LE(val);
+	memcpy(buf + offset, &tmp, sizeof(tmp));
+}
+
+/* GUIDs are stored mixed-endian: the first three fields little-endian */
+static gchar *
+ub_gpt_guid_to_string(const guint8 *buf)
+{
+	return g_strdup_printf("%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			       ub_gpt_read_u32(buf, 0),
+			       ub_gpt_read_u16(buf, 4),
+			       ub_gpt_read_u16(buf, 6),
+			       buf[8],
+			       buf[9],
+			       buf[10],
+			       buf[11],
+			       buf[12],
+			       buf[13],
+			       buf[14],
+			       buf[15]);
+}
+
+static gboolean
+ub_gpt_guid_from_string(const gchar *str, guint8 *buf, GError **error)
+{
+	guint8 raw[16] = {0};
+	guint n = 0;
+	if (strlen(str) != 36 || str[8] != '-' || str[13] != '-' || str[18] != '-' ||
+	    str[23] != '-') {
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "invalid GUID '%s'", str);
+		return FALSE;
+	}
+	for (guint i = 0; i < 36; i++) {
+		gint hi, lo;
+		if (str[i] == '-')
+			continue;
+		hi = g_ascii_xdigit_value(str[i]);
+		lo = g_ascii_xdigit_value(str[i + 1]);
+		if (hi < 0 || lo < 0 || str[i + 1] == '-') {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid GUID '%s'",
+				    str);
+			return FALSE;
+		}
+		raw[n++] = (guint8)((hi << 4) | lo);
+		i++;
+	}
+	/* text order is big-endian; swap the first three fields */
+	buf[0] = raw[3];
+	buf[1] = raw[2];
+	buf[2] = raw[1];
+	buf[3] = raw[0];
+	buf[4] = raw[5];
+	buf[5] = raw[4];
+	buf[6] = raw[7];
+	buf[7] = raw[6];
+	memcpy(buf + 8, raw + 8, 8);
+	return TRUE;
+}
+
+static gboolean
+ub_gpt_guid_is_zero(const guint8 *buf)
+{
+	for (guint i = 0; i < 16; i++) {
+		if (buf[i] != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_gpt_sector_size_is_valid(guint32 sector_size)
+{
+	return sector_size >= 512 && sector_size <= 65536 && (sector_size & (sector_size - 1)) == 0;
+}
+
+/**
+ * ub_gpt_entry_free:
+ * @entry: a #UbGptEntry
+ *
+ * Frees @entry.
+ */
+void
+ub_gpt_entry_free(UbGptEntry *entry)
+{
+	if (entry == NULL)
+		return;
+	g_free(entry->name);
+	g_free(entry->type_guid);
+	g_free(entry->unique_guid);
+	g_free(entry);
+}
+
+guint
+ub_gpt_entry_get_ab_priority(const UbGptEntry *entry)
+{
+	return (guint)((entry->attributes & UB_GPT_ATTR_AB_PRIORITY_MASK) >>
+		       UB_GPT_ATTR_AB_PRIORITY_SHIFT);
+}
+
+guint
+ub_gpt_entry_get_ab_retry_count(const UbGptEntry *entry)
+{
+	return (guint)((entry->attributes & UB_GPT_ATTR_AB_RETRY_MASK) >>
+		       UB_GPT_ATTR_AB_RETRY_SHIFT);
+}
+
+gboolean
+ub_gpt_entry_get_ab_active(const UbGptEntry *entry)
+{
+	return (entry->attributes & UB_GPT_ATTR_AB_ACTIVE) != 0;
+}
+
+gboolean
+ub_gpt_entry_get_ab_successful(const UbGptEntry *entry)
+{
+	return (entry->attributes & UB_GPT_ATTR_AB_SUCCESSFUL) != 0;
+}
+
+gboolean
+ub_gpt_entry_get_ab_unbootable(const UbGptEntry *entry)
+{
+	return (entry->attributes & UB_GPT_ATTR_AB_UNBOOTABLE) != 0;
+}
+
+static gchar *
+ub_gpt_parse_name(const guint8 *buf, guint index, GError **error)
+{
+	gunichar2 units[UB_GPT_ENTRY_NAME_UNITS] = {0};
+	glong len = 0;
+	g_autofree gchar *name = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	for (; len < UB_GPT_ENTRY_NAME_UNITS; len++) {
+		units[len] = ub_gpt_read_u16(buf, (gsize)len * 2);
+		if (units[len] == 0)
+			break;
+	}
+	name = g_utf16_to_utf8(units, len, NULL, NULL, &error_local);
+	if (name == NULL) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "entry %u has an invalid UTF-16 name: %s",
+			    index,
+			    error_local->message);
+		return NULL;
+	}
+	return g_steal_pointer(&name);
+}
+
+static gboolean
+ub_gpt_parse_header(UbGpt *self, const guint8 *hdr, gsize hdr_offset, GError **error)
+{
+	guint8 tmp[UB_GPT_MAX_ENTRY_SIZE] = {0};
+	guint32 crc_stored;
+	guint32 crc_computed;
+
+	if (memcmp(hdr, UB_GPT_SIGNATURE, 8) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "no GPT header signature at byte %" G_GSIZE_FORMAT,
+			    hdr_offset);
+		return FALSE;
+	}
+	self->revision = ub_gpt_read_u32(hdr, UB_GPT_OFF_REVISION);
+	if ((self->revision >> 16) != 1) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "unsupported GPT revision 0x%08x",
+			    self->revision);
+		return FALSE;
+	}
+	self->header_size = ub_gpt_read_u32(hdr, UB_GPT_OFF_HEADER_SIZE);
+	if (self->header_size < UB_GPT_HEADER_SIZE || self->header_size > self->sector_size ||
+	    self->header_size > sizeof(tmp)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid GPT header size %u",
+			    self->header_size);
+		return FALSE;
+	}
+
+	/* the CRC covers header_size bytes with the CRC field itself zeroed */
+	memcpy(tmp, hdr, self->header_size);
+	memset(tmp + UB_GPT_OFF_HEADER_CRC, 0, 4);
+	crc_stored = ub_gpt_read_u32(hdr, UB_GPT_OFF_HEADER_CRC);
+	crc_computed = ub_crc32(tmp, self->header_size);
+	if (crc_stored != crc_computed) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT header CRC mismatch: stored 0x%08x, computed 0x%08x",
+			    crc_stored,
+			    crc_computed);
+		return FALSE;
+	}
+
+	self->my_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_MY_LBA);
+	self->alternate_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA);
+	self->first_usable_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_FIRST_USABLE);
+	self->last_usable_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_LAST_USABLE);
+	self->disk_guid = ub_gpt_guid_to_string(hdr + UB_GPT_OFF_DISK_GUID);
+	self->entries_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_ENTRIES_LBA);
+	self->num_entries = ub_gpt_read_u32(hdr, UB_GPT_OFF_NUM_ENTRIES);
+	self->entry_size = ub_gpt_read_u32(hdr, UB_GPT_OFF_ENTRY_SIZE);
+	if (self->entry_size < UB_GPT_ENTRY_SIZE || self->entry_size > UB_GPT_MAX_ENTRY_SIZE ||
+	    self->entry_size % 8 != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid GPT entry size %u",
+			    self->entry_size);
+		return FALSE;
+	}
+	if (self->num_entries > UB_GPT_MAX_ENTRIES) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "too many GPT entries: %u",
+			    self->num_entries);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_gpt_parse_entries(UbGpt *self,
+		     const guint8 *buf,
+		     gsize bufsz,
+		     gsize entries_offset,
+		     guint32 crc_stored,
+		     GError **error)
+{
+	gsize array_size = (gsize)self->num_entries * self->entry_size;
+	guint32 crc_computed;
+
+	if (entries_offset > bufsz || array_size > bufsz - entries_offset) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT entry array (%u x %u bytes at byte %" G_GSIZE_FORMAT
+			    ") lies past the end of the %" G_GSIZE_FORMAT "-byte buffer",
+			    self->num_entries,
+			    self->entry_size,
+			    entries_offset,
+			    bufsz);
+		return FALSE;
+	}
+	crc_computed = ub_crc32(buf + entries_offset, array_size);
+	if (crc_stored != crc_computed) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT entry array CRC mismatch: stored 0x%08x, computed 0x%08x",
+			    crc_stored,
+			    crc_computed);
+		return FALSE;
+	}
+	for (guint i = 0; i < self->num_entries; i++) {
+		const guint8 *ent = buf + entries_offset + (gsize)i * self->entry_size;
+		g_autoptr(UbGptEntry) entry = NULL;
+
+		/* UEFI: an entry with an all-zero type GUID is unused, whatever else it holds */
+		if (ub_gpt_guid_is_zero(ent + UB_GPT_ENTRY_OFF_TYPE))
+			continue;
+		entry = g_new0(UbGptEntry, 1);
+		entry->index = i;
+		entry->type_guid = ub_gpt_guid_to_string(ent + UB_GPT_ENTRY_OFF_TYPE);
+		entry->unique_guid = ub_gpt_guid_to_string(ent + UB_GPT_ENTRY_OFF_UNIQUE);
+		entry->first_lba = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_FIRST);
+		entry->last_lba = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_LAST);
+		entry->attributes = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_ATTRS);
+		entry->name = ub_gpt_parse_name(ent + UB_GPT_ENTRY_OFF_NAME, i, error);
+		if (entry->name == NULL)
+			return FALSE;
+		g_ptr_array_add(self->entries, g_steal_pointer(&entry));
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_gpt_check_protective_mbr(const guint8 *buf, GError **error)
+{
+	if (buf[510] != 0x55 || buf[511] != 0xaa) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "no protective MBR: boot signature 0x55aa missing");
+		return FALSE;
+	}
+	for (guint i = 0; i < 4; i++) {
+		if (buf[UB_GPT_MBR_PART_TABLE + i * 16 + 4] == UB_GPT_MBR_TYPE_PROTECTIVE)
+			return TRUE;
+	}
+	g_set_error_literal(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "no protective MBR: no partition of type 0xee");
+	return FALSE;
+}
+
+/* find the sector size whose header sits at @offset_fn(ss) */
+static guint32
+ub_gpt_detect_sector_size(const guint8 *buf, gsize bufsz, gboolean backup)
+{
+	const guint32 candidates[] = {512, 4096};
+	for (guint i = 0; i < G_N_ELEMENTS(candidates); i++) {
+		guint32 ss = candidates[i];
+		gsize off;
+		if (bufsz < (gsize)ss * 2)
+			continue;
+		off = backup ? bufsz - ss : ss;
+		if (memcmp(buf + off, UB_GPT_SIGNATURE, 8) == 0)
+			return ss;
+	}
+	return 0;
+}
+
+static UbGpt *
+ub_gpt_parse_internal(const guint8 *buf,
+		      gsize bufsz,
+		      guint32 sector_size,
+		      gboolean backup,
+		      GError **error)
+{
+	g_autoptr(UbGpt) self = g_object_new(UB_TYPE_GPT, NULL);
+	gsize hdr_offset;
+	gsize entries_offset;
+	guint32 entries_crc;
+
+	g_return_val_if_fail(buf != NULL || bufsz == 0, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	if (sector_size == 0) {
+		sector_size = ub_gpt_detect_sector_size(buf, bufsz, backup);
+		if (sector_size == 0) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    backup ? "no GPT header in the last 512 or 4096 bytes"
+						   : "no GPT header at byte 512 or 4096");
+			return NULL;
+		}
+	}
+	if (!ub_gpt_sector_size_is_valid(sector_size)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "unsupported sector size %u",
+			    sector_size);
+		return NULL;
+	}
+	if (bufsz < (gsize)sector_size * 2) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "a GPT needs at least %u bytes, got %" G_GSIZE_FORMAT,
+			    sector_size * 2,
+			    bufsz);
+		return NULL;
+	}
+	self->sector_size = sector_size;
+	self->is_backup = backup;
+
+	if (!backup) {
+		if (!ub_gpt_check_protective_mbr(buf, error))
+			return NULL;
+		hdr_offset = sector_size;
+	} else {
+		hdr_offset = bufsz - sector_size;
+	}
+	if (!ub_gpt_parse_header(self, buf + hdr_offset, hdr_offset, error))
+		return NULL;
+	entries_crc = ub_gpt_read_u32(buf + hdr_offset, UB_GPT_OFF_ENTRIES_CRC);
+
+	if (!backup) {
+		if (self->my_lba != 1) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "primary GPT header says MyLBA=%" G_GUINT64_FORMAT
+				    ", expected 1",
+				    self->my_lba);
+			return NULL;
+		}
+		if (self->entries_lba < 2 || self->entries_lba > G_MAXSIZE / sector_size) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid GPT entry array LBA %" G_GUINT64_FORMAT,
+				    self->entries_lba);
+			return NULL;
+		}
+		entries_offset = (gsize)self->entries_lba * sector_size;
+	} else {
+		gsize gap;
+		/* the array sits just before the header; ptool images store 0 in
+		 * MyLBA and PartitionEntryLBA, then only the minimum size tells */
+		if (self->my_lba > self->entries_lba &&
+		    self->my_lba - self->entries_lba <= hdr_offset / sector_size) {
+			gap = (gsize)(self->my_lba - self->entries_lba) * sector_size;
+		} else {
+			gsize array_size = (gsize)self->num_entries * self->entry_size;
+			gap = MAX(array_size, UB_GPT_MIN_ARRAY_SIZE);
+			gap = (gap + sector_size - 1) / sector_size * sector_size;
+		}
+		if (gap > hdr_offset) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "backup GPT entry array (%" G_GSIZE_FORMAT
+				    " bytes) does not fit before the header at byte %" G_GSIZE_FORMAT,
+				    gap,
+				    hdr_offset);
+			return NULL;
+		}
+		entries_offset = hdr_offset - gap;
+	}
+	if (!ub_gpt_parse_entries(self, buf, bufsz, entries_offset, entries_crc, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+/**
+ * ub_gpt_parse:
+ * @buf: the start of a disk or LUN: protective MBR at LBA 0, header at LBA 1
+ * @bufsz: size of @buf; must cover the entry array
+ * @sector_size: 512, 4096, or 0 to find whichever holds the header
+ * @error: (nullable): return location for a #GError
+ *
+ * Parses a primary GPT, checking the protective MBR, both CRCs and the bounds of
+ * the entry array. Fields are kept as stored (ptool placeholders such as
+ * LastUsableLBA=0 are not errors).
+ *
+ * Returns: (transfer full): a #UbGpt, or %NULL
+ */
+UbGpt *
+ub_gpt_parse(const guint8 *buf, gsize bufsz, guint32 sector_size, GError **error)
+{
+	return ub_gpt_parse_internal(buf, bufsz, sector_size, FALSE, error);
+}
+
+/**
+ * ub_gpt_parse_backup:
+ * @buf: the end of a disk or LUN: the backup header is in the last sector
+ * @bufsz: size of @buf
+ * @sector_size: 512, 4096, or 0 to find whichever holds the header
+ * @error: (nullable): return location for a #GError
+ *
+ * Parses a backup GPT; the entry array is the one right before the header.
+ *
+ * Returns: (transfer full): a #UbGpt, or %NULL
+ */
+UbGpt *
+ub_gpt_parse_backup(const guint8 *buf, gsize bufsz, guint32 sector_size, GError **error)
+{
+	return ub_gpt_parse_internal(buf, bufsz, sector_size, TRUE, error);
+}
+
+static void
+ub_gpt_write_header(guint8 *hdr,
+		    guint64 my_lba,
+		    guint64 alternate_lba,
+		    guint64 first_usable,
+		    guint64 last_usable,
+		    const guint8 *disk_guid,
+		    guint64 entries_lba,
+		    guint32 num_entries,
+		    guint32 entries_crc)
+{
+	memcpy(hdr, UB_GPT_SIGNATURE, 8);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_REVISION, UB_GPT_REVISION);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_SIZE, UB_GPT_HEADER_SIZE);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_MY_LBA, my_lba);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_FIRST_USABLE, first_usable);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
+	memcpy(hdr + UB_GPT_OFF_DISK_GUID, disk_guid, 16);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_NUM_ENTRIES, num_entries);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRY_SIZE, UB_GPT_ENTRY_SIZE);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, UB_GPT_HEADER_SIZE));
+}
+
+static gboolean
+ub_gpt_build_entry(guint8 *ent,
+		   const UbGptLayoutEntry *item,
+		   guint64 first_lba,
+		   guint64 last_lba,
+		   GError **error)
+{
+	glong n_units = 0;
+	g_autofree gunichar2 *units = NULL;
+	g_autofree gchar *unique = NULL;
+
+	if (item->name == NULL || item->name[0] == '\0') {
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "partition has no name");
+		return FALSE;
+	}
+	units = g_utf8_to_utf16(item->name, -1, NULL, &n_units, error);
+	if (units == NULL)
+		return FALSE;
+	if (n_units > UB_GPT_ENTRY_NAME_UNITS) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "partition name '%s' is longer than %u UTF-16 units",
+			    item->name,
+			    (guint)UB_GPT_ENTRY_NAME_UNITS);
+		return FALSE;
+	}
+	if (!ub_gpt_guid_from_string(item->type_guid != NULL ? item->type_guid
+							      : UB_GPT_TYPE_BASIC_DATA,
+				     ent + UB_GPT_ENTRY_OFF_TYPE,
+				     error))
+		return FALSE;
+	if (ub_gpt_guid_is_zero(ent + UB_GPT_ENTRY_OFF_TYPE)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "partition '%s' has an all-zero type GUID",
+			    item->name);
+		return FALSE;
+	}
+	unique = item->unique_guid != NULL ? g_strdup(item->unique_guid) : g_uuid_string_random();
+	if (!ub_gpt_guid_from_string(unique, ent + UB_GPT_ENTRY_OFF_UNIQUE, error))
+		return FALSE;
+	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_FIRST, first_lba);
+	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_LAST, last_lba);
+	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_ATTRS, item->attributes);
+	for (glong i = 0; i < n_units; i++)
+		ub_gpt_write_u16(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)i * 2, units[i]);
+	return TRUE;
+}
+
+/**
+ * ub_gpt_build:
+ * @layout: (array length=n_layout): the partitions, in disk order
+ * @n_layout: number of items in @layout
+ * @sector_size: 512 or 4096
+ * @disk_size: size of the disk or LUN in bytes
+ * @disk_guid: (nullable): the disk GUID, %NULL for a random one
+ * @primary: (out): protective MBR, primary header and entry array, to write at byte 0
+ * @backup: (out): backup entry array and header, to write at the end of the disk
+ * @error: (nullable): return location for a #GError
+ *
+ * Builds a GPT with 128 entries (more if @layout needs them). Partitions start
+ * on 4 KiB boundaries; a size of 0 on the last item fills the rest of the disk
+ * up to the last 4 KiB boundary.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_gpt_build(const UbGptLayoutEntry *layout,
+	     guint n_layout,
+	     guint32 sector_size,
+	     guint64 disk_size,
+	     const gchar *disk_guid,
+	     GBytes **primary,
+	     GBytes **backup,
+	     GError **error)
+{
+	guint8 guid[16] = {0};
+	guint32 num_entries = MAX(128, (n_layout + 3) / 4 * 4);
+	guint64 array_size = (guint64)num_entries * UB_GPT_ENTRY_SIZE;
+	guint64 array_sectors = (array_size + sector_size - 1) / sector_size;
+	guint64 total_sectors;
+	guint64 last_lba;
+	guint64 first_usable;
+	guint64 last_usable;
+	guint64 align;
+	guint64 lba;
+	guint32 entries_crc;
+	gsize primary_size;
+	gsize backup_size;
+	g_autofree guint8 *array = NULL;
+	g_autofree guint8 *pbuf = NULL;
+	g_autofree guint8 *bbuf = NULL;
+	g_autofree gchar *disk_guid_random = NULL;
+
+	g_return_val_if_fail(layout != NULL || n_layout == 0, FALSE);
+	g_return_val_if_fail(primary != NULL && backup != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (sector_size != 512 && sector_size != 4096) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "unsupported sector size %u, expected 512 or 4096",
+			    sector_size);
+		return FALSE;
+	}
+	if (n_layout > UB_GPT_MAX_ENTRIES) {
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "too many partitions");
+		return FALSE;
+	}
+	total_sectors = disk_size / sector_size;
+	/* MBR + header + array, then array + header at the end, and one usable sector */
+	if (total_sectors < 2 * array_sectors + 4) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "disk of %" G_GUINT64_FORMAT " bytes is too small for a GPT",
+			    disk_size);
+		return FALSE;
+	}
+	last_lba = total_sectors - 1;
+	first_usable = 2 + array_sectors;
+	last_usable = last_lba - array_sectors - 1;
+	align = MAX(4096 / sector_size, 1);
+
+	if (disk_guid == NULL) {
+		disk_guid_random = g_uuid_string_random();
+		disk_guid = disk_guid_random;
+	}
+	if (!ub_gpt_guid_from_string(disk_guid, guid, error))
+		return FALSE;
+
+	/* entries */
+	array = g_malloc0(array_size);
+	lba = first_usable;
+	for (guint i = 0; i < n_layout; i++) {
+		const UbGptLayoutEntry *item = &layout[i];
+		guint64 sectors;
+		guint64 end;
+
+		lba = (lba + align - 1) / align * align;
+		if (item->size == 0) {
+			if (i != n_layout - 1) {
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "only the last partition may fill the disk, not '%s'",
+					    item->name);
+				return FALSE;
+			}
+			if (lba > last_usable) {
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "no space left for partition '%s'",
+					    item->name);
+				return FALSE;
+			}
+			/* end on an alignment boundary too, as partitioning tools do */
+			sectors = (last_usable + 1 - lba) / align * align;
+			if (sectors == 0) {
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "no space left for partition '%s'",
+					    item->name);
+				return FALSE;
+			}
+		} else {
+			sectors = (item->size + sector_size - 1) / sector_size;
+		}
+		if (!g_uint64_checked_add(&end, lba, sectors) || end - 1 > last_usable) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partition '%s' ends past the last usable LBA %" G_GUINT64_FORMAT,
+				    item->name,
+				    last_usable);
+			return FALSE;
+		}
+		if (!ub_gpt_build_entry(array + (gsize)i * UB_GPT_ENTRY_SIZE,
+					item,
+					lba,
+					end - 1,
+					error)) {
+			g_prefix_error(error, "partition %u: ", i);
+			return FALSE;
+		}
+		lba = end;
+	}
+	entries_crc = ub_crc32(array, array_size);
+
+	/* primary: protective MBR, header, array */
+	primary_size = (gsize)(first_usable * sector_size);
+	pbuf = g_malloc0(primary_size);
+	pbuf[UB_GPT_MBR_PART_TABLE + 1] = 0x00; /* CHS start 0/0/2 */
+	pbuf[UB_GPT_MBR_PART_TABLE + 2] = 0x02;
+	pbuf[UB_GPT_MBR_PART_TABLE + 4] = UB_GPT_MBR_TYPE_PROTECTIVE;
+	pbuf[UB_GPT_MBR_PART_TABLE + 5] = 0xff;
+	pbuf[UB_GPT_MBR_PART_TABLE + 6] = 0xff;
+	pbuf[UB_GPT_MBR_PART_TABLE + 7] = 0xff;
+	ub_gpt_write_u32(pbuf, UB_GPT_MBR_PART_TABLE + 8, 1);
+	ub_gpt_write_u32(pbuf,
+			 UB_GPT_MBR_PART_TABLE + 12,
+			 (guint32)MIN(last_lba, G_MAXUINT32));
+	pbuf[510] = 0x55;
+	pbuf[511] = 0xaa;
+	ub_gpt_write_header(pbuf + sector_size,
+			    1,
+			    last_lba,
+			    first_usable,
+			    last_usable,
+			    guid,
+			    2,
+			    num_entries,
+			    entries_crc);
+	memcpy(pbuf + 2 * sector_size, array, array_size);
+
+	/* backup: array, then header in the last sector */
+	backup_size = (gsize)((array_sectors + 1) * sector_size);
+	bbuf = g_malloc0(backup_size);
+	memcpy(bbuf, array, array_size);
+	ub_gpt_write_header(bbuf + array_sectors * sector_size,
+			    last_lba,
+			    1,
+			    first_usable,
+			    last_usable,
+			    guid,
+			    last_lba - array_sectors,
+			    num_entries,
+			    entries_crc);
+
+	*primary = g_bytes_new_take(g_steal_pointer(&pbuf), primary_size);
+	*backup = g_bytes_new_take(g_steal_pointer(&bbuf), backup_size);
+	return TRUE;
+}
+
+guint32
+ub_gpt_get_sector_size(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->sector_size;
+}
+
+gboolean
+ub_gpt_get_is_backup(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
+	return self->is_backup;
+}
+
+guint32
+ub_gpt_get_revision(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->revision;
+}
+
+guint32
+ub_gpt_get_header_size(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->header_size;
+}
+
+const gchar *
+ub_gpt_get_disk_guid(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), NULL);
+	return self->disk_guid;
+}
+
+guint64
+ub_gpt_get_my_lba(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->my_lba;
+}
+
+guint64
+ub_gpt_get_alternate_lba(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->alternate_lba;
+}
+
+guint64
+ub_gpt_get_first_usable_lba(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->first_usable_lba;
+}
+
+guint64
+ub_gpt_get_last_usable_lba(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->last_usable_lba;
+}
+
+guint64
+ub_gpt_get_entries_lba(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->entries_lba;
+}
+
+guint32
+ub_gpt_get_num_entries(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->num_entries;
+}
+
+guint32
+ub_gpt_get_entry_size(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), 0);
+	return self->entry_size;
+}
+
+/**
+ * ub_gpt_get_entries:
+ * @self: a #UbGpt
+ *
+ * Returns: (transfer none) (element-type UbGptEntry): the used entries, in array order
+ */
+GPtrArray *
+ub_gpt_get_entries(UbGpt *self)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), NULL);
+	return self->entries;
+}
+
+/**
+ * ub_gpt_find_entry:
+ * @self: a #UbGpt
+ * @name: a partition name
+ *
+ * Returns: (transfer none) (nullable): the first used entry called @name
+ */
+const UbGptEntry *
+ub_gpt_find_entry(UbGpt *self, const gchar *name)
+{
+	g_return_val_if_fail(UB_IS_GPT(self), NULL);
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		if (g_strcmp0(entry->name, name) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
+/**
+ * ub_gpt_get_partitions:
+ * @self: a #UbGpt
+ * @region: (nullable): the region or LUN the table describes, e.g. "user", "lun4"
+ *
+ * Converts the used entries to byte ranges; an entry whose last LBA is below
+ * its first has size 0.
+ *
+ * Returns: (transfer container) (element-type UbPartition): the partitions
+ */
+GPtrArray *
+ub_gpt_get_partitions(UbGpt *self, const gchar *region)
+{
+	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_object_unref);
+	g_return_val_if_fail(UB_IS_GPT(self), NULL);
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		guint64 offset = 0;
+		guint64 size = 0;
+		if (!g_uint64_checked_mul(&offset, entry->first_lba, self->sector_size))
+			offset = G_MAXUINT64;
+		if (entry->last_lba >= entry->first_lba &&
+		    !g_uint64_checked_mul(&size,
+					  entry->last_lba - entry->first_lba + 1,
+					  self->sector_size))
+			size = G_MAXUINT64 - offset;
+		g_ptr_array_add(parts, ub_partition_new(entry->name, region, offset, size));
+	}
+	return g_steal_pointer(&parts);
+}
+
+static void
+ub_gpt_finalize(GObject *object)
+{
+	UbGpt *self = UB_GPT(object);
+	g_free(self->disk_guid);
+	g_ptr_array_unref(self->entries);
+	G_OBJECT_CLASS(ub_gpt_parent_class)->finalize(object);
+}
+
+static void
+ub_gpt_init(UbGpt *self)
+{
+	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)ub_gpt_entry_free);
+}
+
+static void
+ub_gpt_class_init(UbGptClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = ub_gpt_finalize;
+}

@@ -1,0 +1,340 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ub-sim-fd-transport.h"
+#include "ub-sim-phone.h"
+
+/* unbrick-sim: one simulated phone in its own process, reachable over TCP or a pty */
+
+typedef struct {
+	UbSimPhone *phone;
+	GCancellable *cancellable;
+	GMainLoop *loop;
+	gint listen_fd; /* tcp */
+	gint master_fd; /* pty */
+	gint slave_fd;	/* pty: kept open so the master never sees EIO between hosts */
+	gint exit_code;
+} UbSimMain;
+
+static void
+ub_sim_main_clear(UbSimMain *self)
+{
+	if (self->listen_fd >= 0)
+		close(self->listen_fd);
+	if (self->master_fd >= 0)
+		close(self->master_fd);
+	if (self->slave_fd >= 0)
+		close(self->slave_fd);
+	g_clear_object(&self->phone);
+	g_clear_object(&self->cancellable);
+	g_clear_pointer(&self->loop, g_main_loop_unref);
+}
+
+static gboolean
+ub_sim_main_signal_cb(gpointer user_data)
+{
+	UbSimMain *self = user_data;
+	g_printerr("unbrick-sim: stopping\n");
+	g_cancellable_cancel(self->cancellable);
+	g_main_loop_quit(self->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ub_sim_main_quit_idle_cb(gpointer user_data)
+{
+	UbSimMain *self = user_data;
+	g_main_loop_quit(self->loop);
+	return G_SOURCE_REMOVE;
+}
+
+/* the phone with a personality that speaks over a byte stream, e.g. fastboot TCP */
+static void
+ub_sim_main_set_stream(UbSimMain *self)
+{
+	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
+	if (g_object_class_find_property(G_OBJECT_GET_CLASS(personality), "tcp") != NULL)
+		g_object_set(personality, "tcp", TRUE, NULL);
+}
+
+static void
+ub_sim_main_serve_one(UbSimMain *self, UbTransport *transport)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (!ub_sim_phone_serve(self->phone, transport, self->cancellable, &error_local)) {
+		if (!g_cancellable_is_cancelled(self->cancellable))
+			g_printerr("unbrick-sim: %s: %s\n",
+				   ub_transport_get_name(transport),
+				   error_local->message);
+		return;
+	}
+	g_printerr("unbrick-sim: %s: session ended\n", ub_transport_get_name(transport));
+}
+
+static gpointer
+ub_sim_main_tcp_thread_cb(gpointer user_data)
+{
+	UbSimMain *self = user_data;
+	GPollFD cancel_fd = {0};
+
+	if (!g_cancellable_make_pollfd(self->cancellable, &cancel_fd))
+		return NULL;
+	while (!g_cancellable_is_cancelled(self->cancellable)) {
+		struct pollfd fds[2] = {{0}};
+		struct sockaddr_in addr = {0};
+		socklen_t addrlen = sizeof(addr);
+		g_autofree gchar *name = NULL;
+		g_autoptr(UbTransport) transport = NULL;
+		gint fd;
+
+		fds[0].fd = self->listen_fd;
+		fds[0].events = POLLIN;
+		fds[1].fd = cancel_fd.fd;
+		fds[1].events = POLLIN;
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			g_printerr("unbrick-sim: poll: %s\n", g_strerror(errno));
+			break;
+		}
+		if (g_cancellable_is_cancelled(self->cancellable))
+			break;
+		fd = accept4(self->listen_fd, (struct sockaddr *)&addr, &addrlen, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+				g_printerr("unbrick-sim: accept: %s\n", g_strerror(errno));
+			continue;
+		}
+		name = g_strdup_printf("tcp:%s:%u", inet_ntoa(addr.sin_addr), ntohs(addr.sin_port));
+		g_printerr("unbrick-sim: %s: connected\n", name);
+
+		/* one host at a time, like a phone on one cable */
+		transport = ub_sim_fd_transport_new(fd, name);
+		ub_sim_main_serve_one(self, transport);
+		ub_transport_close(transport);
+	}
+	g_cancellable_release_fd(self->cancellable);
+	g_idle_add(ub_sim_main_quit_idle_cb, self);
+	return NULL;
+}
+
+static gpointer
+ub_sim_main_pty_thread_cb(gpointer user_data)
+{
+	UbSimMain *self = user_data;
+	g_autoptr(UbTransport) transport = NULL;
+	g_autofree gchar *name = g_strdup_printf("pty:%s", ttyname(self->slave_fd));
+
+	transport = ub_sim_fd_transport_new(self->master_fd, name);
+	self->master_fd = -1;
+	while (!g_cancellable_is_cancelled(self->cancellable)) {
+		ub_sim_main_serve_one(self, transport);
+		/* a serial phone that "rebooted" talks again on the same line; pace a
+		 * personality that keeps failing */
+		if (!g_cancellable_is_cancelled(self->cancellable))
+			g_usleep(50 * G_TIME_SPAN_MILLISECOND);
+	}
+	g_idle_add(ub_sim_main_quit_idle_cb, self);
+	return NULL;
+}
+
+static gboolean
+ub_sim_main_listen_tcp(UbSimMain *self, const gchar *port_str, GError **error)
+{
+	struct sockaddr_in addr = {0};
+	socklen_t addrlen = sizeof(addr);
+	guint64 port = 0;
+	gint one = 1;
+
+	if (!g_ascii_string_to_unsigned(port_str, 10, 0, 65535, &port, NULL)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid TCP port '%s', expected 0 to 65535",
+			    port_str);
+		return FALSE;
+	}
+	self->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (self->listen_fd < 0) {
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, "socket: %s", g_strerror(errno));
+		return FALSE;
+	}
+	if (setsockopt(self->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0)
+		g_debug("SO_REUSEADDR: %s", g_strerror(errno));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((guint16)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(self->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_IO,
+			    "failed to listen on 127.0.0.1:%u: %s",
+			    (guint)port,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (listen(self->listen_fd, 4) != 0 ||
+	    getsockname(self->listen_fd, (struct sockaddr *)&addr, &addrlen) != 0) {
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, "listen: %s", g_strerror(errno));
+		return FALSE;
+	}
+
+	/* the one line scripts wait for */
+	g_print("tcp: 127.0.0.1:%u\n", ntohs(addr.sin_port));
+	fflush(stdout);
+	return TRUE;
+}
+
+static gboolean
+ub_sim_main_listen_pty(UbSimMain *self, GError **error)
+{
+	struct termios tio = {0};
+	if (openpty(&self->master_fd, &self->slave_fd, NULL, NULL, NULL) != 0) {
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, "openpty: %s", g_strerror(errno));
+		return FALSE;
+	}
+	/* raw bytes both ways, as on a USB CDC-ACM line */
+	if (tcgetattr(self->slave_fd, &tio) == 0) {
+		cfmakeraw(&tio);
+		if (tcsetattr(self->slave_fd, TCSANOW, &tio) != 0)
+			g_debug("tcsetattr: %s", g_strerror(errno));
+	}
+	g_print("pty: %s\n", ttyname(self->slave_fd));
+	fflush(stdout);
+	return TRUE;
+}
+
+static gboolean
+ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
+{
+	g_autofree gchar *kind = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *emmc = NULL;
+	g_autofree gchar *ufs = NULL;
+	g_autofree gchar *listen_spec = NULL;
+	g_autofree gchar *fault_spec = NULL;
+	g_autofree gchar *geometry = NULL;
+	g_autofree gchar *geometry_now = NULL;
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(UbSimStorage) storage = NULL;
+	g_autoptr(UbSimFaults) faults = NULL;
+	GThread *thread;
+	const GOptionEntry options[] = {
+	    {"kind", 'k', 0, G_OPTION_ARG_STRING, &kind, "Protocol: fastboot, edl or mtk", "KIND"},
+	    {"storage", 's', 0, G_OPTION_ARG_FILENAME, &dir, "Folder holding the phone's storage", "DIR"},
+	    {"emmc", 0, 0, G_OPTION_ARG_STRING, &emmc, "eMMC with a user area of SIZE (default 64G)", "SIZE"},
+	    {"ufs", 0, 0, G_OPTION_ARG_STRING, &ufs, "UFS with N LUNs of SIZE", "N:SIZE"},
+	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen_spec, "tcp:PORT (0 picks one) or pty", "WHERE"},
+	    {"fault", 'f', 0, G_OPTION_ARG_STRING, &fault_spec,
+	     "Inject faults: delay=MS,drop=N,corrupt=N,disconnect-after=BYTES,nak=K", "SPEC"},
+	    {NULL}};
+
+	context = g_option_context_new("- run a simulated phone");
+	g_option_context_add_main_entries(context, options, NULL);
+	g_option_context_set_description(
+	    context,
+	    "The ready line on stdout is \"tcp: 127.0.0.1:PORT\" or \"pty: /dev/pts/N\".\n"
+	    "Reopening a storage folder keeps its data; a new one gets a GPT with a\n"
+	    "default A/B layout.\n\n"
+	    "Example:\n"
+	    "  unbrick-sim --kind fastboot --storage /tmp/phone --emmc 64G --listen tcp:5554\n"
+	    "  unbrick-sim --kind fastboot --storage /tmp/ufs --ufs 4:32G --listen pty --fault nak=3\n");
+	if (!g_option_context_parse(context, &argc, &argv, error))
+		return FALSE;
+	if (kind == NULL || dir == NULL || listen_spec == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "--kind, --storage and --listen are required (see --help)");
+		return FALSE;
+	}
+	if (emmc != NULL && ufs != NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "--emmc and --ufs cannot be used together");
+		return FALSE;
+	}
+	if (emmc != NULL)
+		geometry = g_strdup_printf("emmc:%s", emmc);
+	else if (ufs != NULL)
+		geometry = g_strdup_printf("ufs:%s", ufs);
+
+	if (!ub_sim_phone_check_kind(kind, error))
+		return FALSE;
+	faults = ub_sim_faults_new_from_string(fault_spec, error);
+	if (faults == NULL)
+		return FALSE;
+	storage = ub_sim_storage_open(dir, geometry, error);
+	if (storage == NULL)
+		return FALSE;
+	self->phone = ub_sim_phone_new(kind, storage, faults, error);
+	if (self->phone == NULL)
+		return FALSE;
+	geometry_now = ub_sim_storage_get_geometry(storage);
+	g_printerr("unbrick-sim: %s phone, %s storage in %s\n", kind, geometry_now, dir);
+
+	if (g_str_has_prefix(listen_spec, "tcp:")) {
+		if (!ub_sim_main_listen_tcp(self, listen_spec + 4, error))
+			return FALSE;
+		ub_sim_main_set_stream(self);
+		thread = g_thread_new("ub-sim-tcp", ub_sim_main_tcp_thread_cb, self);
+	} else if (g_strcmp0(listen_spec, "pty") == 0) {
+		if (!ub_sim_main_listen_pty(self, error))
+			return FALSE;
+		thread = g_thread_new("ub-sim-pty", ub_sim_main_pty_thread_cb, self);
+	} else {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid --listen '%s', expected tcp:PORT or pty",
+			    listen_spec);
+		return FALSE;
+	}
+
+	g_unix_signal_add(SIGINT, ub_sim_main_signal_cb, self);
+	g_unix_signal_add(SIGTERM, ub_sim_main_signal_cb, self);
+	g_main_loop_run(self->loop);
+	g_cancellable_cancel(self->cancellable);
+	g_thread_join(thread);
+	return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+	UbSimMain self = {
+	    .listen_fd = -1,
+	    .master_fd = -1,
+	    .slave_fd = -1,
+	};
+	g_autoptr(GError) error = NULL;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	self.cancellable = g_cancellable_new();
+	self.loop = g_main_loop_new(NULL, FALSE);
+	if (!ub_sim_main_run(&self, argc, argv, &error)) {
+		g_printerr("unbrick-sim: %s\n", error->message);
+		ub_sim_main_clear(&self);
+		return EXIT_FAILURE;
+	}
+	ub_sim_main_clear(&self);
+	return EXIT_SUCCESS;
+}
