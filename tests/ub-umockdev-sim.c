@@ -94,24 +94,17 @@ ub_umockdev_sim_device_descriptor(UbUmockdevSim *self,
 				  gboolean strings)
 {
 	GByteArray *buf = g_byte_array_new();
-	const guint8 desc[18] = {18,
-				 1, /* DEVICE */
-				 0x00,
-				 0x02, /* USB 2.0 */
-				 dev_class,
-				 0,
-				 0,
-				 64,
-				 vid & 0xff,
-				 vid >> 8,
-				 pid & 0xff,
-				 pid >> 8,
-				 0x00,
-				 0x01,
-				 strings ? 1 : 0,
-				 strings ? 2 : 0,
-				 strings && self->serial != NULL ? 3 : 0,
-				 1};
+	/* clang-format off */
+	const guint8 desc[18] = {
+	    18, 1, 0x00, 0x02,			/* DEVICE, USB 2.0 */
+	    dev_class, 0, 0, 64,		/* class, max packet size 0 */
+	    vid & 0xff, vid >> 8, pid & 0xff, pid >> 8,
+	    0x00, 0x01,				/* bcdDevice */
+	    strings ? 1 : 0,			/* iManufacturer */
+	    strings ? 2 : 0,			/* iProduct */
+	    strings && self->serial != NULL ? 3 : 0, /* iSerialNumber */
+	    1};
+	/* clang-format on */
 	g_byte_array_append(buf, desc, sizeof(desc));
 	return buf;
 }
@@ -120,20 +113,14 @@ static GByteArray *
 ub_umockdev_sim_default_config(UbUmockdevSim *self)
 {
 	GByteArray *buf = g_byte_array_new();
+	/* clang-format off */
 	const guint8 desc[32] = {
-	    9,	  2,	32,
-	    0,	  1,	1,
-	    0,	  0x80, 0xfa, /* configuration 1, 500 mA */
-	    9,	  4,	0,
-	    0,	  2,	0xff,
-	    0xff, 0xff, 0, /* vendor interface 0 */
-	    7,	  5,	self->ep_in,
-	    2,	  0x00, 0x02,
-	    0, /* bulk IN, 512 */
-	    7,	  5,	self->ep_out,
-	    2,	  0x00, 0x02,
-	    0, /* bulk OUT, 512 */
+	    9, 2, 32, 0, 1, 1, 0, 0x80, 0xfa,		  /* configuration 1, 500 mA */
+	    9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 0,		  /* vendor interface 0 */
+	    7, 5, self->ep_in, 2, 0x00, 0x02, 0,	  /* bulk IN, 512 */
+	    7, 5, self->ep_out, 2, 0x00, 0x02, 0,	  /* bulk OUT, 512 */
 	};
+	/* clang-format on */
 	g_byte_array_append(buf, desc, sizeof(desc));
 	return buf;
 }
@@ -542,8 +529,13 @@ static gboolean
 ub_umockdev_sim_add_hubs(UbUmockdevSim *self, gchar **ports, guint n_ports, GError **error)
 {
 	g_autofree gchar *sys_dir = umockdev_testbed_get_sys_dir(self->testbed);
-	const guint8 hub_config[25] = {9, 2, 25, 0, 1, 1, 0, 0xe0, 0, 9, 4, 0, 0,
-				       1, 9, 0,	 0, 0, 7, 5, 0x81, 3, 4, 0, 12};
+	/* clang-format off */
+	const guint8 hub_config[25] = {
+	    9, 2, 25, 0, 1, 1, 0, 0xe0, 0,	/* configuration 1, self-powered */
+	    9, 4, 0, 0, 1, 9, 0, 0, 0,		/* hub interface */
+	    7, 5, 0x81, 3, 4, 0, 12,		/* interrupt IN */
+	};
+	/* clang-format on */
 	g_autoptr(GByteArray) config = g_byte_array_new();
 
 	g_byte_array_append(config, hub_config, sizeof(hub_config));

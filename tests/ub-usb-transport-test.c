@@ -474,11 +474,16 @@ ub_usb_transport_test_endpoints(void)
 	guint8 buf[512] = {0};
 	/* a MediaTek-like CDC device: interface 0 has only an interrupt IN, the
 	 * data interface 1 has bulk IN 0x82 and OUT 0x02 */
+	/* clang-format off */
 	const guint8 config[] = {
-	    9,	  2, 48, 0, 2,	  1, 0,	   0x80, 0xfa, 9, 4, 0,	   0, 1,    0x02, 0x02,
-	    0x01, 0, 7,	 5, 0x83, 3, 0x40, 0x00, 16,   9, 4, 1,	   0, 2,    0x0a, 0x00,
-	    0x00, 0, 7,	 5, 0x82, 2, 0x00, 0x02, 0,    7, 5, 0x02, 2, 0x00, 0x02, 0,
+	    9, 2, 48, 0, 2, 1, 0, 0x80, 0xfa,
+	    9, 4, 0, 0, 1, 0x02, 0x02, 0x01, 0,
+	    7, 5, 0x83, 3, 0x40, 0x00, 16,
+	    9, 4, 1, 0, 2, 0x0a, 0x00, 0x00, 0,
+	    7, 5, 0x82, 2, 0x00, 0x02, 0,
+	    7, 5, 0x02, 2, 0x00, 0x02, 0,
 	};
+	/* clang-format on */
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbUsbTransportTestDevice) dev = ub_usb_transport_test_device_new(TRUE);
 	g_autoptr(UbUmockdevSim) sim = ub_umockdev_sim_new("1-7", 0x0e8d, 0x0003);

@@ -517,10 +517,13 @@ static void
 ub_cli_print_usb_device(UbCli *cli, UbUsbDeviceInfo *info, const gchar *event)
 {
 	g_autofree gchar *str = ub_usb_device_info_to_string(info);
-	if (event != NULL)
-		g_print("%s %s\n", event, str);
-	else
-		g_print("%s\n", str);
+	g_autofree gchar *tty = ub_usb_device_info_lookup_tty(info);
+	g_print("%s%s%s%s%s\n",
+		event != NULL ? event : "",
+		event != NULL ? " " : "",
+		str,
+		tty != NULL && ub_usb_device_info_get_tty_path(info) == NULL ? " tty:" : "",
+		tty != NULL && ub_usb_device_info_get_tty_path(info) == NULL ? tty : "");
 }
 
 static void
@@ -568,8 +571,11 @@ ub_cli_cmd_devices(UbCli *cli, gint argc, gchar **argv)
 		for (guint i = 0; i < devices->len; i++) {
 			UbUsbDeviceInfo *info = g_ptr_array_index(devices, i);
 			g_autofree gchar *spec = NULL;
+			g_autofree gchar *tty = NULL;
 			if (!ub_usb_device_info_is_known(info))
 				continue;
+			/* a serial driver may have bound the port since it arrived */
+			tty = ub_usb_device_info_lookup_tty(info);
 			spec = g_strdup_printf("usb:%s", ub_usb_device_info_get_port_path(info));
 			json_builder_begin_object(b);
 			json_builder_set_member_name(b, "device");
@@ -589,7 +595,7 @@ ub_cli_cmd_devices(UbCli *cli, gint argc, gchar **argv)
 			json_builder_set_member_name(b, "serial");
 			json_builder_add_string_value(b, ub_usb_device_info_get_serial(info));
 			json_builder_set_member_name(b, "tty");
-			json_builder_add_string_value(b, ub_usb_device_info_get_tty_path(info));
+			json_builder_add_string_value(b, tty);
 			json_builder_end_object(b);
 		}
 		json_builder_end_array(b);

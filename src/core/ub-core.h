@@ -21,3 +21,7 @@
 #include "ub-memory-transport.h"
 #include "ub-device-monitor.h"
 #include "ub-usb-device-info.h"
+#include "ub-serial-transport.h"
+#include "ub-tcp-transport.h"
+#include "ub-usb-context.h"
+#include "ub-usb-transport.h"

@@ -20,7 +20,7 @@ ub_transport_default_init(UbTransportInterface *iface)
  * @buf: data
  * @bufsz: size of @buf; 0 sends a zero-length packet on packet transports
  * @flags: #UbTransportWriteFlags
- * @timeout_ms: timeout for the whole write
+ * @timeout_ms: longest time without progress, 0 for none
  * @cancellable: (nullable): a #GCancellable
  * @error: (nullable): return location for a #GError
  *

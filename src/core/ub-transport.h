@@ -25,7 +25,8 @@ typedef enum {
 /**
  * UbTransportInterface:
  * @write: write all of @buf, or fail; a large buffer may be split into several
- *   transfers in flight by the backend
+ *   transfers in flight by the backend; @timeout_ms bounds the time without
+ *   progress, not the whole write, and 0 waits forever
  * @read: read at most @bufsz bytes: returns the number read (0 for a zero-length
  *   packet), or -1 with %UB_ERROR_TIMED_OUT after @timeout_ms, %UB_ERROR_DEVICE_GONE
  *   on disconnect, or %G_IO_ERROR_CANCELLED; a packet-based transport returns at

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	g_autofree gchar *str = g_strndup((const gchar *)data, size);
+	g_autofree gchar *str = data != NULL ? g_strndup((const gchar *)data, size) : g_strdup("");
 	g_autoptr(UbDeviceSpec) spec = ub_device_spec_parse(str, NULL);
 	if (spec != NULL) {
 		/* whatever parses must print and parse back */
