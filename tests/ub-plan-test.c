@@ -87,7 +87,8 @@ ub_plan_verify_mismatch_func(UbPlanFixture *fx, gconstpointer data)
 	ub_test_device_set_corrupt_reads(fx->device, TRUE);
 	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
 	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
-	g_assert_nonnull(strstr(error->message, "verification of boot_a failed"));
+	g_assert_nonnull(strstr(error->message, "verification failed"));
+	g_assert_nonnull(strstr(error->message, "boot_a differs from the image at byte 0x0"));
 }
 
 static void

@@ -6,8 +6,8 @@
 
 #include <glib/gstdio.h>
 
-#include "ub-checksum-input-stream.h"
 #include "ub-checksum-output-stream.h"
+#include "ub-compare-output-stream.h"
 #include "ub-error.h"
 #include "ub-plan-executor.h"
 
@@ -224,6 +224,8 @@ ub_plan_default_backup_dir(UbDevice *device)
 	return g_build_filename(g_get_user_data_dir(), "unbrick", "backups", safe, stamp, NULL);
 }
 
+/* @sha256 non-NULL hashes on the way (backups); plain read backs skip it,
+ * SHA-256 would cost as much CPU as the transfer itself */
 static gboolean
 ub_plan_read_to_file(UbDevice *device,
 		     const UbDeviceLocation *loc,
@@ -236,6 +238,7 @@ ub_plan_read_to_file(UbDevice *device,
 	g_autoptr(GFile) file = g_file_new_for_path(path);
 	g_autoptr(GFileOutputStream) out = NULL;
 	g_autoptr(GOutputStream) hashed = NULL;
+	GOutputStream *sink;
 	g_autofree gchar *tmp_path = g_strdup_printf("%s.part", path);
 	g_autoptr(GFile) tmp_file = g_file_new_for_path(tmp_path);
 
@@ -246,13 +249,15 @@ ub_plan_read_to_file(UbDevice *device,
 		g_prefix_error(error, "cannot create %s: ", tmp_path);
 		return FALSE;
 	}
-	hashed = ub_checksum_output_stream_new(G_OUTPUT_STREAM(out));
-	if (!ub_device_read(device, loc, hashed, progress, cancellable, error)) {
-		g_output_stream_close(hashed, NULL, NULL);
+	if (sha256 != NULL)
+		hashed = ub_checksum_output_stream_new(G_OUTPUT_STREAM(out));
+	sink = hashed != NULL ? hashed : G_OUTPUT_STREAM(out);
+	if (!ub_device_read(device, loc, sink, progress, cancellable, error)) {
+		g_output_stream_close(sink, NULL, NULL);
 		g_file_delete(tmp_file, NULL, NULL);
 		return FALSE;
 	}
-	if (!g_output_stream_close(hashed, cancellable, error)) {
+	if (!g_output_stream_close(sink, cancellable, error)) {
 		ub_error_convert(error);
 		return FALSE;
 	}
@@ -306,10 +311,21 @@ ub_plan_backup(UbDevice *device,
 	return TRUE;
 }
 
+static GInputStream *
+ub_plan_open_image(const gchar *path, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GFile) file = g_file_new_for_path(path);
+	g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
+	if (in == NULL) {
+		ub_error_convert(error);
+		return NULL;
+	}
+	return G_INPUT_STREAM(g_steal_pointer(&in));
+}
+
 static gboolean
 ub_plan_write(UbDevice *device,
 	      UbPlanStep *step,
-	      gchar **sha256,
 	      UbProgress *progress,
 	      GCancellable *cancellable,
 	      GError **error)
@@ -321,67 +337,54 @@ ub_plan_write(UbDevice *device,
 	    .offset = op->offset,
 	    .length = op->length,
 	};
-	g_autoptr(GFile) file = g_file_new_for_path(op->path);
-	g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
-	g_autoptr(GInputStream) hashed = NULL;
-	if (in == NULL) {
-		ub_error_convert(error);
+	g_autoptr(GInputStream) in = ub_plan_open_image(op->path, cancellable, error);
+	if (in == NULL)
 		return FALSE;
-	}
-	hashed = ub_checksum_input_stream_new(G_INPUT_STREAM(in));
-	if (!ub_device_write(device, &loc, hashed, step->size, progress, cancellable, error))
-		return FALSE;
-	if (ub_checksum_input_stream_get_bytes(UB_CHECKSUM_INPUT_STREAM(hashed)) != step->size) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INTERNAL,
-			    "engine consumed %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-			    " bytes of %s",
-			    ub_checksum_input_stream_get_bytes(UB_CHECKSUM_INPUT_STREAM(hashed)),
-			    step->size,
-			    op->path);
-		return FALSE;
-	}
-	*sha256 = g_strdup(ub_checksum_input_stream_get_sha256(UB_CHECKSUM_INPUT_STREAM(hashed)));
-	return TRUE;
+	return ub_device_write(device, &loc, in, step->size, progress, cancellable, error);
 }
 
 static gboolean
 ub_plan_verify(UbDevice *device,
 	       UbPlanStep *step,
-	       const gchar *sha256_written,
 	       UbProgress *progress,
 	       GCancellable *cancellable,
 	       GError **error)
 {
 	UbPlanOp *op = step->op;
+	const gchar *name = op->partition != NULL ? op->partition : op->region;
 	UbDeviceLocation loc = {
 	    .partition = op->partition,
 	    .region = op->region,
 	    .offset = op->offset,
 	    .length = step->size,
 	};
-	g_autoptr(GOutputStream) hashed = ub_checksum_output_stream_new(NULL);
-	const gchar *sha256_read;
+	g_autoptr(GInputStream) in = NULL;
+	g_autoptr(GOutputStream) compare = NULL;
 	if (step->size == 0)
 		return TRUE;
-	if (!ub_device_read(device, &loc, hashed, progress, cancellable, error)) {
-		g_prefix_error(error, "failed to verify: ");
+	in = ub_plan_open_image(op->path, cancellable, error);
+	if (in == NULL)
+		return FALSE;
+	compare = ub_compare_output_stream_new(in, name);
+	if (!ub_device_read(device, &loc, compare, progress, cancellable, error)) {
+		if (g_error_matches(*error, UB_ERROR, UB_ERROR_INVALID_DATA))
+			g_prefix_error(error, "verification failed; the storage may be failing: ");
+		else
+			g_prefix_error(error, "failed to verify: ");
 		return FALSE;
 	}
-	sha256_read = ub_checksum_output_stream_get_sha256(UB_CHECKSUM_OUTPUT_STREAM(hashed));
-	if (g_strcmp0(sha256_read, sha256_written) != 0) {
+	if (ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)) != step->size) {
 		g_set_error(error,
 			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "verification of %s failed: wrote sha256 %s, read back %s; the "
-			    "storage may be failing",
-			    op->partition != NULL ? op->partition : op->region,
-			    sha256_written,
-			    sha256_read);
+			    UB_ERROR_PROTOCOL,
+			    "verification of %s read back %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+			    " bytes",
+			    name,
+			    ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)),
+			    step->size);
 		return FALSE;
 	}
-	ub_progress_log(progress, "verified %s (sha256 %s)", op->partition, sha256_read);
+	ub_progress_log(progress, "verified %s (%" G_GUINT64_FORMAT " bytes)", name, step->size);
 	return TRUE;
 }
 
@@ -445,13 +448,7 @@ ub_plan_run_step(UbPlan *plan,
 
 	switch (op->kind) {
 	case UB_PLAN_OP_WRITE: {
-		g_autofree gchar *sha256 = NULL;
-		if (!ub_plan_write(device,
-				   step,
-				   &sha256,
-				   ub_progress_get_child(progress),
-				   cancellable,
-				   error))
+		if (!ub_plan_write(device, step, ub_progress_get_child(progress), cancellable, error))
 			return FALSE;
 		ub_progress_log(progress, "wrote %s from %s", name, op->path);
 		ub_progress_step_done(progress);
@@ -462,7 +459,6 @@ ub_plan_run_step(UbPlan *plan,
 						name);
 			} else if (!ub_plan_verify(device,
 						   step,
-						   sha256,
 						   ub_progress_get_child(progress),
 						   cancellable,
 						   error)) {
@@ -473,16 +469,15 @@ ub_plan_run_step(UbPlan *plan,
 		break;
 	}
 	case UB_PLAN_OP_READ: {
-		g_autofree gchar *sha256 = NULL;
 		if (!ub_plan_read_to_file(device,
 					  &loc,
 					  op->path,
-					  &sha256,
+					  NULL,
 					  ub_progress_get_child(progress),
 					  cancellable,
 					  error))
 			return FALSE;
-		ub_progress_log(progress, "read %s into %s (sha256 %s)", name, op->path, sha256);
+		ub_progress_log(progress, "read %s into %s", name, op->path);
 		ub_progress_step_done(progress);
 		break;
 	}

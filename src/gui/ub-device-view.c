@@ -45,6 +45,9 @@ struct _UbDeviceView {
 	GtkLabel *partitions_label;
 	GtkStack *partitions_stack;
 	GtkListStore *partition_store;
+	GtkTreeViewColumn *region_column;
+	GtkTreeViewColumn *begin_column;
+	GtkTreeViewColumn *end_column;
 };
 
 G_DEFINE_TYPE(UbDeviceView, ub_device_view, GTK_TYPE_BOX)
@@ -66,6 +69,8 @@ ub_device_view_set_value(GtkLabel *label, const gchar *value)
 static void
 ub_device_view_set_partitions(UbDeviceView *self, GPtrArray *parts)
 {
+	gboolean has_location = FALSE;
+
 	gtk_list_store_clear(self->partition_store);
 	if (parts == NULL || parts->len == 0) {
 		gtk_label_set_text(self->partitions_label, _("Partitions"));
@@ -82,6 +87,8 @@ ub_device_view_set_partitions(UbDeviceView *self, GPtrArray *parts)
 							ub_partition_get_end(part));
 		g_autofree gchar *size_str = ub_gui_format_size(size);
 		const gchar *region = ub_partition_get_region(part);
+		if (region != NULL || ub_partition_get_offset(part) != 0)
+			has_location = TRUE;
 		gtk_list_store_insert_with_values(
 		    self->partition_store,
 		    NULL,
@@ -112,6 +119,10 @@ ub_device_view_set_partitions(UbDeviceView *self, GPtrArray *parts)
 				    parts->len);
 		gtk_label_set_text(self->partitions_label, heading);
 	}
+	/* fastboot knows names and sizes only: no region, no offsets to show */
+	gtk_tree_view_column_set_visible(self->region_column, has_location);
+	gtk_tree_view_column_set_visible(self->begin_column, has_location);
+	gtk_tree_view_column_set_visible(self->end_column, has_location);
 	gtk_stack_set_visible_child_name(self->partitions_stack, "table");
 }
 
@@ -240,4 +251,7 @@ ub_device_view_class_init(UbDeviceViewClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partitions_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partitions_stack);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partition_store);
+	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, region_column);
+	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, begin_column);
+	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, end_column);
 }
