@@ -20,7 +20,8 @@ start_sim() { # extra args...
 	"$SIM" --kind fastboot --storage "$TMP/phone" --emmc 8G --listen tcp:0 "$@" >"$TMP/sim.out" 2>"$TMP/sim.err" &
 	SIMPID=$!
 	i=0
-	while ! grep -q '^tcp: ' "$TMP/sim.out" 2>/dev/null; do
+	# a complete ready line: the port may still be on its way
+	while ! { grep -q '^tcp: .*:[0-9][0-9]*$' "$TMP/sim.out" 2>/dev/null && [ -z "$(tail -c1 "$TMP/sim.out")" ]; }; do
 		i=$((i+1)); [ $i -gt 100 ] && { echo "# simulator did not start"; cat "$TMP/sim.err"; return 1; }
 		sleep 0.05
 	done
@@ -64,7 +65,7 @@ timeout 20 "$CLI" fastboot --device "tcp:127.0.0.1:$PORT" getvar product >/dev/n
 rc=$?
 # the first command of the session is refused with the injected FAIL
 [ $rc -eq 1 ] && grep -q "simulated failure" "$TMP/nak.err" && ok "injected NAK fails the command (exit $rc)" \
-	|| { nok "injected NAK: exit $rc"; sed 's/^/# /' "$TMP/nak.err"; }
+	|| { nok "injected NAK: exit $rc: $(tr "\n" " " < "$TMP/nak.err")"; }
 kill -TERM "$SIMPID"; wait "$SIMPID" 2>/dev/null; SIMPID=""
 start_sim || exit 1
 timeout 20 "$CLI" readback --device "tcp:127.0.0.1:$PORT" -o "$TMP/back3" boot_a >/dev/null 2>"$TMP/rb3.err" || sed "s/^/# /" "$TMP/rb3.err"

@@ -13,6 +13,7 @@
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
 #include "ub-console.h"
+#include "ub-text.h"
 #include "ub-core.h"
 #include "ub-device-monitor.h"
 #include "ub-device-spec.h"
@@ -209,7 +210,7 @@ ub_cli_print_partitions(GPtrArray *parts)
 		_("Size"));
 	for (guint i = 0; i < parts->len; i++) {
 		UbPartition *p = g_ptr_array_index(parts, i);
-		g_autofree gchar *size = ub_console_format_size(ub_partition_get_size(p));
+		g_autofree gchar *size = ub_text_format_size(ub_partition_get_size(p));
 		g_print("  %-20s %-8s %#14" G_GINT64_MODIFIER "x %#14" G_GINT64_MODIFIER
 			"x %10s%s\n",
 			ub_partition_get_name(p),
@@ -227,7 +228,7 @@ ub_cli_print_device(UbDevice *device)
 {
 	g_autofree gchar *storage = NULL;
 	if (ub_device_get_storage_size(device) > 0)
-		storage = ub_console_format_size(ub_device_get_storage_size(device));
+		storage = ub_text_format_size(ub_device_get_storage_size(device));
 	g_print("%s %s%s\n",
 		_("Protocol:"),
 		ub_protocol_to_string(ub_device_get_protocol(device)),

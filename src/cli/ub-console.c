@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ub-console.h"
+#include "ub-text.h"
 
 /* renders a UbJob on stderr: a redrawn bar on a terminal, plain lines otherwise
  * (logs, CI); all callbacks run on the main context, UbJob guarantees it */
@@ -24,59 +25,6 @@ struct _UbConsole {
 };
 
 G_DEFINE_TYPE(UbConsole, ub_console, G_TYPE_OBJECT)
-
-/**
- * ub_console_status_to_text:
- * @status: a #UbStatus
- *
- * Returns: the translated text for a status the engine reported
- */
-const gchar *
-ub_console_status_to_text(UbStatus status)
-{
-	switch (status) {
-	case UB_STATUS_IDLE:
-		return _("Idle");
-	case UB_STATUS_WAITING_FOR_DEVICE:
-		/* TRANSLATORS: the phone is not connected yet */
-		return _("Waiting for the phone");
-	case UB_STATUS_CONNECTING:
-		return _("Connecting");
-	case UB_STATUS_IDENTIFYING:
-		return _("Identifying");
-	case UB_STATUS_CHECKING:
-		return _("Checking");
-	case UB_STATUS_BACKING_UP:
-		return _("Backing up");
-	case UB_STATUS_READING:
-		return _("Reading");
-	case UB_STATUS_WRITING:
-		return _("Writing");
-	case UB_STATUS_ERASING:
-		return _("Erasing");
-	case UB_STATUS_VERIFYING:
-		return _("Verifying");
-	case UB_STATUS_REBOOTING:
-		return _("Rebooting");
-	case UB_STATUS_BUSY:
-		return _("Working");
-	case UB_STATUS_LAST:
-	default:
-		return _("Working");
-	}
-}
-
-/**
- * ub_console_format_size:
- * @bytes: a size
- *
- * Returns: (transfer full): e.g. "64.0 MiB"
- */
-gchar *
-ub_console_format_size(guint64 bytes)
-{
-	return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
-}
 
 static void
 ub_console_draw(UbConsole *self)
@@ -105,7 +53,7 @@ ub_console_draw(UbConsole *self)
 		self->last_decile = decile;
 		g_printerr("%3.0f%% %s%s%s\n",
 			   fraction * 100,
-			   ub_console_status_to_text(status),
+			   ub_text_status_to_text(status),
 			   step != NULL ? " " : "",
 			   step != NULL ? step : "");
 		return;
@@ -116,11 +64,11 @@ ub_console_draw(UbConsole *self)
 	g_string_append_printf(line,
 			       "] %3.0f%%  %s%s%s",
 			       fraction * 100,
-			       ub_console_status_to_text(status),
+			       ub_text_status_to_text(status),
 			       step != NULL ? " " : "",
 			       step != NULL ? step : "");
 	if (rate > 0) {
-		g_autofree gchar *speed = ub_console_format_size((guint64)rate);
+		g_autofree gchar *speed = ub_text_format_size((guint64)rate);
 		g_string_append_printf(line, "  %s/s", speed);
 	}
 	if (eta >= 0)

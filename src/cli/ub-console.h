@@ -17,9 +17,5 @@ void
 ub_console_watch_job(UbConsole *self, UbJob *job);
 void
 ub_console_finish(UbConsole *self);
-const gchar *
-ub_console_status_to_text(UbStatus status);
-gchar *
-ub_console_format_size(guint64 bytes);
 
 G_END_DECLS

@@ -70,7 +70,11 @@ ub_application_demo_done_cb(GObject *source, GAsyncResult *res, gpointer user_da
 
 	summary = ub_window_describe(window);
 	g_application_command_line_print(demo->cmdline, "%s\n", summary);
-	if (!ok) {
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		g_application_command_line_printerr(demo->cmdline,
+						    "%s\n",
+						    _("The demo was stopped."));
+	} else if (!ok) {
 		g_application_command_line_printerr(demo->cmdline,
 						    "%s: %s\n",
 						    _("The demo failed"),

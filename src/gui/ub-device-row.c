@@ -123,21 +123,32 @@ ub_device_row_refresh(UbDeviceRow *self)
 	else if (self->device != NULL && ub_device_get_simulated(self->device))
 		title = g_strdup(_("Simulated phone"));
 	else
-		title = g_strdup(ub_gui_mode_to_text(mode));
+		title = g_strdup(ub_text_mode_to_text(mode));
 
 	if (self->gone) {
 		/* TRANSLATORS: the phone was unplugged */
 		subtitle = g_strdup(_("Disconnected"));
 	} else if (self->device != NULL && ub_device_get_simulated(self->device)) {
 		/* TRANSLATORS: e.g. "Fastboot, simulated" */
-		subtitle = g_strdup_printf(_("%s, simulated"), ub_gui_mode_to_text(mode));
-	} else if (self->info != NULL && ub_usb_device_info_get_port_path(self->info) != NULL) {
+		subtitle = g_strdup_printf(_("%s, simulated"), ub_text_mode_to_text(mode));
+	} else if (self->info != NULL && product != NULL) {
 		/* TRANSLATORS: e.g. "Fastboot on USB 1-4.2" */
 		subtitle = g_strdup_printf(_("%s on USB %s"),
-					   ub_gui_mode_to_text(mode),
-					   ub_usb_device_info_get_port_path(self->info));
+					   ub_text_mode_to_text(mode),
+					   ub_usb_device_info_get_port_path(self->info) != NULL
+					       ? ub_usb_device_info_get_port_path(self->info)
+					       : "?");
+	} else if (self->info != NULL) {
+		/* the title already says the mode: say where it is */
+		/* TRANSLATORS: e.g. "USB 1-4.2, 05c6:9008" */
+		subtitle = g_strdup_printf(_("USB %s, %04x:%04x"),
+					   ub_usb_device_info_get_port_path(self->info) != NULL
+					       ? ub_usb_device_info_get_port_path(self->info)
+					       : "?",
+					   ub_usb_device_info_get_vid(self->info),
+					   ub_usb_device_info_get_pid(self->info));
 	} else {
-		subtitle = g_strdup(ub_gui_mode_to_text(mode));
+		subtitle = g_strdup(ub_text_mode_to_text(mode));
 	}
 	gtk_label_set_text(self->title_label, title);
 	gtk_label_set_text(self->subtitle_label, subtitle);
@@ -355,9 +366,6 @@ ub_device_row_new_for_device(UbDevice *device)
 	g_return_val_if_fail(UB_IS_DEVICE(device), NULL);
 	self = g_object_new(UB_TYPE_DEVICE_ROW, NULL);
 	self->device = g_object_ref(device);
-	gtk_image_set_from_icon_name(self->icon,
-				     "phone-old-symbolic",
-				     GTK_ICON_SIZE_LARGE_TOOLBAR);
 	ub_device_row_refresh(self);
 	return self;
 }

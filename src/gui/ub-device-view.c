@@ -85,7 +85,7 @@ ub_device_view_set_partitions(UbDeviceView *self, GPtrArray *parts)
 							  ub_partition_get_offset(part));
 		g_autofree gchar *end = g_strdup_printf("0x%" G_GINT64_MODIFIER "x",
 							ub_partition_get_end(part));
-		g_autofree gchar *size_str = ub_gui_format_size(size);
+		g_autofree gchar *size_str = ub_text_format_size(size);
 		const gchar *region = ub_partition_get_region(part);
 		if (region != NULL || ub_partition_get_offset(part) != 0)
 			has_location = TRUE;
@@ -163,10 +163,10 @@ ub_device_view_set_device(UbDeviceView *self,
 		protocol = ub_usb_device_info_get_protocol(info);
 	}
 	ub_device_view_set_value(self->protocol_label,
-				 protocol != UB_PROTOCOL_UNKNOWN ? ub_gui_protocol_to_text(protocol)
+				 protocol != UB_PROTOCOL_UNKNOWN ? ub_text_protocol_to_text(protocol)
 								 : NULL);
 	ub_device_view_set_value(self->mode_label,
-				 mode != UB_DEVICE_MODE_UNKNOWN ? ub_gui_mode_to_text(mode) : NULL);
+				 mode != UB_DEVICE_MODE_UNKNOWN ? ub_text_mode_to_text(mode) : NULL);
 	ub_device_view_set_value(self->product_label,
 				 device != NULL ? ub_device_get_product(device) : NULL);
 	ub_device_view_set_value(self->chip_label,
@@ -177,7 +177,7 @@ ub_device_view_set_device(UbDeviceView *self,
 				 : info != NULL ? ub_usb_device_info_get_serial(info)
 						: NULL);
 	if (device != NULL && ub_device_get_storage_size(device) > 0) {
-		g_autofree gchar *size = ub_gui_format_size(ub_device_get_storage_size(device));
+		g_autofree gchar *size = ub_text_format_size(ub_device_get_storage_size(device));
 		const gchar *type = ub_device_get_storage_type(device);
 		/* TRANSLATORS: storage type and size, e.g. "UFS, 64.0 GiB" */
 		storage = type != NULL ? g_strdup_printf(_("%s, %s"), type, size)

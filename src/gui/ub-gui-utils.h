@@ -7,17 +7,10 @@
 #include <gtk/gtk.h>
 
 #include "ub-core.h"
+#include "ub-text.h"
 
 G_BEGIN_DECLS
 
-const gchar *
-ub_gui_status_to_text(UbStatus status);
-const gchar *
-ub_gui_mode_to_text(UbDeviceMode mode);
-const gchar *
-ub_gui_protocol_to_text(UbProtocol protocol);
-gchar *
-ub_gui_format_size(guint64 bytes);
 gchar *
 ub_gui_format_job_detail(UbJob *job);
 void

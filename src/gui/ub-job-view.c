@@ -74,7 +74,7 @@ ub_job_view_update(UbJobView *self)
 		break;
 	case UB_JOB_STATE_RUNNING: {
 		const gchar *step = ub_job_get_step_name(self->job);
-		const gchar *text = ub_gui_status_to_text(ub_job_get_status(self->job));
+		const gchar *text = ub_text_status_to_text(ub_job_get_status(self->job));
 		/* TRANSLATORS: a status and what it acts on, e.g. "Writing boot_a" */
 		status = step != NULL ? g_strdup_printf(_("%s %s"), text, step) : g_strdup(text);
 		fraction = ub_job_get_fraction(self->job);

@@ -671,8 +671,11 @@ ub_window_device_added_cb(UbDeviceMonitor *monitor, UbUsbDeviceInfo *info, UbWin
 		return;
 	row = ub_device_row_new_for_info(info);
 	gtk_container_add(GTK_CONTAINER(self->device_list), GTK_WIDGET(row));
-	/* TRANSLATORS: %s is the mode, e.g. "Fastboot on USB 1-4.2" */
-	ub_device_row_log(row, _("Found: %s"), ub_device_row_get_subtitle(row));
+	/* TRANSLATORS: e.g. "Found Qualcomm EDL 9008 (USB 1-4.2, 05c6:9008)" */
+	ub_device_row_log(row,
+			  _("Found %s (%s)"),
+			  ub_device_row_get_title(row),
+			  ub_device_row_get_subtitle(row));
 	if (ub_window_get_selected_row(self) == NULL)
 		gtk_list_box_select_row(self->device_list, GTK_LIST_BOX_ROW(row));
 }

@@ -16,7 +16,8 @@ command -v fastboot >/dev/null || { echo "needs Debian's fastboot package"; exit
 head -c $((MIB * 1024 * 1024)) /dev/urandom >"$TMP/super.img"
 "$SIM" --kind fastboot --storage "$TMP/phone" --emmc 64G --listen tcp:0 >"$TMP/sim.out" 2>/dev/null &
 SIMPID=$!
-while ! grep -q '^tcp: ' "$TMP/sim.out" 2>/dev/null; do sleep 0.05; done
+# a complete ready line: the port may still be on its way
+	while ! { grep -q '^tcp: .*:[0-9][0-9]*$' "$TMP/sim.out" 2>/dev/null && [ -z "$(tail -c1 "$TMP/sim.out")" ]; }; do sleep 0.05; done
 PORT=$(sed -n 's/^tcp: .*:\([0-9]*\)$/\1/p' "$TMP/sim.out")
 
 now() { date +%s.%N; }

@@ -973,7 +973,6 @@ ub_fastboot_device_erase(UbDevice *device,
 		return FALSE;
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	ub_progress_set_status(progress, UB_STATUS_ERASING);
 	self->progress = progress;
 	ret = ub_fastboot_device_erase_partition(self, loc->partition, cancellable, error);
 	self->progress = NULL;
@@ -1080,7 +1079,6 @@ ub_fastboot_device_read(UbDevice *device,
 		return FALSE;
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	ub_progress_set_status(progress, UB_STATUS_READING);
 	self->progress = progress;
 	ret = ub_fastboot_device_read_partition(self, loc, stream, progress, cancellable, error);
 	self->progress = NULL;
