@@ -16,16 +16,20 @@ fail=0
 ok() { n=$((n+1)); echo "ok $n - $1"; }
 nok() { n=$((n+1)); echo "not ok $n - $1"; fail=1; }
 
+starts=0
 start_sim() { # extra args...
-	"$SIM" --kind fastboot --storage "$TMP/phone" --emmc 8G --listen tcp:0 "$@" >"$TMP/sim.out" 2>"$TMP/sim.err" &
+	# a new file each time: the old one may still hold the last run's port
+	starts=$((starts+1))
+	OUT="$TMP/sim.$starts.out"
+	"$SIM" --kind fastboot --storage "$TMP/phone" --emmc 8G --listen tcp:0 "$@" >"$OUT" 2>"$TMP/sim.err" &
 	SIMPID=$!
 	i=0
 	# a complete ready line: the port may still be on its way
-	while ! { grep -q '^tcp: .*:[0-9][0-9]*$' "$TMP/sim.out" 2>/dev/null && [ -z "$(tail -c1 "$TMP/sim.out")" ]; }; do
+	while ! { grep -q '^tcp: .*:[0-9][0-9]*$' "$OUT" 2>/dev/null && [ -z "$(tail -c1 "$OUT")" ]; }; do
 		i=$((i+1)); [ $i -gt 100 ] && { echo "# simulator did not start"; cat "$TMP/sim.err"; return 1; }
 		sleep 0.05
 	done
-	PORT=$(sed -n 's/^tcp: .*:\([0-9]*\)$/\1/p' "$TMP/sim.out")
+	PORT=$(sed -n 's/^tcp: .*:\([0-9]*\)$/\1/p' "$OUT")
 }
 
 start_sim || exit 1

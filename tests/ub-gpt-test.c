@@ -16,7 +16,7 @@
  * when sgdisk is missing, and the rest without it ("-s") */
 
 static GBytes *
-ub_gpt_test_load(const gchar *name)
+ub_gpt_test_load_from(const gchar *subdir, const gchar *name)
 {
 	const gchar *corpus = g_getenv("UB_CORPUS_DIR");
 	g_autofree gchar *fn = NULL;
@@ -28,7 +28,7 @@ ub_gpt_test_load(const gchar *name)
 		g_test_skip("UB_CORPUS_DIR not set");
 		return NULL;
 	}
-	fn = g_build_filename(corpus, "gpt", name, NULL);
+	fn = g_build_filename(corpus, subdir, name, NULL);
 	if (!g_file_test(fn, G_FILE_TEST_EXISTS)) {
 		g_test_skip("corpus file missing");
 		return NULL;
@@ -36,6 +36,12 @@ ub_gpt_test_load(const gchar *name)
 	g_file_get_contents(fn, &data, &datasz, &error);
 	g_assert_no_error(error);
 	return g_bytes_new_take(data, datasz);
+}
+
+static GBytes *
+ub_gpt_test_load(const gchar *name)
+{
+	return ub_gpt_test_load_from("gpt", name);
 }
 
 static const UbGptEntry *
@@ -262,6 +268,60 @@ ub_gpt_corpus_rubikpi3_func(void)
 	g_assert_cmpuint(entry->first_lba, ==, 228590);
 	g_assert_cmpuint(entry->last_lba, ==, 236945);
 	g_assert_cmpstr(entry->type_guid, ==, "21adb864-c9e7-4c76-be68-568e20c58439");
+}
+
+/* the ptool pair of a Qualcomm rawprogram package: 32 entries, but the backup
+ * still reserves the 16 KiB minimum in front of its header */
+static void
+ub_gpt_corpus_oneplus_func(void)
+{
+	g_autoptr(GBytes) main0 = ub_gpt_test_load_from("qcom-rawprogram/oneplus-x-msm8974-emmc",
+							 "gpt_main0.bin");
+	g_autoptr(GBytes) backup0 = ub_gpt_test_load_from("qcom-rawprogram/oneplus-x-msm8974-emmc",
+							   "gpt_backup0.bin");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(UbGpt) backup = NULL;
+	const UbGptEntry *entry;
+	gsize bufsz = 0;
+	const guint8 *buf;
+
+	if (main0 == NULL || backup0 == NULL)
+		return;
+	buf = g_bytes_get_data(main0, &bufsz);
+	g_assert_cmpuint(bufsz, ==, 17408);
+	gpt = ub_gpt_parse(buf, bufsz, 0, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_gpt_get_num_entries(gpt), ==, 32);
+	g_assert_cmpuint(ub_gpt_get_entries(gpt)->len, ==, 29);
+	entry = ub_gpt_test_entry(gpt, 0);
+	g_assert_cmpstr(entry->name, ==, "modem");
+	g_assert_cmpuint(entry->first_lba, ==, 16384);
+	g_assert_cmpuint(entry->last_lba, ==, 147455);
+	g_assert_cmphex(entry->attributes, ==, G_GUINT64_CONSTANT(0x1000000000000000));
+	entry = ub_gpt_test_entry(gpt, 2);
+	g_assert_cmpstr(entry->name, ==, "dbi");
+	g_assert_cmpstr(entry->type_guid, ==, "d4e0d938-b7fa-48c1-9d21-bc5ed5c4b203");
+	entry = ub_gpt_test_entry(gpt, 28);
+	g_assert_cmpstr(entry->name, ==, "grow");
+	g_assert_cmpuint(entry->first_lba, ==, 30457856);
+
+	buf = g_bytes_get_data(backup0, &bufsz);
+	g_assert_cmpuint(bufsz, ==, 16896);
+	backup = ub_gpt_parse_backup(buf, bufsz, 0, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_gpt_get_my_lba(backup), ==, 0);
+	g_assert_cmpuint(ub_gpt_get_alternate_lba(backup), ==, 1);
+	g_assert_cmpuint(ub_gpt_get_entries_lba(backup), ==, 0);
+	g_assert_cmpuint(ub_gpt_get_entries(backup)->len, ==, 29);
+	g_assert_cmpstr(ub_gpt_test_entry(backup, 1)->name, ==, "sbl1");
+	g_assert_cmpstr(ub_gpt_get_disk_guid(backup), ==, "98101b32-bbe2-4bf2-a06e-2bb33d000c20");
+
+	/* a backup is not a primary */
+	g_clear_object(&gpt);
+	gpt = ub_gpt_parse(buf, bufsz, 0, &error);
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_assert_null(gpt);
 }
 
 static void
@@ -636,6 +696,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ub/formats/gpt/corpus-sm8180x", ub_gpt_corpus_sm8180x_func);
 	g_test_add_func("/ub/formats/gpt/corpus-k330", ub_gpt_corpus_k330_func);
 	g_test_add_func("/ub/formats/gpt/corpus-rubikpi3", ub_gpt_corpus_rubikpi3_func);
+	g_test_add_func("/ub/formats/gpt/corpus-oneplus", ub_gpt_corpus_oneplus_func);
 	g_test_add_func("/ub/formats/gpt/corrupt", ub_gpt_corrupt_func);
 	g_test_add_func("/ub/formats/gpt/bounds", ub_gpt_bounds_func);
 	g_test_add_func("/ub/formats/gpt/truncated", ub_gpt_truncated_func);
