@@ -314,13 +314,25 @@ ub_sim_phone_in_process_func(void)
 	a = ub_sim_phone_test_ask(host, "ping");
 	g_assert_cmpstr(a, ==, "ping");
 
-	/* default storage: a 64 GiB eMMC in a temporary folder, gone with the phone */
+	/* default storage: a 64 GiB eMMC in a temporary folder, unlinked while in use */
 	geometry = ub_sim_storage_get_geometry(ub_sim_phone_get_storage(phone));
 	g_assert_cmpstr(geometry, ==, "emmc:68719476736");
 	dir = g_strdup(ub_sim_storage_get_dir(ub_sim_phone_get_storage(phone)));
-	g_assert_true(g_file_test(dir, G_FILE_TEST_IS_DIR));
-	g_clear_object(&phone);
 	g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+	b = ub_sim_phone_test_ask(host, "store:still-there");
+	g_assert_cmpstr(b, ==, "store:still-there");
+	{
+		guint8 buf[11] = {0};
+		g_assert_true(ub_sim_storage_read_partition(ub_sim_phone_get_storage(phone),
+							    "misc",
+							    0,
+							    buf,
+							    sizeof(buf),
+							    &error));
+		g_assert_no_error(error);
+		g_assert_cmpmem(buf, sizeof(buf), "still-there", 11);
+	}
+	g_clear_object(&phone);
 
 	/* the host end outlives the phone and reports it gone */
 	g_assert_false(ub_transport_write(host,
@@ -346,6 +358,7 @@ ub_sim_phone_in_process_func(void)
 		g_assert_no_error(error);
 	}
 	g_clear_pointer(&a, g_free);
+	g_clear_pointer(&b, g_free);
 	a = ub_sim_phone_test_ask(host, "first");
 	g_assert_cmpstr(a, ==, "NAK");
 	b = ub_sim_phone_test_ask(host, "second");

@@ -17,7 +17,6 @@ struct _UbSimPhone {
 	UbSimStorage *storage;
 	UbSimFaults *faults;
 	UbSimPersonality *personality;
-	gchar *tmpdir; /* removed on finalize, for in-process phones without a folder */
 	GMutex mutex;  /* protects the fields below */
 	GThread *thread;
 	GCancellable *cancellable;
@@ -333,8 +332,9 @@ ub_sim_phone_remove_tmpdir(const gchar *path)
  * @error: (nullable): return location for a #GError
  *
  * Creates a phone inside this process, as for `--device sim:KIND[:DIR]`. DIR is
- * opened (created with UB_SIM_STORAGE_DEFAULT_GEOMETRY if new); without DIR a
- * fresh temporary folder is used and removed when the phone is finalized.
+ * opened (created with UB_SIM_STORAGE_DEFAULT_GEOMETRY if new); without DIR the
+ * storage lives in a fresh temporary folder whose files are unlinked as soon as
+ * they are open, so nothing is left behind however the process ends.
  * Faults come from the environment variable UB_SIM_FAULTS, if set. The phone
  * serves the device end of a memory pair with a 512-byte max packet size.
  *
@@ -387,15 +387,16 @@ ub_sim_phone_new_in_process(const gchar *spec, UbTransport **host_end, GError **
 		dir = tmpdir;
 	}
 	storage = ub_sim_storage_open(dir, NULL, error);
-	if (storage == NULL) {
-		if (tmpdir != NULL)
-			ub_sim_phone_remove_tmpdir(tmpdir);
+
+	/* the open files keep the data; with the names gone nothing is left behind,
+	 * even when the process exits without finalizing the phone or crashes */
+	if (tmpdir != NULL)
+		ub_sim_phone_remove_tmpdir(tmpdir);
+	if (storage == NULL)
 		return NULL;
-	}
 	self = ub_sim_phone_new(kind, storage, faults, error);
 	if (self == NULL)
 		return NULL;
-	self->tmpdir = g_steal_pointer(&tmpdir);
 
 	ub_memory_transport_new_pair(UB_SIM_PHONE_MAX_PACKET_SIZE, &host, &device);
 	if (!ub_sim_phone_start(self, device, error))
@@ -480,11 +481,7 @@ ub_sim_phone_finalize(GObject *object)
 	g_clear_object(&self->transport);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->faults);
-	/* the storage closes its files before the folder goes */
 	g_clear_object(&self->storage);
-	if (self->tmpdir != NULL)
-		ub_sim_phone_remove_tmpdir(self->tmpdir);
-	g_free(self->tmpdir);
 	g_free(self->kind);
 	g_clear_error(&self->error);
 	g_mutex_clear(&self->mutex);
