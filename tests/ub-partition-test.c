@@ -11,14 +11,18 @@ ub_partition_calibration_func(void)
 {
 	const gchar *calibration[] = {"nvram", "nvdata", "protect1", "protect2", "persist",
 				      "modemst1", "modemst2", "fsg", "efs", "NVRAM",
-				      "persist_a", "proinfo", NULL};
+				      "persist_a", "proinfo", "efs2", "md1nvram", "devinfo", "modemst2_b", NULL};
 	const gchar *ordinary[] = {"boot", "boot_a", "system", "userdata", "super", "vbmeta_b",
-				   "cache", "recovery", "persistence", "efsx", NULL};
+				   "cache", "recovery", "persistence", "metadata", "frp", "modem_a", "md1img", NULL};
 	for (guint i = 0; calibration[i] != NULL; i++)
 		g_assert_true(ub_partition_name_is_calibration(calibration[i]));
 	for (guint i = 0; ordinary[i] != NULL; i++)
 		g_assert_false(ub_partition_name_is_calibration(ordinary[i]));
 	g_assert_false(ub_partition_name_is_calibration(NULL));
+	/* every flagged name says why */
+	g_assert_nonnull(strstr(ub_partition_calibration_reason("modemst1"), "IMEI"));
+	g_assert_nonnull(strstr(ub_partition_calibration_reason("NVDATA"), "MediaTek"));
+	g_assert_null(ub_partition_calibration_reason("boot_a"));
 }
 
 static void

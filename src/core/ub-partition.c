@@ -17,13 +17,45 @@ struct _UbPartition {
 
 G_DEFINE_TYPE(UbPartition, ub_partition, G_TYPE_OBJECT)
 
-/* partitions that hold per-device data which no firmware package can restore:
- * IMEI, radio calibration, Wi-Fi/BT MACs, DRM keys, sensor calibration */
-static const gchar *ub_partition_calibration_names[] = {
-    "nvram",	 "nvdata",  "nvcfg",   "protect1", "protect2", "protect_f", "protect_s",
-    "persist",	 "modemst1", "modemst2", "fsg",	     "fsc",	 "efs",	      "sec1",
-    "seccfg",	 "proinfo", "otp",     "ssd",	   "persistent", "frp",	 "devinfo",
-    "keystore",	 "devcfg_cal", "qcn",  "oem_keystore", "rpmb",	NULL,
+/*
+ * THE list of partitions holding per-device data that no firmware package can
+ * restore (mtk.md b.4, edl.md); matched on the name without an A/B suffix,
+ * case-insensitively. Prefix rows match "efs", "efs1", "efsg"...
+ */
+typedef struct {
+	const gchar *name;
+	gboolean prefix;
+	const gchar *reason;
+} UbPartitionCalibration;
+
+static const UbPartitionCalibration ub_partition_calibration[] = {
+    /* MediaTek */
+    {"nvram", FALSE, "IMEI, RF calibration and Wi-Fi/Bluetooth MAC addresses (MediaTek NVRAM)"},
+    {"nvdata", FALSE, "NVRAM file system: IMEI and radio calibration (MediaTek)"},
+    {"nvcfg", FALSE, "NVRAM configuration file system (MediaTek)"},
+    {"protect1", FALSE, "modem runtime and network data (MediaTek PROTECT_F)"},
+    {"protect2", FALSE, "modem runtime and network data (MediaTek PROTECT_S)"},
+    {"protect_f", FALSE, "modem runtime and network data (MediaTek)"},
+    {"protect_s", FALSE, "modem runtime and network data (MediaTek)"},
+    {"proinfo", FALSE, "production data: serial number and calibration flags (MediaTek)"},
+    {"pro_info", FALSE, "production data: serial number and calibration flags (MediaTek)"},
+    {"seccfg", FALSE, "bootloader lock state and security configuration (MediaTek)"},
+    {"otp", FALSE, "one-time programmable data"},
+    {"opporeserve", TRUE, "vendor calibration and identity data (OPPO)"},
+    {"oppo_custom", FALSE, "vendor calibration and identity data (OPPO)"},
+    {"ocdt", FALSE, "vendor calibration data"},
+    {"cdt_engineering", FALSE, "engineering calibration data"},
+    /* Qualcomm */
+    {"modemst1", FALSE, "modem EFS: IMEI and radio calibration (Qualcomm)"},
+    {"modemst2", FALSE, "modem EFS: IMEI and radio calibration (Qualcomm)"},
+    {"fsg", FALSE, "golden copy of the modem EFS (Qualcomm)"},
+    {"fsc", FALSE, "modem EFS cookie (Qualcomm)"},
+    {"efs", TRUE, "EFS: IMEI and radio calibration"},
+    {"devinfo", TRUE, "device information, including the bootloader unlock state"},
+    {"ssd", FALSE, "secure storage keys (Qualcomm)"},
+    /* both */
+    {"persist", FALSE, "sensor calibration, DRM keys and MAC addresses"},
+    {"persistbak", FALSE, "backup of the persist calibration data"},
 };
 
 static const gchar *ub_partition_bootloader_prefixes[] = {
@@ -42,6 +74,31 @@ ub_partition_base_name(const gchar *name)
 }
 
 /**
+ * ub_partition_calibration_reason:
+ * @name: a partition name
+ *
+ * Returns: (nullable): why @name must not be erased or overwritten without
+ * consent and a backup (untranslated), or %NULL for an ordinary partition
+ */
+const gchar *
+ub_partition_calibration_reason(const gchar *name)
+{
+	g_autofree gchar *base = NULL;
+	if (name == NULL)
+		return NULL;
+	base = ub_partition_base_name(name);
+	for (gsize i = 0; i < G_N_ELEMENTS(ub_partition_calibration); i++) {
+		const UbPartitionCalibration *c = &ub_partition_calibration[i];
+		if (c->prefix ? g_str_has_prefix(base, c->name) : g_strcmp0(base, c->name) == 0)
+			return c->reason;
+	}
+	/* md1nvram, md_nvram and the like */
+	if (strstr(base, "nvram") != NULL)
+		return "modem NVRAM: IMEI and radio calibration";
+	return NULL;
+}
+
+/**
  * ub_partition_name_is_calibration:
  * @name: a partition name
  *
@@ -51,11 +108,7 @@ ub_partition_base_name(const gchar *name)
 gboolean
 ub_partition_name_is_calibration(const gchar *name)
 {
-	g_autofree gchar *base = NULL;
-	if (name == NULL)
-		return FALSE;
-	base = ub_partition_base_name(name);
-	return g_strv_contains(ub_partition_calibration_names, base);
+	return ub_partition_calibration_reason(name) != NULL;
 }
 
 /**

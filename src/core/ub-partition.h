@@ -30,6 +30,8 @@ ub_partition_set_is_logical(UbPartition *self, gboolean is_logical);
 gboolean
 ub_partition_get_is_logical(UbPartition *self);
 
+const gchar *
+ub_partition_calibration_reason(const gchar *name);
 gboolean
 ub_partition_name_is_calibration(const gchar *name);
 gboolean
