@@ -7,9 +7,9 @@ MESON ?= meson
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian/Ubuntu packages to build, test and demo; installed when missing
-DEPS_BUILD = gcc meson ninja-build pkg-config gettext \
+DEPS_BUILD = gcc meson ninja-build pkg-config gettext libarchive-dev \
 	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev
-DEPS_CHECK = umockdev libumockdev-dev xvfb xauth gdisk fastboot \
+DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-sdk-libsparse-utils \
 	desktop-file-utils appstream
 
 .PHONY: all deps deps-check build demo check clean

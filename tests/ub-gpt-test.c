@@ -688,6 +688,304 @@ ub_gpt_sgdisk_func(void)
 	g_assert_cmpint(g_rmdir(tmpdir), ==, 0);
 }
 
+/* parse + write with no change gives back the same bytes, for every corpus table */
+static void
+ub_gpt_write_identity_func(void)
+{
+	struct {
+		const gchar *subdir;
+		const gchar *name;
+		gboolean backup;
+		gsize size; /* bytes the table occupies at the start (primary) or is (backup) */
+	} files[] = {
+	    {"gpt", "gpt_sm8180x.bin", FALSE, 24576},
+	    {"gpt", "k330_gpt_both0.bin", FALSE, 17408},
+	    {"gpt", "rubikpi3_gpt_main4.bin", FALSE, 24576},
+	    {"qcom-rawprogram/oneplus-x-msm8974-emmc", "gpt_main0.bin", FALSE, 17408},
+	    {"qcom-rawprogram/oneplus-x-msm8974-emmc", "gpt_backup0.bin", TRUE, 16896},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autoptr(GBytes) blob = ub_gpt_test_load_from(files[i].subdir, files[i].name);
+		g_autoptr(UbGpt) gpt = NULL;
+		g_autoptr(GBytes) out = NULL;
+		g_autoptr(GError) error = NULL;
+		gsize bufsz = 0;
+		const guint8 *buf;
+
+		if (blob == NULL)
+			return;
+		buf = g_bytes_get_data(blob, &bufsz);
+		gpt = files[i].backup ? ub_gpt_parse_backup(buf, bufsz, 0, &error)
+				      : ub_gpt_parse(buf, bufsz, 0, &error);
+		g_assert_no_error(error);
+		/* every corpus table is consistent */
+		g_assert_true(ub_gpt_validate(gpt, 0, &error));
+		g_assert_no_error(error);
+		out = ub_gpt_write(gpt, &error);
+		g_assert_no_error(error);
+		g_assert_cmpmem(g_bytes_get_data(out, NULL), g_bytes_get_size(out), buf, files[i].size);
+	}
+}
+
+static void
+ub_gpt_validate_func(void)
+{
+	g_autoptr(GBytes) blob = ub_gpt_test_load("rubikpi3_gpt_main4.bin");
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(UbGpt) gpt2 = NULL;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GError) error = NULL;
+	UbGptEntry *entry;
+
+	if (blob == NULL)
+		return;
+	gpt = ub_gpt_parse(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob), 4096, &error);
+	g_assert_no_error(error);
+	/* the disk this table was made for: AlternateLBA + 1 */
+	g_assert_true(ub_gpt_validate(gpt, 236951, &error));
+	g_assert_no_error(error);
+	/* and not for another */
+	g_assert_false(ub_gpt_validate(gpt, 300000, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_clear_error(&error);
+
+	/* make dtb_a start inside aop_a: an overlap, reported with both names */
+	entry = g_ptr_array_index(ub_gpt_get_entries(gpt), 1);
+	g_assert_cmpstr(entry->name, ==, "dtb_a");
+	entry->first_lba = 100;
+	out = ub_gpt_write(gpt, &error);
+	g_assert_no_error(error);
+	gpt2 = ub_gpt_parse(g_bytes_get_data(out, NULL), g_bytes_get_size(out), 4096, &error);
+	g_assert_no_error(error); /* CRCs were recomputed */
+	g_assert_false(ub_gpt_validate(gpt2, 0, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_assert_nonnull(strstr(error->message, "aop_a"));
+	g_assert_nonnull(strstr(error->message, "dtb_a"));
+	g_assert_nonnull(strstr(error->message, "overlap"));
+	g_clear_error(&error);
+
+	/* past the last usable LBA */
+	entry->first_lba = 134;
+	entry = g_ptr_array_index(ub_gpt_get_entries(gpt), 50);
+	entry->last_lba = 236946;
+	g_assert_false(ub_gpt_validate(gpt, 0, &error));
+	g_assert_nonnull(strstr(error->message, "vm-data"));
+	g_assert_nonnull(strstr(error->message, "outside"));
+	g_clear_error(&error);
+
+	/* ends before it starts (more than the empty placeholder) */
+	entry->last_lba = entry->first_lba - 2;
+	g_assert_false(ub_gpt_validate(gpt, 0, &error));
+	g_assert_nonnull(strstr(error->message, "before it starts"));
+	g_clear_error(&error);
+	/* the empty ptool placeholder is fine */
+	entry->last_lba = entry->first_lba - 1;
+	g_assert_true(ub_gpt_validate(gpt, 0, &error));
+	g_assert_no_error(error);
+}
+
+static void
+ub_gpt_pair_func(void)
+{
+	g_autoptr(GBytes) blob = ub_gpt_test_load("k330_gpt_both0.bin");
+	g_autoptr(GBytes) other = ub_gpt_test_load_from("qcom-rawprogram/oneplus-x-msm8974-emmc",
+							"gpt_backup0.bin");
+	g_autoptr(UbGpt) primary = NULL;
+	g_autoptr(UbGpt) backup = NULL;
+	g_autoptr(UbGpt) backup_other = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize bufsz = 0;
+	const guint8 *buf;
+
+	if (blob == NULL || other == NULL)
+		return;
+	buf = g_bytes_get_data(blob, &bufsz);
+	primary = ub_gpt_parse(buf, bufsz, 512, &error);
+	g_assert_no_error(error);
+	backup = ub_gpt_parse_backup(buf + 17408, bufsz - 17408, 512, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_gpt_check_pair(primary, backup, 0, &error));
+	g_assert_no_error(error);
+
+	/* the wrong way round */
+	g_assert_false(ub_gpt_check_pair(backup, primary, 0, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_clear_error(&error);
+
+	/* the same disk GUID (ptool default) but another table */
+	backup_other = ub_gpt_parse_backup(g_bytes_get_data(other, NULL),
+					   g_bytes_get_size(other),
+					   512,
+					   &error);
+	g_assert_no_error(error);
+	g_assert_false(ub_gpt_check_pair(primary, backup_other, 0, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_assert_nonnull(strstr(error->message, "entry arrays differ"));
+}
+
+static void
+ub_gpt_ab_func(void)
+{
+	g_autoptr(GBytes) blob = ub_gpt_test_load("rubikpi3_gpt_main4.bin");
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(UbGpt) gpt2 = NULL;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GError) error = NULL;
+	UbGptEntry tmp = {0};
+	const UbGptEntry *entry_a;
+	const UbGptEntry *entry_b;
+	g_autofree gchar *type_a = NULL;
+	g_autofree gchar *type_b = NULL;
+	guint n_pairs = 0;
+	gsize bufsz = 0;
+	const guint8 *buf;
+
+	/* the setters touch only their own bits */
+	tmp.attributes = G_GUINT64_CONSTANT(0x9000000000000001);
+	ub_gpt_entry_set_ab_priority(&tmp, 2);
+	ub_gpt_entry_set_ab_retry_count(&tmp, 5);
+	ub_gpt_entry_set_ab_active(&tmp, TRUE);
+	ub_gpt_entry_set_ab_successful(&tmp, TRUE);
+	ub_gpt_entry_set_ab_unbootable(&tmp, TRUE);
+	g_assert_cmpuint(ub_gpt_entry_get_ab_priority(&tmp), ==, 2);
+	g_assert_cmpuint(ub_gpt_entry_get_ab_retry_count(&tmp), ==, 5);
+	g_assert_true(ub_gpt_entry_get_ab_active(&tmp));
+	g_assert_true(ub_gpt_entry_get_ab_successful(&tmp));
+	g_assert_true(ub_gpt_entry_get_ab_unbootable(&tmp));
+	g_assert_cmphex(tmp.attributes, ==, G_GUINT64_CONSTANT(0x90ee000000000001));
+	ub_gpt_entry_set_ab_successful(&tmp, FALSE);
+	ub_gpt_entry_set_ab_unbootable(&tmp, FALSE);
+	ub_gpt_entry_set_ab_active(&tmp, FALSE);
+	g_assert_cmphex(tmp.attributes, ==, G_GUINT64_CONSTANT(0x902a000000000001));
+
+	if (blob == NULL)
+		return;
+	buf = g_bytes_get_data(blob, &bufsz);
+	gpt = ub_gpt_parse(buf, bufsz, 4096, &error);
+	g_assert_no_error(error);
+	g_assert_false(ub_gpt_set_active_slot(gpt, "c", &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_clear_error(&error);
+
+	/* make b active: every NAME_a/NAME_b pair */
+	entry_a = ub_gpt_find_entry(gpt, "aop_a");
+	entry_b = ub_gpt_find_entry(gpt, "aop_b");
+	g_assert_nonnull(entry_b);
+	type_a = g_strdup(entry_a->type_guid);
+	type_b = g_strdup(entry_b->type_guid);
+	g_assert_true(ub_gpt_set_active_slot(gpt, "b", &error));
+	g_assert_no_error(error);
+	out = ub_gpt_write(gpt, &error);
+	g_assert_no_error(error);
+	gpt2 = ub_gpt_parse(g_bytes_get_data(out, NULL), g_bytes_get_size(out), 4096, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_gpt_validate(gpt2, 0, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < ub_gpt_get_entries(gpt2)->len; i++) {
+		const UbGptEntry *e = g_ptr_array_index(ub_gpt_get_entries(gpt2), i);
+		const UbGptEntry *orig = g_ptr_array_index(ub_gpt_get_entries(gpt), i);
+		g_assert_cmpstr(e->name, ==, orig->name);
+		if (g_str_has_suffix(e->name, "_b")) {
+			g_autofree gchar *twin = g_strdup(e->name);
+			twin[strlen(twin) - 1] = 'a';
+			if (ub_gpt_find_entry(gpt2, twin) == NULL)
+				continue;
+			n_pairs++;
+			g_assert_true(ub_gpt_entry_get_ab_active(e));
+			g_assert_cmpuint(ub_gpt_entry_get_ab_priority(e), ==, 3);
+			g_assert_cmpuint(ub_gpt_entry_get_ab_retry_count(e), ==, 7);
+			g_assert_false(ub_gpt_entry_get_ab_successful(e));
+			g_assert_false(ub_gpt_entry_get_ab_unbootable(e));
+			/* bits outside 48-55 are kept */
+			g_assert_cmphex(e->attributes & ~UB_GPT_ATTR_AB_MASK,
+					==,
+					orig->attributes & ~UB_GPT_ATTR_AB_MASK);
+		} else if (g_str_has_suffix(e->name, "_a")) {
+			g_assert_false(ub_gpt_entry_get_ab_active(e));
+		}
+	}
+	g_assert_cmpuint(n_pairs, >, 10);
+	entry_a = ub_gpt_find_entry(gpt2, "aop_a");
+	entry_b = ub_gpt_find_entry(gpt2, "aop_b");
+	g_assert_cmphex(entry_b->attributes, ==, G_GUINT64_CONSTANT(0x803f000000000001));
+	/* neither was marked active before: the type GUIDs stay */
+	g_assert_cmpstr(entry_a->type_guid, ==, type_a);
+	g_assert_cmpstr(entry_b->type_guid, ==, type_b);
+
+	/* back to a: b was the active one, so the type GUIDs swap as the HAL does */
+	g_assert_true(ub_gpt_set_active_slot(gpt2, "_a", &error));
+	g_assert_no_error(error);
+	entry_a = ub_gpt_find_entry(gpt2, "aop_a");
+	entry_b = ub_gpt_find_entry(gpt2, "aop_b");
+	g_assert_cmphex(entry_a->attributes, ==, G_GUINT64_CONSTANT(0x903f000000000001));
+	g_assert_cmphex(entry_b->attributes, ==, G_GUINT64_CONSTANT(0x803b000000000001));
+	g_assert_cmpstr(entry_a->type_guid, ==, type_b);
+	g_assert_cmpstr(entry_b->type_guid, ==, type_a);
+
+	/* one attribute by name */
+	g_assert_true(ub_gpt_set_attributes(gpt2, "vm-data", 0x1, &error));
+	g_assert_no_error(error);
+	g_assert_cmphex(ub_gpt_find_entry(gpt2, "vm-data")->attributes, ==, 0x1);
+	g_assert_false(ub_gpt_set_attributes(gpt2, "nonexistent", 0x1, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
+	g_clear_error(&error);
+
+	/* a table without pairs */
+	{
+		g_autoptr(GBytes) k330 = ub_gpt_test_load("k330_gpt_both0.bin");
+		g_autoptr(UbGpt) gpt3 = ub_gpt_parse(g_bytes_get_data(k330, NULL),
+						     g_bytes_get_size(k330),
+						     512,
+						     &error);
+		g_assert_no_error(error);
+		g_assert_false(ub_gpt_set_active_slot(gpt3, "a", &error));
+		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
+	}
+}
+
+static void
+ub_gpt_write_pair_func(void)
+{
+	g_autoptr(GBytes) blob = ub_gpt_test_load("gpt_sm8180x.bin");
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(UbGpt) primary = NULL;
+	g_autoptr(UbGpt) backup = NULL;
+	g_autoptr(GBytes) p = NULL;
+	g_autoptr(GBytes) b = NULL;
+	g_autoptr(GError) error = NULL;
+	const guint64 n = 8192; /* a 32 MiB LUN */
+
+	if (blob == NULL)
+		return;
+	gpt = ub_gpt_parse(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob), 4096, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_gpt_write_pair(gpt, n, &p, &b, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, 6 * 4096);
+	g_assert_cmpuint(g_bytes_get_size(b), ==, 5 * 4096);
+	primary = ub_gpt_parse(g_bytes_get_data(p, NULL), g_bytes_get_size(p), 4096, &error);
+	g_assert_no_error(error);
+	backup = ub_gpt_parse_backup(g_bytes_get_data(b, NULL), g_bytes_get_size(b), 4096, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_gpt_get_alternate_lba(primary), ==, n - 1);
+	g_assert_cmpuint(ub_gpt_get_last_usable_lba(primary), ==, n - 6);
+	g_assert_cmpuint(ub_gpt_get_my_lba(backup), ==, n - 1);
+	g_assert_cmpuint(ub_gpt_get_entries_lba(backup), ==, n - 5);
+	g_assert_cmpstr(ub_gpt_get_disk_guid(backup), ==, "c876de0c-1cde-b4f0-37e6-3290f1d0d91f");
+	g_assert_true(ub_gpt_check_pair(primary, backup, n, &error));
+	g_assert_no_error(error);
+	/* the MBR and the entries are those of the input */
+	g_assert_cmpmem(g_bytes_get_data(p, NULL), 4096, g_bytes_get_data(blob, NULL), 4096);
+	g_assert_cmpmem((const guint8 *)g_bytes_get_data(p, NULL) + 2 * 4096,
+			4 * 4096,
+			(const guint8 *)g_bytes_get_data(blob, NULL) + 2 * 4096,
+			4 * 4096);
+
+	/* too small a disk */
+	g_assert_false(ub_gpt_write_pair(gpt, 100, &p, &b, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -705,5 +1003,10 @@ main(int argc, char **argv)
 	g_test_add_func("/ub/formats/gpt/build-4096", ub_gpt_build_4096_func);
 	g_test_add_func("/ub/formats/gpt/build-invalid", ub_gpt_build_invalid_func);
 	g_test_add_func("/ub/formats/gpt/sgdisk", ub_gpt_sgdisk_func);
+	g_test_add_func("/ub/formats/gpt/write-identity", ub_gpt_write_identity_func);
+	g_test_add_func("/ub/formats/gpt/validate", ub_gpt_validate_func);
+	g_test_add_func("/ub/formats/gpt/pair", ub_gpt_pair_func);
+	g_test_add_func("/ub/formats/gpt/ab", ub_gpt_ab_func);
+	g_test_add_func("/ub/formats/gpt/write-pair", ub_gpt_write_pair_func);
 	return g_test_run();
 }

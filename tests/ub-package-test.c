@@ -99,7 +99,7 @@ ub_package_problems_func(UbPackageFixture *fx, gconstpointer data)
 	g_assert_cmpuint(problems->len, ==, 3);
 	/* each names the partition, the file and what to do */
 	g_assert_true(ub_package_problems_contain(problems, "boot: image boot.img", "larger than the partition"));
-	g_assert_true(ub_package_problems_contain(problems, "recovery: image recovery.img is missing", "untick"));
+	g_assert_true(ub_package_problems_contain(problems, "recovery: recovery.img is missing", "untick"));
 	g_assert_true(ub_package_problems_contain(problems, "recovery", "overlap"));
 	g_assert_true(ub_package_problems_contain(problems, "logo", "overlap"));
 	g_assert_false(ub_package_preflight(fx->package, NULL, &error));

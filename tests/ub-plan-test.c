@@ -20,6 +20,7 @@ ub_plan_fixture_setup(UbPlanFixture *fx, gconstpointer data)
 	g_assert_nonnull(fx->tmpdir);
 	fx->device = ub_test_device_new();
 	ub_test_device_add_partition(fx->device, "boot_a", 256 * 1024, 0x00);
+	ub_test_device_add_partition(fx->device, "boot_b", 256 * 1024, 0x00);
 	ub_test_device_add_partition(fx->device, "system_a", 1024 * 1024, 0x00);
 	ub_test_device_add_partition(fx->device, "nvdata", 64 * 1024, 0x5a);
 }
@@ -120,6 +121,15 @@ ub_plan_unknown_partition_func(UbPlanFixture *fx, gconstpointer data)
 	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
 	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
 	g_assert_nonnull(strstr(error->message, "package is for this model"));
+	g_clear_error(&error);
+
+	/* a slotless name on an A/B phone says which names exist */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	ub_plan_add_write(plan, "boot", img);
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
+	g_assert_nonnull(strstr(error->message, "name one, boot_a or boot_b"));
 	g_clear_error(&error);
 
 	/* a missing file is caught before connecting to anything */

@@ -12,6 +12,7 @@
 
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
+#include "formats/ub-package.h"
 #include "ub-console.h"
 #include "ub-text.h"
 #include "ub-core.h"
@@ -631,39 +632,32 @@ ub_cli_cmd_devices(UbCli *cli, gint argc, gchar **argv)
 	return UB_CLI_EXIT_OK;
 }
 
-/* a GPT image for now; firmware packages come with the package support */
-static gint
-ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
+/* a raw GPT dump (gpt_main0.bin) */
+static gboolean
+ub_cli_inspect_gpt(UbCli *cli, const gchar *path, GError **error)
 {
-	g_autoptr(GError) error = NULL;
 	g_autofree gchar *buf = NULL;
 	gsize bufsz = 0;
 	g_autoptr(UbGpt) gpt = NULL;
 	g_autoptr(GPtrArray) parts = NULL;
 	guint32 sector_sizes[] = {512, 4096};
-	if (argc != 1) {
-		g_printerr("%s\n", _("Give one file to inspect."));
-		return UB_CLI_EXIT_USAGE;
-	}
-	if (!g_file_get_contents(argv[0], &buf, &bufsz, &error)) {
-		ub_error_convert(&error);
-		return ub_cli_fail(cli, error);
+	if (!g_file_get_contents(path, &buf, &bufsz, error)) {
+		ub_error_convert(error);
+		return FALSE;
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(sector_sizes) && gpt == NULL; i++) {
-		g_clear_error(&error);
-		gpt = ub_gpt_parse((const guint8 *)buf, bufsz, sector_sizes[i], &error);
+		g_clear_error(error);
+		gpt = ub_gpt_parse((const guint8 *)buf, bufsz, sector_sizes[i], error);
 	}
-	if (gpt == NULL) {
-		g_prefix_error(&error, "%s is not a GPT image: ", argv[0]);
-		return ub_cli_fail(cli, error);
-	}
+	if (gpt == NULL)
+		return FALSE;
 	parts = ub_gpt_get_partitions(gpt, NULL);
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "kind");
+		json_builder_set_member_name(b, "format");
 		json_builder_add_string_value(b, "gpt");
-		json_builder_set_member_name(b, "sector-size");
+		json_builder_set_member_name(b, "sector_size");
 		json_builder_add_int_value(b, ub_gpt_get_sector_size(gpt));
 		ub_cli_json_add_partitions(b, parts);
 		json_builder_end_object(b);
@@ -671,6 +665,278 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 	} else {
 		g_print("%s %u\n", _("GPT, sector size"), ub_gpt_get_sector_size(gpt));
 		ub_cli_print_partitions(parts);
+	}
+	return TRUE;
+}
+
+static gchar *ub_cli_inspect_storage = NULL;
+static gchar *ub_cli_inspect_disk_size = NULL;
+static gboolean ub_cli_inspect_check = FALSE;
+static const GOptionEntry ub_cli_inspect_entries[] = {
+    {"storage", 0, 0, G_OPTION_ARG_STRING, &ub_cli_inspect_storage,
+     N_("Which storage block of a scatter to use: emmc or ufs"), N_("TYPE")},
+    {"disk-size", 0, 0, G_OPTION_ARG_STRING, &ub_cli_inspect_disk_size,
+     N_("Size of the user area or LUN in bytes, to resolve end-relative addresses"),
+     N_("BYTES")},
+    {"check", 0, 0, G_OPTION_ARG_NONE, &ub_cli_inspect_check,
+     N_("Fail when a file is missing, too large, overlapping or damaged"), NULL},
+    {NULL}};
+
+static void
+ub_cli_json_add_u64_or_null(JsonBuilder *b, const gchar *name, guint64 value)
+{
+	json_builder_set_member_name(b, name);
+	if (value == UB_PACKAGE_UNKNOWN)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_int_value(b, (gint64)value);
+}
+
+static void
+ub_cli_json_add_string_or_null(JsonBuilder *b, const gchar *name, const gchar *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value == NULL)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_string_value(b, value);
+}
+
+static void
+ub_cli_inspect_json(UbPackage *package, GPtrArray *problems)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	GPtrArray *parts = ub_package_get_partitions(package);
+	GPtrArray *plans = ub_package_get_plans(package);
+	GPtrArray *warnings = ub_package_get_warnings(package);
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+
+	json_builder_begin_object(b);
+	ub_cli_json_add_string_or_null(b, "format",
+				       ub_package_format_to_string(ub_package_get_format(package)));
+	ub_cli_json_add_string_or_null(b, "platform", ub_package_get_platform(package));
+	ub_cli_json_add_string_or_null(b, "product", ub_package_get_product(package));
+	ub_cli_json_add_string_or_null(b, "storage", ub_package_get_storage(package));
+	json_builder_set_member_name(b, "sector_size");
+	if (ub_package_get_sector_size(package) == 0)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_int_value(b, ub_package_get_sector_size(package));
+	json_builder_set_member_name(b, "partitions");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < parts->len; i++) {
+		UbPackagePartition *p = g_ptr_array_index(parts, i);
+		json_builder_begin_object(b);
+		ub_cli_json_add_string_or_null(b, "name", p->name);
+		ub_cli_json_add_string_or_null(b, "region", p->region);
+		json_builder_set_member_name(b, "lun");
+		if (p->lun < 0)
+			json_builder_add_null_value(b);
+		else
+			json_builder_add_int_value(b, p->lun);
+		ub_cli_json_add_u64_or_null(b, "start", p->start);
+		ub_cli_json_add_u64_or_null(b, "size", p->size);
+		ub_cli_json_add_string_or_null(b, "start_expr", p->start_expr);
+		ub_cli_json_add_string_or_null(b, "file", p->file);
+		json_builder_set_member_name(b, "download");
+		json_builder_add_boolean_value(b, p->download);
+		json_builder_set_member_name(b, "calibration");
+		json_builder_add_boolean_value(b, p->calibration);
+		ub_cli_json_add_string_or_null(b, "operation", p->operation);
+		ub_cli_json_add_string_or_null(b, "slot", p->slot);
+		json_builder_set_member_name(b, "sparse");
+		json_builder_add_boolean_value(b, p->sparse);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "plans");
+	json_builder_begin_object(b);
+	for (guint i = 0; i < plans->len; i++) {
+		UbPackagePlan *plan = g_ptr_array_index(plans, i);
+		json_builder_set_member_name(b, plan->id);
+		json_builder_begin_object(b);
+		ub_cli_json_add_string_or_null(b, "title", plan->title);
+		json_builder_set_member_name(b, "destructive");
+		json_builder_add_boolean_value(b, plan->destructive);
+		json_builder_set_member_name(b, "steps");
+		json_builder_begin_array(b);
+		for (guint j = 0; j < plan->steps->len; j++) {
+			UbPackageStep *step = g_ptr_array_index(plan->steps, j);
+			json_builder_begin_object(b);
+			ub_cli_json_add_string_or_null(b, "action",
+						       ub_package_step_kind_to_string(step->kind));
+			ub_cli_json_add_string_or_null(b, "partition", step->partition);
+			ub_cli_json_add_string_or_null(b, "file", step->file);
+			ub_cli_json_add_string_or_null(b, "arg", step->arg);
+			ub_cli_json_add_string_or_null(b, "value", step->value);
+			ub_cli_json_add_string_or_null(b, "line", step->line);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "requirements");
+	json_builder_begin_object(b);
+	g_hash_table_iter_init(&iter, ub_package_get_requirements(package));
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		json_builder_set_member_name(b, key);
+		json_builder_add_string_value(b, value);
+	}
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "warnings");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < warnings->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(warnings, i));
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "problems");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < problems->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(problems, i));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	ub_cli_print_json(b);
+}
+
+static gchar *
+ub_cli_hex_or_unknown(guint64 value, const gchar *expr)
+{
+	if (value != UB_PACKAGE_UNKNOWN)
+		return g_strdup_printf("0x%" G_GINT64_MODIFIER "x", value);
+	/* TRANSLATORS: an address only the phone can tell */
+	return g_strdup(expr != NULL ? expr : _("?"));
+}
+
+static void
+ub_cli_inspect_text(UbPackage *package, GPtrArray *problems)
+{
+	GPtrArray *parts = ub_package_get_partitions(package);
+	GPtrArray *plans = ub_package_get_plans(package);
+	GPtrArray *warnings = ub_package_get_warnings(package);
+
+	g_print("%s %s\n", _("Format:"), ub_package_format_to_string(ub_package_get_format(package)));
+	if (ub_package_get_platform(package) != NULL)
+		g_print("%s %s\n", _("Platform:"), ub_package_get_platform(package));
+	if (ub_package_get_product(package) != NULL)
+		g_print("%s %s\n", _("Product:"), ub_package_get_product(package));
+	if (ub_package_get_storage(package) != NULL)
+		g_print("%s %s\n", _("Storage:"), ub_package_get_storage(package));
+	if (ub_package_get_sector_size(package) != 0)
+		g_print("%s %u\n", _("Sector size:"), ub_package_get_sector_size(package));
+	g_print("\n  %-3s %-22s %-16s %14s %14s %10s  %s\n",
+		"",
+		_("Name"),
+		_("Region"),
+		_("Begin"),
+		_("End"),
+		_("Size"),
+		_("File"));
+	for (guint i = 0; i < parts->len; i++) {
+		UbPackagePartition *p = g_ptr_array_index(parts, i);
+		g_autofree gchar *begin = ub_cli_hex_or_unknown(p->start, p->start_expr);
+		g_autofree gchar *end = NULL;
+		g_autofree gchar *size = NULL;
+		g_autofree gchar *region = NULL;
+		g_autoptr(GString) flags = g_string_new(NULL);
+		if (p->start != UB_PACKAGE_UNKNOWN && p->size != UB_PACKAGE_UNKNOWN)
+			end = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", p->start + p->size);
+		else
+			end = g_strdup("?");
+		size = p->size != UB_PACKAGE_UNKNOWN ? ub_text_format_size(p->size) : g_strdup("?");
+		if (p->lun >= 0 && p->region == NULL)
+			region = g_strdup_printf("lun%d", p->lun);
+		else
+			region = g_strdup(p->region != NULL ? p->region : "-");
+		if (p->operation != NULL)
+			g_string_append_printf(flags, " %s", p->operation);
+		if (p->slot != NULL)
+			g_string_append_printf(flags, " slot=%s", p->slot);
+		if (p->sparse)
+			g_string_append(flags, " sparse");
+		if (p->calibration)
+			/* TRANSLATORS: marks partitions holding IMEI/calibration data */
+			g_string_append_printf(flags, " %s", _("[calibration]"));
+		g_print("  %-3s %-22s %-16s %14s %14s %10s  %s%s\n",
+			p->download ? "[x]" : "[ ]",
+			p->name,
+			region,
+			begin,
+			end,
+			size,
+			p->file != NULL ? p->file : "-",
+			flags->str);
+	}
+	for (guint i = 0; i < plans->len; i++) {
+		UbPackagePlan *plan = g_ptr_array_index(plans, i);
+		g_print("\n%s %s (%s)%s\n",
+			_("Plan"),
+			plan->id,
+			plan->title != NULL ? plan->title : "",
+			plan->destructive ? _(", erases data") : "");
+		for (guint j = 0; j < plan->steps->len; j++) {
+			UbPackageStep *step = g_ptr_array_index(plan->steps, j);
+			g_print("  %2u. %-12s %s%s%s%s%s\n",
+				j + 1,
+				ub_package_step_kind_to_string(step->kind),
+				step->partition != NULL ? step->partition : "",
+				step->file != NULL ? " <- " : "",
+				step->file != NULL ? step->file : "",
+				step->value != NULL ? " " : "",
+				step->value != NULL ? step->value : "");
+		}
+	}
+	for (guint i = 0; i < warnings->len; i++)
+		g_print("%s %s\n", _("Warning:"), (const gchar *)g_ptr_array_index(warnings, i));
+	for (guint i = 0; i < problems->len; i++)
+		g_print("%s %s\n", _("Problem:"), (const gchar *)g_ptr_array_index(problems, i));
+}
+
+/* a firmware package, or a raw GPT dump */
+static gint
+ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPackage) package = NULL;
+	g_autoptr(GPtrArray) problems = NULL;
+	UbPackageOptions options = {ub_cli_inspect_storage, 0};
+
+	if (argc != 1) {
+		g_printerr("%s\n", _("Give one package, folder, archive or GPT image to inspect."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	if (ub_cli_inspect_disk_size != NULL &&
+	    !g_ascii_string_to_unsigned(ub_cli_inspect_disk_size, 0, 1, G_MAXUINT64 - 1,
+					&options.disk_size, &error)) {
+		g_prefix_error(&error, "invalid --disk-size: ");
+		return ub_cli_fail(cli, error);
+	}
+	if (ub_cli_inspect_storage != NULL && g_strcmp0(ub_cli_inspect_storage, "emmc") != 0 &&
+	    g_strcmp0(ub_cli_inspect_storage, "ufs") != 0) {
+		g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
+			    "invalid --storage '%s': use emmc or ufs", ub_cli_inspect_storage);
+		return ub_cli_fail(cli, error);
+	}
+	package = ub_package_open(argv[0], &options, cli->cancellable, &error);
+	if (package == NULL) {
+		/* a bare GPT dump is worth showing too */
+		g_autoptr(GError) error_gpt = NULL;
+		if (g_error_matches(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED) &&
+		    ub_cli_inspect_gpt(cli, argv[0], &error_gpt))
+			return UB_CLI_EXIT_OK;
+		return ub_cli_fail(cli, error);
+	}
+	problems = ub_package_check(package, cli->cancellable);
+	if (cli->json)
+		ub_cli_inspect_json(package, problems);
+	else
+		ub_cli_inspect_text(package, problems);
+	if (ub_cli_inspect_check && problems->len > 0) {
+		g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
+			    "%u problem(s) found; the package cannot be flashed as it is",
+			    problems->len);
+		return ub_cli_fail(cli, error);
 	}
 	return UB_CLI_EXIT_OK;
 }
@@ -769,8 +1035,10 @@ static const UbCliCmd ub_cli_cmds[] = {
      "unbrick-cli devices --watch"},
     {"info", ub_cli_cmd_info, "", N_("Identify a phone and show its partitions"),
      "unbrick-cli info --device sim:fastboot"},
-    {"inspect", ub_cli_cmd_inspect, N_("FILE"), N_("Show what a GPT image contains"),
-     "unbrick-cli inspect gpt_main0.bin"},
+    {"inspect", ub_cli_cmd_inspect, N_("PACKAGE"),
+     N_("Show a firmware package's partition table and plans (scatter, rawprogram, ROM folder, "
+	"archive, GPT image)"),
+     "unbrick-cli inspect --storage ufs MT6893_Android_scatter.txt"},
     {"download", ub_cli_cmd_download, N_("PARTITION=FILE…"),
      N_("Write images to partitions, checking everything first and verifying after"),
      "unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img"},
@@ -869,6 +1137,8 @@ main(int argc, char **argv)
 		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
 	else if (cmd->func == ub_cli_cmd_devices)
 		g_option_context_add_main_entries(context, ub_cli_devices_entries, GETTEXT_PACKAGE);
+	else if (cmd->func == ub_cli_cmd_inspect)
+		g_option_context_add_main_entries(context, ub_cli_inspect_entries, GETTEXT_PACKAGE);
 	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
 	/* drop the command name so options parse as for a program of its own */
 	argv[1] = argv[0];
@@ -892,5 +1162,7 @@ main(int argc, char **argv)
 	g_free(cli.device);
 	g_free(ub_cli_plan_options.backup_dir);
 	g_free(ub_cli_plan_options.output);
+	g_free(ub_cli_inspect_storage);
+	g_free(ub_cli_inspect_disk_size);
 	return rc;
 }

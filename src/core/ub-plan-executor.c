@@ -77,6 +77,19 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 	if (op->partition != NULL && partitions != NULL) {
 		part = ub_partition_array_find(partitions, op->partition);
 		if (part == NULL) {
+			g_autofree gchar *name_a = g_strdup_printf("%s_a", op->partition);
+			g_autofree gchar *name_b = g_strdup_printf("%s_b", op->partition);
+			if (ub_partition_array_find(partitions, name_a) != NULL &&
+			    ub_partition_array_find(partitions, name_b) != NULL) {
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_NOT_FOUND,
+					    "the phone has two slots of '%s': name one, %s or %s",
+					    op->partition,
+					    name_a,
+					    name_b);
+				return FALSE;
+			}
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,

@@ -60,6 +60,11 @@ struct _UbGpt {
 	guint32 num_entries;
 	guint32 entry_size;
 	GPtrArray *entries; /* of UbGptEntry, used entries only */
+	guint32 entries_crc;
+	guint8 *mbr;	   /* sector 0 as parsed (primary only), else NULL */
+	guint8 *header;	   /* the header sector as parsed */
+	guint8 *array;	   /* the whole entry array as parsed */
+	gsize array_area;  /* bytes reserved for the array (>= its size, whole sectors) */
 };
 
 G_DEFINE_TYPE(UbGpt, ub_gpt, G_TYPE_OBJECT)
@@ -532,6 +537,27 @@ ub_gpt_parse_internal(const guint8 *buf,
 	}
 	if (!ub_gpt_parse_entries(self, buf, bufsz, entries_offset, entries_crc, error))
 		return NULL;
+
+	/* keep the raw table: patching rewrites it with everything else unchanged */
+	self->entries_crc = entries_crc;
+	self->header = g_memdup2(buf + hdr_offset, sector_size);
+	self->array = g_memdup2(buf + entries_offset, (gsize)self->num_entries * self->entry_size);
+	if (!backup) {
+		self->mbr = g_memdup2(buf, sector_size);
+		/* ptool reserves at least 16 KiB: FirstUsableLBA tells */
+		if (self->first_usable_lba > self->entries_lba &&
+		    self->first_usable_lba - self->entries_lba <= 256)
+			self->array_area = (gsize)(self->first_usable_lba - self->entries_lba) *
+					   sector_size;
+	} else {
+		self->array_area = hdr_offset - entries_offset;
+	}
+	{
+		gsize array_size = (gsize)self->num_entries * self->entry_size;
+		gsize min_area = (array_size + sector_size - 1) / sector_size * sector_size;
+		if (self->array_area < min_area)
+			self->array_area = min_area;
+	}
 	return g_steal_pointer(&self);
 }
 
@@ -983,12 +1009,675 @@ ub_gpt_get_partitions(UbGpt *self, const gchar *region)
 	return g_steal_pointer(&parts);
 }
 
+
+/* A/B attribute setters: the Qualcomm/Android boot_control layout in bits 48-55 */
+
+void
+ub_gpt_entry_set_ab_priority(UbGptEntry *entry, guint priority)
+{
+	g_return_if_fail(entry != NULL);
+	g_return_if_fail(priority <= 3);
+	entry->attributes &= ~UB_GPT_ATTR_AB_PRIORITY_MASK;
+	entry->attributes |= (guint64)priority << UB_GPT_ATTR_AB_PRIORITY_SHIFT;
+}
+
+void
+ub_gpt_entry_set_ab_retry_count(UbGptEntry *entry, guint retry_count)
+{
+	g_return_if_fail(entry != NULL);
+	g_return_if_fail(retry_count <= 7);
+	entry->attributes &= ~UB_GPT_ATTR_AB_RETRY_MASK;
+	entry->attributes |= (guint64)retry_count << UB_GPT_ATTR_AB_RETRY_SHIFT;
+}
+
+static void
+ub_gpt_entry_set_bit(UbGptEntry *entry, guint64 bit, gboolean value)
+{
+	if (value)
+		entry->attributes |= bit;
+	else
+		entry->attributes &= ~bit;
+}
+
+void
+ub_gpt_entry_set_ab_active(UbGptEntry *entry, gboolean active)
+{
+	g_return_if_fail(entry != NULL);
+	ub_gpt_entry_set_bit(entry, UB_GPT_ATTR_AB_ACTIVE, active);
+}
+
+void
+ub_gpt_entry_set_ab_successful(UbGptEntry *entry, gboolean successful)
+{
+	g_return_if_fail(entry != NULL);
+	ub_gpt_entry_set_bit(entry, UB_GPT_ATTR_AB_SUCCESSFUL, successful);
+}
+
+void
+ub_gpt_entry_set_ab_unbootable(UbGptEntry *entry, gboolean unbootable)
+{
+	g_return_if_fail(entry != NULL);
+	ub_gpt_entry_set_bit(entry, UB_GPT_ATTR_AB_UNBOOTABLE, unbootable);
+}
+
+static UbGptEntry *
+ub_gpt_find_entry_mutable(UbGpt *self, const gchar *name)
+{
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		if (g_strcmp0(entry->name, name) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
+/**
+ * ub_gpt_set_attributes:
+ * @self: a #UbGpt
+ * @name: a partition name
+ * @attributes: the new 64 attribute bits
+ * @error: (nullable): return location for a #GError
+ *
+ * Changes the attributes of the first entry called @name; ub_gpt_write() then
+ * produces the patched table.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_gpt_set_attributes(UbGpt *self, const gchar *name, guint64 attributes, GError **error)
+{
+	UbGptEntry *entry;
+	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
+	entry = ub_gpt_find_entry_mutable(self, name);
+	if (entry == NULL) {
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no partition '%s'", name);
+		return FALSE;
+	}
+	entry->attributes = attributes;
+	return TRUE;
+}
+
+/**
+ * ub_gpt_set_active_slot:
+ * @self: a #UbGpt
+ * @slot: "a" or "b"
+ * @error: (nullable): return location for a #GError
+ *
+ * Marks @slot active the way Qualcomm's boot_control HAL (qbootctl) does, for
+ * every NAME_a/NAME_b pair in the table: the active entry gets priority 3,
+ * the active bit and 7 retries with "successful" and "unbootable" cleared
+ * (attribute byte 6 = 0x3f); the other loses the active bit. When the other
+ * slot was the active one the two type GUIDs are swapped, as the HAL does.
+ *
+ * Returns: %TRUE on success; %UB_ERROR_NOT_FOUND if the table has no A/B pairs
+ */
+gboolean
+ub_gpt_set_active_slot(UbGpt *self, const gchar *slot, GError **error)
+{
+	guint n_pairs = 0;
+	const gchar *other;
+
+	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
+	g_return_val_if_fail(slot != NULL, FALSE);
+
+	if (g_strcmp0(slot, "a") == 0 || g_strcmp0(slot, "_a") == 0) {
+		slot = "a";
+		other = "b";
+	} else if (g_strcmp0(slot, "b") == 0 || g_strcmp0(slot, "_b") == 0) {
+		slot = "b";
+		other = "a";
+	} else {
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "invalid slot '%s'", slot);
+		return FALSE;
+	}
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry_a = g_ptr_array_index(self->entries, i);
+		UbGptEntry *entry_b;
+		UbGptEntry *on;
+		UbGptEntry *off;
+		gsize len = strlen(entry_a->name);
+		g_autofree gchar *name_b = NULL;
+
+		if (len < 3 || !g_str_has_suffix(entry_a->name, "_a"))
+			continue;
+		name_b = g_strdup(entry_a->name);
+		name_b[len - 1] = 'b';
+		entry_b = ub_gpt_find_entry_mutable(self, name_b);
+		if (entry_b == NULL)
+			continue;
+		on = g_strcmp0(slot, "a") == 0 ? entry_a : entry_b;
+		off = on == entry_a ? entry_b : entry_a;
+		if (ub_gpt_entry_get_ab_active(off) && !ub_gpt_entry_get_ab_active(on)) {
+			gchar *tmp = on->type_guid;
+			on->type_guid = off->type_guid;
+			off->type_guid = tmp;
+		}
+		on->attributes &= ~UB_GPT_ATTR_AB_MASK;
+		ub_gpt_entry_set_ab_priority(on, 3);
+		ub_gpt_entry_set_ab_active(on, TRUE);
+		ub_gpt_entry_set_ab_retry_count(on, 7);
+		ub_gpt_entry_set_ab_active(off, FALSE);
+		n_pairs++;
+	}
+	if (n_pairs == 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    "no _a/_b partition pairs: cannot make slot %s active (the other is %s)",
+			    slot,
+			    other);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gint
+ub_gpt_entry_cmp_first_lba(gconstpointer a, gconstpointer b)
+{
+	const UbGptEntry *ea = *(const UbGptEntry *const *)a;
+	const UbGptEntry *eb = *(const UbGptEntry *const *)b;
+	if (ea->first_lba != eb->first_lba)
+		return ea->first_lba < eb->first_lba ? -1 : 1;
+	return ea->index < eb->index ? -1 : (ea->index > eb->index ? 1 : 0);
+}
+
+/**
+ * ub_gpt_validate:
+ * @self: a #UbGpt
+ * @disk_sectors: sectors of the disk or LUN, or 0 when unknown
+ * @error: (nullable): return location for a #GError
+ *
+ * Checks what ub_gpt_parse() does not: the usable range and the entry array
+ * against each other and the disk, every used entry inside the usable range,
+ * and no two entries overlapping. An entry ending one sector before it starts
+ * is the empty ptool placeholder ("grow") and allowed; LastUsableLBA=0 is the
+ * ptool placeholder for "patched on the device" and allowed when
+ * @disk_sectors is 0.
+ *
+ * Returns: %TRUE if the table is consistent
+ */
+gboolean
+ub_gpt_validate(UbGpt *self, guint64 disk_sectors, GError **error)
+{
+	g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+	guint64 array_sectors;
+	gboolean last_known;
+	const UbGptEntry *prev = NULL;
+
+	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	array_sectors = ((guint64)self->num_entries * self->entry_size + self->sector_size - 1) /
+			self->sector_size;
+	last_known = self->last_usable_lba != 0 || disk_sectors != 0;
+
+	/* the header against the disk */
+	if (disk_sectors != 0) {
+		guint64 alt = self->is_backup ? self->my_lba : self->alternate_lba;
+		guint64 own = self->is_backup ? self->alternate_lba : self->my_lba;
+		if (own != 1 || alt != disk_sectors - 1) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "GPT headers at LBA %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT
+				    " do not match a disk of %" G_GUINT64_FORMAT " sectors",
+				    own,
+				    alt,
+				    disk_sectors);
+			return FALSE;
+		}
+		if (self->last_usable_lba >= disk_sectors) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "LastUsableLBA %" G_GUINT64_FORMAT " lies past the end of a disk of "
+				    "%" G_GUINT64_FORMAT " sectors",
+				    self->last_usable_lba,
+				    disk_sectors);
+			return FALSE;
+		}
+	}
+	if (last_known && self->first_usable_lba > self->last_usable_lba) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "FirstUsableLBA %" G_GUINT64_FORMAT " is after LastUsableLBA %" G_GUINT64_FORMAT,
+			    self->first_usable_lba,
+			    self->last_usable_lba);
+		return FALSE;
+	}
+	/* the primary array must end before the usable range */
+	if (!self->is_backup && self->entries_lba + array_sectors > self->first_usable_lba) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "the entry array (LBA %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+			    " sectors) overlaps FirstUsableLBA %" G_GUINT64_FORMAT,
+			    self->entries_lba,
+			    array_sectors,
+			    self->first_usable_lba);
+		return FALSE;
+	}
+
+	/* every entry inside the usable range */
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		if (entry->last_lba < entry->first_lba) {
+			if (entry->last_lba + 1 == entry->first_lba)
+				continue; /* empty */
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partition '%s' ends (LBA %" G_GUINT64_FORMAT
+				    ") before it starts (LBA %" G_GUINT64_FORMAT ")",
+				    entry->name,
+				    entry->last_lba,
+				    entry->first_lba);
+			return FALSE;
+		}
+		if (entry->first_lba < self->first_usable_lba ||
+		    (last_known && self->last_usable_lba != 0 &&
+		     entry->last_lba > self->last_usable_lba) ||
+		    (disk_sectors != 0 && self->last_usable_lba == 0 &&
+		     entry->last_lba >= disk_sectors)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partition '%s' (LBA %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+				    ") lies outside the usable LBAs %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
+				    entry->name,
+				    entry->first_lba,
+				    entry->last_lba,
+				    self->first_usable_lba,
+				    self->last_usable_lba);
+			return FALSE;
+		}
+		g_ptr_array_add(sorted, entry);
+	}
+
+	/* no overlaps */
+	g_ptr_array_sort(sorted, ub_gpt_entry_cmp_first_lba);
+	for (guint i = 0; i < sorted->len; i++) {
+		const UbGptEntry *entry = g_ptr_array_index(sorted, i);
+		if (prev != NULL && entry->first_lba <= prev->last_lba) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partitions '%s' (LBA %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+				    ") and '%s' (LBA %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ") overlap",
+				    prev->name,
+				    prev->first_lba,
+				    prev->last_lba,
+				    entry->name,
+				    entry->first_lba,
+				    entry->last_lba);
+			return FALSE;
+		}
+		if (prev == NULL || entry->last_lba > prev->last_lba)
+			prev = entry;
+	}
+	return TRUE;
+}
+
+/**
+ * ub_gpt_check_pair:
+ * @primary: the primary table
+ * @backup: the backup table
+ * @disk_sectors: sectors of the disk or LUN, or 0 when unknown
+ * @error: (nullable): return location for a #GError
+ *
+ * Checks that the two headers point at each other and describe the same
+ * partitions (same entry array, same usable range, same disk GUID).
+ *
+ * Returns: %TRUE if they agree
+ */
+gboolean
+ub_gpt_check_pair(UbGpt *primary, UbGpt *backup, guint64 disk_sectors, GError **error)
+{
+	g_return_val_if_fail(UB_IS_GPT(primary), FALSE);
+	g_return_val_if_fail(UB_IS_GPT(backup), FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	if (primary->is_backup || !backup->is_backup) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "expected a primary and a backup GPT");
+		return FALSE;
+	}
+	if (primary->sector_size != backup->sector_size) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "primary GPT uses %u-byte sectors, backup %u-byte",
+			    primary->sector_size,
+			    backup->sector_size);
+		return FALSE;
+	}
+	if (primary->my_lba != backup->alternate_lba ||
+	    primary->alternate_lba != backup->my_lba) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT headers do not point at each other: primary at LBA %" G_GUINT64_FORMAT
+			    " names %" G_GUINT64_FORMAT ", backup at LBA %" G_GUINT64_FORMAT
+			    " names %" G_GUINT64_FORMAT,
+			    primary->my_lba,
+			    primary->alternate_lba,
+			    backup->my_lba,
+			    backup->alternate_lba);
+		return FALSE;
+	}
+	if (g_strcmp0(primary->disk_guid, backup->disk_guid) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT disk GUIDs differ: primary %s, backup %s",
+			    primary->disk_guid,
+			    backup->disk_guid);
+		return FALSE;
+	}
+	if (primary->first_usable_lba != backup->first_usable_lba ||
+	    primary->last_usable_lba != backup->last_usable_lba) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "GPT usable ranges differ: primary %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+			    ", backup %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
+			    primary->first_usable_lba,
+			    primary->last_usable_lba,
+			    backup->first_usable_lba,
+			    backup->last_usable_lba);
+		return FALSE;
+	}
+	if (primary->num_entries != backup->num_entries ||
+	    primary->entry_size != backup->entry_size ||
+	    primary->entries_crc != backup->entries_crc) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "primary and backup GPT entry arrays differ");
+		return FALSE;
+	}
+	if (!ub_gpt_validate(primary, disk_sectors, error))
+		return FALSE;
+	return ub_gpt_validate(backup, disk_sectors, error);
+}
+
+/* the used entries back into a copy of the raw array */
+static guint8 *
+ub_gpt_serialize_array(UbGpt *self, GError **error)
+{
+	gsize array_size = (gsize)self->num_entries * self->entry_size;
+	g_autofree guint8 *array = g_malloc0(MAX(array_size, 1));
+
+	if (self->array != NULL)
+		memcpy(array, self->array, array_size);
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		guint8 *ent;
+		glong n_units = 0;
+		g_autofree gunichar2 *units = NULL;
+
+		if (entry->index >= self->num_entries) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "entry %u lies past the %u entries of the table",
+				    entry->index,
+				    self->num_entries);
+			return NULL;
+		}
+		ent = array + (gsize)entry->index * self->entry_size;
+		units = g_utf8_to_utf16(entry->name, -1, NULL, &n_units, error);
+		if (units == NULL)
+			return NULL;
+		if (n_units > UB_GPT_ENTRY_NAME_UNITS) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partition name '%s' is longer than %u UTF-16 units",
+				    entry->name,
+				    (guint)UB_GPT_ENTRY_NAME_UNITS);
+			return NULL;
+		}
+		if (!ub_gpt_guid_from_string(entry->type_guid, ent + UB_GPT_ENTRY_OFF_TYPE, error) ||
+		    !ub_gpt_guid_from_string(entry->unique_guid,
+					     ent + UB_GPT_ENTRY_OFF_UNIQUE,
+					     error))
+			return NULL;
+		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_FIRST, entry->first_lba);
+		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_LAST, entry->last_lba);
+		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_ATTRS, entry->attributes);
+		memset(ent + UB_GPT_ENTRY_OFF_NAME, 0, UB_GPT_ENTRY_NAME_UNITS * 2);
+		for (glong j = 0; j < n_units; j++)
+			ub_gpt_write_u16(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)j * 2, units[j]);
+	}
+	return g_steal_pointer(&array);
+}
+
+/* the stored header with new locations and both CRCs */
+static gboolean
+ub_gpt_serialize_header(UbGpt *self,
+			guint8 *hdr,
+			guint64 my_lba,
+			guint64 alternate_lba,
+			guint64 last_usable,
+			guint64 entries_lba,
+			guint32 entries_crc,
+			GError **error)
+{
+	memcpy(hdr, self->header, self->sector_size);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_MY_LBA, my_lba);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_FIRST_USABLE, self->first_usable_lba);
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
+	if (!ub_gpt_guid_from_string(self->disk_guid, hdr + UB_GPT_OFF_DISK_GUID, error))
+		return FALSE;
+	ub_gpt_write_u64(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_NUM_ENTRIES, self->num_entries);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRY_SIZE, self->entry_size);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, 0);
+	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, self->header_size));
+	return TRUE;
+}
+
+static void
+ub_gpt_write_protective_mbr(guint8 *mbr, guint64 disk_sectors)
+{
+	memset(mbr, 0, 512);
+	mbr[UB_GPT_MBR_PART_TABLE + 2] = 0x02;
+	mbr[UB_GPT_MBR_PART_TABLE + 4] = UB_GPT_MBR_TYPE_PROTECTIVE;
+	mbr[UB_GPT_MBR_PART_TABLE + 5] = 0xff;
+	mbr[UB_GPT_MBR_PART_TABLE + 6] = 0xff;
+	mbr[UB_GPT_MBR_PART_TABLE + 7] = 0xff;
+	ub_gpt_write_u32(mbr, UB_GPT_MBR_PART_TABLE + 8, 1);
+	ub_gpt_write_u32(mbr,
+			 UB_GPT_MBR_PART_TABLE + 12,
+			 disk_sectors == 0 ? G_MAXUINT32
+					   : (guint32)MIN(disk_sectors - 1, G_MAXUINT32));
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+}
+
+/**
+ * ub_gpt_write:
+ * @self: a #UbGpt
+ * @error: (nullable): return location for a #GError
+ *
+ * Writes the table back in the shape it was parsed from, with the entries as
+ * they are now (after ub_gpt_set_attributes(), ub_gpt_set_active_slot() or
+ * direct edits of ub_gpt_get_entries()) and both CRCs recomputed. A primary
+ * comes out as protective MBR, header and array; a backup as array and header.
+ *
+ * Returns: (transfer full): the table, or %NULL
+ */
+GBytes *
+ub_gpt_write(UbGpt *self, GError **error)
+{
+	gsize array_size;
+	gsize bufsz;
+	guint32 crc;
+	g_autofree guint8 *array = NULL;
+	g_autofree guint8 *buf = NULL;
+
+	g_return_val_if_fail(UB_IS_GPT(self), NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	array_size = (gsize)self->num_entries * self->entry_size;
+	array = ub_gpt_serialize_array(self, error);
+	if (array == NULL)
+		return NULL;
+	crc = ub_crc32(array, array_size);
+	if (!self->is_backup) {
+		gsize entries_offset = (gsize)self->entries_lba * self->sector_size;
+		bufsz = entries_offset + MAX(self->array_area, array_size);
+		buf = g_malloc0(bufsz);
+		memcpy(buf, self->mbr, self->sector_size);
+		if (!ub_gpt_serialize_header(self,
+					     buf + self->sector_size,
+					     self->my_lba,
+					     self->alternate_lba,
+					     self->last_usable_lba,
+					     self->entries_lba,
+					     crc,
+					     error))
+			return NULL;
+		memcpy(buf + entries_offset, array, array_size);
+	} else {
+		bufsz = self->array_area + self->sector_size;
+		buf = g_malloc0(bufsz);
+		memcpy(buf, array, array_size);
+		if (!ub_gpt_serialize_header(self,
+					     buf + self->array_area,
+					     self->my_lba,
+					     self->alternate_lba,
+					     self->last_usable_lba,
+					     self->entries_lba,
+					     crc,
+					     error))
+			return NULL;
+	}
+	return g_bytes_new_take(g_steal_pointer(&buf), bufsz);
+}
+
+/**
+ * ub_gpt_write_pair:
+ * @self: a #UbGpt, primary or backup
+ * @disk_sectors: sectors of the disk or LUN the tables are for
+ * @primary: (out): protective MBR, primary header and array, for LBA 0
+ * @backup: (out): array and backup header, for the last sectors of the disk
+ * @error: (nullable): return location for a #GError
+ *
+ * Writes both tables for a disk of @disk_sectors: AlternateLBA, the backup's
+ * MyLBA and PartitionEntryLBA and LastUsableLBA are set for that size (what
+ * the ptool patch files do on the device), entries and CRCs as in ub_gpt_write().
+ * The array area keeps its parsed size (32 sectors of 512 bytes, 4 of 4096).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_gpt_write_pair(UbGpt *self,
+		  guint64 disk_sectors,
+		  GBytes **primary,
+		  GBytes **backup,
+		  GError **error)
+{
+	gsize array_size;
+	guint64 area_sectors;
+	guint64 last_usable;
+	guint32 crc;
+	gsize psz;
+	gsize bsz;
+	g_autofree guint8 *array = NULL;
+	g_autofree guint8 *pbuf = NULL;
+	g_autofree guint8 *bbuf = NULL;
+
+	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
+	g_return_val_if_fail(primary != NULL && backup != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	array_size = (gsize)self->num_entries * self->entry_size;
+	area_sectors = self->array_area / self->sector_size;
+	/* MBR, header, array ... array, header, and the usable range in between */
+	if (disk_sectors < 2 * area_sectors + 3 || disk_sectors - area_sectors - 2 < self->first_usable_lba ||
+	    self->first_usable_lba < 2 + area_sectors) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "a disk of %" G_GUINT64_FORMAT " sectors cannot hold this GPT",
+			    disk_sectors);
+		return FALSE;
+	}
+	last_usable = disk_sectors - area_sectors - 2;
+	for (guint i = 0; i < self->entries->len; i++) {
+		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
+		if (entry->last_lba >= entry->first_lba && entry->last_lba > last_usable) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "partition '%s' ends at LBA %" G_GUINT64_FORMAT
+				    ", past the last usable LBA %" G_GUINT64_FORMAT " of a disk of %" G_GUINT64_FORMAT
+				    " sectors",
+				    entry->name,
+				    entry->last_lba,
+				    last_usable,
+				    disk_sectors);
+			return FALSE;
+		}
+	}
+	array = ub_gpt_serialize_array(self, error);
+	if (array == NULL)
+		return FALSE;
+	crc = ub_crc32(array, array_size);
+
+	/* primary */
+	psz = (gsize)(2 + area_sectors) * self->sector_size;
+	pbuf = g_malloc0(psz);
+	if (self->mbr != NULL)
+		memcpy(pbuf, self->mbr, self->sector_size);
+	else
+		ub_gpt_write_protective_mbr(pbuf, disk_sectors);
+	if (!ub_gpt_serialize_header(self,
+				     pbuf + self->sector_size,
+				     1,
+				     disk_sectors - 1,
+				     last_usable,
+				     2,
+				     crc,
+				     error))
+		return FALSE;
+	memcpy(pbuf + 2 * self->sector_size, array, array_size);
+
+	/* backup */
+	bsz = (gsize)(area_sectors + 1) * self->sector_size;
+	bbuf = g_malloc0(bsz);
+	memcpy(bbuf, array, array_size);
+	if (!ub_gpt_serialize_header(self,
+				     bbuf + area_sectors * self->sector_size,
+				     disk_sectors - 1,
+				     1,
+				     last_usable,
+				     disk_sectors - 1 - area_sectors,
+				     crc,
+				     error))
+		return FALSE;
+
+	*primary = g_bytes_new_take(g_steal_pointer(&pbuf), psz);
+	*backup = g_bytes_new_take(g_steal_pointer(&bbuf), bsz);
+	return TRUE;
+}
+
 static void
 ub_gpt_finalize(GObject *object)
 {
 	UbGpt *self = UB_GPT(object);
 	g_free(self->disk_guid);
 	g_ptr_array_unref(self->entries);
+	g_free(self->mbr);
+	g_free(self->header);
+	g_free(self->array);
 	G_OBJECT_CLASS(ub_gpt_parent_class)->finalize(object);
 }
 

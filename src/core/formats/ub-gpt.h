@@ -61,6 +61,16 @@ gboolean
 ub_gpt_entry_get_ab_successful(const UbGptEntry *entry);
 gboolean
 ub_gpt_entry_get_ab_unbootable(const UbGptEntry *entry);
+void
+ub_gpt_entry_set_ab_priority(UbGptEntry *entry, guint priority);
+void
+ub_gpt_entry_set_ab_retry_count(UbGptEntry *entry, guint retry_count);
+void
+ub_gpt_entry_set_ab_active(UbGptEntry *entry, gboolean active);
+void
+ub_gpt_entry_set_ab_successful(UbGptEntry *entry, gboolean successful);
+void
+ub_gpt_entry_set_ab_unbootable(UbGptEntry *entry, gboolean unbootable);
 
 /**
  * UbGptLayoutEntry:
@@ -126,5 +136,24 @@ const UbGptEntry *
 ub_gpt_find_entry(UbGpt *self, const gchar *name);
 GPtrArray *
 ub_gpt_get_partitions(UbGpt *self, const gchar *region);
+
+gboolean
+ub_gpt_validate(UbGpt *self, guint64 disk_sectors, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_gpt_check_pair(UbGpt *primary, UbGpt *backup, guint64 disk_sectors, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_gpt_set_attributes(UbGpt *self, const gchar *name, guint64 attributes, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_gpt_set_active_slot(UbGpt *self, const gchar *slot, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes *
+ub_gpt_write(UbGpt *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_gpt_write_pair(UbGpt *self,
+		  guint64 disk_sectors,
+		  GBytes **primary,
+		  GBytes **backup,
+		  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

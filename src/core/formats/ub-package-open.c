@@ -62,6 +62,38 @@ ub_package_name_is_factory_zip(const gchar *basename)
 	return g_str_has_prefix(basename, "image-") && g_str_has_suffix(basename, ".zip");
 }
 
+static gboolean
+ub_package_name_is_google_script(const gchar *basename)
+{
+	return g_strcmp0(basename, "flash-all.sh") == 0 || g_strcmp0(basename, "flash-all.bat") == 0;
+}
+
+static gboolean
+ub_package_name_is_android_info(const gchar *basename)
+{
+	return g_strcmp0(basename, "android-info.txt") == 0;
+}
+
+/* scatter files are often renamed (MT6765_k65v1_64_bsp.txt): look inside */
+static UbPackageFormat
+ub_package_sniff(UbPackageSource *source, const gchar *relpath, GCancellable *cancellable)
+{
+	g_autoptr(GInputStream) stream = ub_package_source_open(source, relpath, cancellable, NULL);
+	gchar buf[4097] = {0};
+	gsize got = 0;
+	if (stream == NULL ||
+	    !g_input_stream_read_all(stream, buf, sizeof(buf) - 1, &got, cancellable, NULL))
+		return UB_PACKAGE_FORMAT_UNKNOWN;
+	buf[got] = '\0';
+	if (strstr(buf, "partition_index") != NULL || strstr(buf, "MTK_PLATFORM_CFG") != NULL ||
+	    strstr(buf, "<scatter") != NULL || strstr(buf, "__NODL_") != NULL ||
+	    (strstr(buf, "PRELOADER") != NULL && strstr(buf, "{") != NULL))
+		return UB_PACKAGE_FORMAT_MTK_SCATTER;
+	if (strstr(buf, "<program ") != NULL || strstr(buf, "<data>") != NULL)
+		return UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD;
+	return UB_PACKAGE_FORMAT_UNKNOWN;
+}
+
 /* the best candidate in a listing, shallowest first */
 static const gchar *
 ub_package_find(GPtrArray *files, gboolean (*match)(const gchar *), const gchar *prefer)
@@ -101,15 +133,21 @@ ub_package_load_from_listing(UbPackage *package,
 	if (files == NULL)
 		return FALSE;
 
-	/* a file the user picked decides the format */
+	/* a file the user picked decides the format, by name or by content */
 	if (picked != NULL) {
+		UbPackageFormat sniffed = ub_package_sniff(source, picked, cancellable);
+		if (sniffed == UB_PACKAGE_FORMAT_MTK_SCATTER)
+			return ub_package_load_scatter(package, picked, options, cancellable, error);
+		if (sniffed == UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD)
+			return ub_package_load_flat_build(package, picked, options, cancellable, error);
 		if (ub_package_name_is_scatter(picked))
 			return ub_package_load_scatter(package, picked, options, cancellable, error);
 		if (ub_package_name_is_rawprogram(picked))
 			return ub_package_load_flat_build(package, picked, options, cancellable, error);
 		if (ub_package_name_is_flash_script(picked)) {
-			if (g_str_has_prefix(picked, "flash-all") &&
-			    ub_package_find(files, ub_package_name_is_factory_zip, NULL) != NULL)
+			if (ub_package_name_is_google_script(picked) &&
+			    (ub_package_find(files, ub_package_name_is_factory_zip, NULL) != NULL ||
+			     ub_package_find(files, ub_package_name_is_android_info, NULL) != NULL))
 				return ub_package_load_google_factory(package,
 								      picked,
 								      options,
@@ -119,9 +157,12 @@ ub_package_load_from_listing(UbPackage *package,
 		}
 	}
 
-	/* otherwise what the folder or archive holds, most specific first */
-	rel = ub_package_find(files, ub_package_name_is_flash_script, "flash-all.sh");
-	if (rel != NULL && ub_package_find(files, ub_package_name_is_factory_zip, NULL) != NULL)
+	/* otherwise what the folder or archive holds, most specific first; a
+	 * Google factory image has flash-all.sh (hyphen) and android-info.txt or
+	 * the image-*.zip */
+	rel = ub_package_find(files, ub_package_name_is_google_script, "flash-all.sh");
+	if (rel != NULL && (ub_package_find(files, ub_package_name_is_factory_zip, NULL) != NULL ||
+			    ub_package_find(files, ub_package_name_is_android_info, NULL) != NULL))
 		return ub_package_load_google_factory(package, rel, options, cancellable, error);
 	rel = ub_package_find(files, ub_package_name_is_flash_script, "flash_all.sh");
 	if (rel != NULL)
@@ -174,11 +215,10 @@ ub_package_open(const gchar *path,
 		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "%s does not exist", path);
 		return NULL;
 	} else if (ub_package_is_archive_name(path)) {
+		/* its errors name the archive already */
 		source = ub_package_source_archive_new(path, error);
-		if (source == NULL) {
-			g_prefix_error(error, "cannot read archive %s: ", path);
+		if (source == NULL)
 			return NULL;
-		}
 	} else {
 		/* a file inside an unpacked package: its folder is the package */
 		g_autofree gchar *dir = g_path_get_dirname(path);

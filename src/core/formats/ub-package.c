@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ub-error.h"
+#include "ub-package-source-archive.h"
 #include "ub-package.h"
 #include "ub-partition.h"
 
@@ -37,6 +38,8 @@ struct _UbPackage {
 	GPtrArray *warnings;   /* of utf8 */
 	GPtrArray *checksums;  /* of UbPackageChecksum */
 	GHashTable *requirements;
+	GHashTable *nested; /* "image-x.zip" -> UbPackageSource of the zip inside */
+	GMutex mutex;
 };
 
 G_DEFINE_TYPE(UbPackage, ub_package, G_TYPE_OBJECT)
@@ -428,10 +431,74 @@ ub_package_get_requirements(UbPackage *self)
 	return self->requirements;
 }
 
+/*
+ * Files inside an archive inside the package (a Google factory image's
+ * image-*.zip) are named "image-NAME.zip/boot.img": the first path component
+ * that is a .zip file of the package opens as a nested source.
+ */
+static UbPackageSource *
+ub_package_resolve(UbPackage *self,
+		   const gchar *file,
+		   const gchar **inner,
+		   GCancellable *cancellable,
+		   GError **error)
+{
+	const gchar *p = file;
+	while ((p = strstr(p, ".zip/")) != NULL) {
+		g_autofree gchar *outer = g_strndup(file, (p - file) + 4);
+		UbPackageSource *nested;
+		guint64 size = 0;
+		p += 5;
+		if (!ub_package_source_query_size(self->source, outer, &size, cancellable, NULL))
+			continue;
+		g_mutex_lock(&self->mutex);
+		nested = g_hash_table_lookup(self->nested, outer);
+		g_mutex_unlock(&self->mutex);
+		if (nested == NULL) {
+			nested = ub_package_source_archive_new_for_source(self->source, outer, error);
+			if (nested == NULL)
+				return NULL;
+			g_mutex_lock(&self->mutex);
+			g_hash_table_insert(self->nested, g_strdup(outer), nested);
+			g_mutex_unlock(&self->mutex);
+		}
+		*inner = p;
+		return nested;
+	}
+	*inner = file;
+	return self->source;
+}
+
+/**
+ * ub_package_query_file_size:
+ * @self: a #UbPackage
+ * @file: a path inside the package, possibly inside a nested zip
+ * @size: (out): its size
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: %TRUE if the file exists
+ */
+gboolean
+ub_package_query_file_size(UbPackage *self,
+			   const gchar *file,
+			   guint64 *size,
+			   GCancellable *cancellable,
+			   GError **error)
+{
+	const gchar *inner = NULL;
+	UbPackageSource *source;
+	g_return_val_if_fail(UB_IS_PACKAGE(self), FALSE);
+	source = ub_package_resolve(self, file, &inner, cancellable, error);
+	if (source == NULL)
+		return FALSE;
+	return ub_package_source_query_size(source, inner, size, cancellable, error);
+}
+
 /**
  * ub_package_open_file:
  * @self: a #UbPackage
- * @file: a path inside the package
+ * @file: a path inside the package, possibly inside a nested zip
  * @size: (out) (optional): its size
  * @cancellable: (nullable): a #GCancellable
  * @error: (nullable): return location for a #GError
@@ -445,11 +512,15 @@ ub_package_open_file(UbPackage *self,
 		     GCancellable *cancellable,
 		     GError **error)
 {
+	const gchar *inner = NULL;
+	UbPackageSource *source;
 	g_return_val_if_fail(UB_IS_PACKAGE(self), NULL);
-	if (size != NULL &&
-	    !ub_package_source_query_size(self->source, file, size, cancellable, error))
+	source = ub_package_resolve(self, file, &inner, cancellable, error);
+	if (source == NULL)
 		return NULL;
-	return ub_package_source_open(self->source, file, cancellable, error);
+	if (size != NULL && !ub_package_source_query_size(source, inner, size, cancellable, error))
+		return NULL;
+	return ub_package_source_open(source, inner, cancellable, error);
 }
 
 static void
@@ -467,6 +538,8 @@ ub_package_finalize(GObject *object)
 	g_ptr_array_unref(self->warnings);
 	g_ptr_array_unref(self->checksums);
 	g_hash_table_unref(self->requirements);
+	g_hash_table_unref(self->nested);
+	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(ub_package_parent_class)->finalize(object);
 }
 
@@ -478,6 +551,8 @@ ub_package_init(UbPackage *self)
 	self->warnings = g_ptr_array_new_with_free_func(g_free);
 	self->checksums = g_ptr_array_new_with_free_func((GDestroyNotify)ub_package_checksum_free);
 	self->requirements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->nested = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	g_mutex_init(&self->mutex);
 }
 
 static void
@@ -594,7 +669,7 @@ ub_package_file_checksum(UbPackage *self,
 	guint64 total = 0;
 	const gsize bufsz = 1024 * 1024;
 
-	stream = ub_package_source_open(self->source, c->file, cancellable, error);
+	stream = ub_package_open_file(self, c->file, NULL, cancellable, error);
 	if (stream == NULL)
 		return FALSE;
 	if (c->type != (GChecksumType)-1)
@@ -652,16 +727,11 @@ ub_package_check(UbPackage *self, GCancellable *cancellable)
 		guint64 size = 0;
 		if (part->file == NULL || !part->download)
 			continue;
-		if (!ub_package_source_query_size(self->source,
-						  part->file,
-						  &size,
-						  cancellable,
-						  &error_local)) {
+		if (!ub_package_query_file_size(self, part->file, &size, cancellable, &error_local)) {
 			ub_package_problem(problems,
-					   "%s: image %s is missing (%s); re-download or unpack the "
-					   "complete package, or untick %s",
+					   "%s: %s; re-download or unpack the complete package, or "
+					   "untick %s",
 					   part->name,
-					   part->file,
 					   error_local->message,
 					   part->name);
 			continue;

@@ -223,6 +223,12 @@ ub_package_set_requirement(UbPackage *self, const gchar *key, const gchar *value
 GHashTable *
 ub_package_get_requirements(UbPackage *self);
 
+gboolean
+ub_package_query_file_size(UbPackage *self,
+			   const gchar *file,
+			   guint64 *size,
+			   GCancellable *cancellable,
+			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GInputStream *
 ub_package_open_file(UbPackage *self,
 		     const gchar *file,

@@ -1,0 +1,242 @@
+/*
+ * Copyright (C) 2026 The Unbrick developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "sim/ub-sim-fastboot.h"
+#include "sim/ub-sim-storage.h"
+#include "ub-umockdev-sim.h"
+#include "ub-umockdev-transport.h"
+
+/*
+ * Launcher mode: runs an unmodified program (the real unbrick-cli or the GUI)
+ * against simulated phones on a fake USB bus. This process creates the umockdev
+ * test bed, plugs the phones in, and spawns the command with the umockdev
+ * preload; the child's usbfs ioctls come back over umockdev's sockets and are
+ * answered here while the child runs, by the simulated bootloader.
+ *
+ * Usage: ub-umockdev-launcher [--storage DIR] [--fastboot PATH] [--edl PATH]
+ *        -- COMMAND [ARGS...]
+ * Exits with the command's exit code, 77 when umockdev cannot be used.
+ */
+
+#define UB_LAUNCHER_PRELOAD "libumockdev-preload.so.0"
+
+typedef struct {
+	UbSimPersonality *personality;
+	UbTransport *device_end;
+	GCancellable *cancellable;
+} UbLauncherPhone;
+
+/* serves one host session after another until the launcher stops */
+static gpointer
+ub_launcher_serve_thread_cb(gpointer user_data)
+{
+	UbLauncherPhone *phone = user_data;
+	while (!g_cancellable_is_cancelled(phone->cancellable)) {
+		g_autoptr(GError) error = NULL;
+		if (ub_sim_personality_serve(phone->personality,
+					     phone->device_end,
+					     phone->cancellable,
+					     &error))
+			continue;
+		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+		    g_error_matches(error, UB_ERROR, UB_ERROR_DEVICE_GONE))
+			break;
+		/* e.g. a client killed mid-transfer: the next one starts afresh */
+		g_printerr("ub-umockdev-launcher: simulated phone: %s\n", error->message);
+	}
+	return NULL;
+}
+
+static gchar *
+ub_launcher_prepend_env(const gchar *name, const gchar *value, const gchar *separator)
+{
+	const gchar *old = g_getenv(name);
+	if (old == NULL || old[0] == '\0')
+		return g_strdup(value);
+	return g_strdup_printf("%s%s%s", value, separator, old);
+}
+
+static gboolean
+ub_launcher_preload_exists(void)
+{
+	/* the dynamic loader ignores a missing preload with a warning: the child
+	 * would then see the real (empty) bus, so check first */
+	const gchar *dirs[] = {"/usr/lib/x86_64-linux-gnu",
+			       "/usr/lib/aarch64-linux-gnu",
+			       "/usr/lib64",
+			       "/usr/lib",
+			       "/usr/local/lib",
+			       NULL};
+	for (guint i = 0; dirs[i] != NULL; i++) {
+		g_autofree gchar *fn = g_build_filename(dirs[i], UB_LAUNCHER_PRELOAD, NULL);
+		if (g_file_test(fn, G_FILE_TEST_EXISTS))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+int
+main(int argc, char **argv)
+{
+	gint status = 0;
+	gint rc;
+	GThread *thread;
+	UbLauncherPhone phone = {0};
+	g_autofree gchar *storage_dir = NULL;
+	g_autofree gchar *tmpdir = NULL;
+	g_autofree gchar *fastboot_path = NULL;
+	g_autofree gchar *edl_path = NULL;
+	g_autofree gchar *preload = NULL;
+	g_autofree gchar *asan = NULL;
+	g_autofree gchar *root_dir = NULL;
+	g_auto(GStrv) command = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) context = g_option_context_new("-- COMMAND [ARGS...]");
+	g_auto(GStrv) argv_orig = g_strdupv(argv);
+	g_autoptr(UMockdevTestbed) testbed = NULL;
+	g_autoptr(UbSimStorage) storage = NULL;
+	g_autoptr(UbUmockdevSim) fastboot_sim = NULL;
+	g_autoptr(UbUmockdevSim) edl_sim = NULL;
+	const GOptionEntry entries[] = {
+	    {"storage", 0, 0, G_OPTION_ARG_FILENAME, &storage_dir,
+	     "Folder of the simulated phone's storage (kept between runs)", "DIR"},
+	    {"fastboot", 0, 0, G_OPTION_ARG_STRING, &fastboot_path,
+	     "Port path of the simulated fastboot phone 18d1:4ee0 (default 1-1)", "PATH"},
+	    {"edl", 0, 0, G_OPTION_ARG_STRING, &edl_path,
+	     "Also plug in a Qualcomm EDL device 05c6:9008 (that does not answer) at PATH",
+	     "PATH"},
+	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, NULL},
+	    {NULL}};
+
+	g_option_context_add_main_entries(context, entries, NULL);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("ub-umockdev-launcher: %s\n", error->message);
+		return 2;
+	}
+	if (command == NULL || command[0] == NULL) {
+		g_printerr("ub-umockdev-launcher: no command given\n");
+		return 2;
+	}
+	if (!ub_launcher_preload_exists()) {
+		g_printerr("ub-umockdev-launcher: %s is not installed\n", UB_LAUNCHER_PRELOAD);
+		return 77;
+	}
+	if (fastboot_path == NULL)
+		fastboot_path = g_strdup("1-1");
+
+	/* as umockdev-wrapper does, for us and the child: the test bed's uevents
+	 * go through libudev, which finds the fake /sys only through the preload;
+	 * an ASan build must not insist on coming first */
+	preload = g_strdup(g_getenv("LD_PRELOAD"));
+	if (preload == NULL || strstr(preload, UB_LAUNCHER_PRELOAD) == NULL) {
+		g_autofree gchar *preload_new =
+		    ub_launcher_prepend_env("LD_PRELOAD", UB_LAUNCHER_PRELOAD, ":");
+		asan = ub_launcher_prepend_env("ASAN_OPTIONS", "verify_asan_link_order=0", ":");
+		g_setenv("LD_PRELOAD", preload_new, TRUE);
+		g_setenv("ASAN_OPTIONS", asan, TRUE);
+		execv("/proc/self/exe", argv_orig);
+		g_printerr("ub-umockdev-launcher: cannot re-run under the preload: %s\n",
+			   g_strerror(errno));
+		return 1;
+	}
+
+	/* sets $UMOCKDEV_DIR in our environment, which the child inherits */
+	testbed = umockdev_testbed_new();
+	if (!ub_umockdev_sim_in_mock_environment(testbed)) {
+		g_printerr("ub-umockdev-launcher: the umockdev preload is not active\n");
+		return 77;
+	}
+	root_dir = umockdev_testbed_get_root_dir(testbed);
+	g_setenv("UMOCKDEV_DIR", root_dir, TRUE);
+
+	/* the phone's storage */
+	if (storage_dir == NULL) {
+		tmpdir = g_dir_make_tmp("ub-umockdev-launcher-XXXXXX", &error);
+		if (tmpdir == NULL) {
+			g_printerr("ub-umockdev-launcher: %s\n", error->message);
+			return 1;
+		}
+	}
+	storage = ub_sim_storage_open(storage_dir != NULL ? storage_dir : tmpdir, NULL, &error);
+	if (storage == NULL) {
+		g_printerr("ub-umockdev-launcher: %s\n", error->message);
+		return 1;
+	}
+
+	/* the simulated bootloader on a fastboot USB device */
+	fastboot_sim =
+	    ub_umockdev_transport_new_fastboot_sim(fastboot_path, 0x18d1, 0x4ee0, "UBSIM0001");
+	phone.device_end = ub_umockdev_transport_new(fastboot_sim);
+	phone.personality = ub_sim_fastboot_new(storage, NULL);
+	phone.cancellable = g_cancellable_new();
+	if (!ub_umockdev_sim_plug(fastboot_sim, testbed, &error)) {
+		g_printerr("ub-umockdev-launcher: cannot plug %s: %s\n",
+			   fastboot_path,
+			   error->message);
+		return 1;
+	}
+
+	/* a second phone that only exists */
+	if (edl_path != NULL) {
+		edl_sim = ub_umockdev_sim_new(edl_path, 0x05c6, 0x9008);
+		ub_umockdev_sim_set_strings(edl_sim,
+					    "Qualcomm CDMA Technologies MSM",
+					    "QUSB__BULK",
+					    NULL);
+		if (!ub_umockdev_sim_plug(edl_sim, testbed, &error)) {
+			g_printerr("ub-umockdev-launcher: cannot plug %s: %s\n",
+				   edl_path,
+				   error->message);
+			return 1;
+		}
+	}
+	thread = g_thread_new("phone", ub_launcher_serve_thread_cb, &phone);
+
+	/* the child inherits stdin, stdout and stderr; we serve while it runs */
+	if (!g_spawn_sync(NULL,
+			  command,
+			  NULL,
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
+			  NULL,
+			  NULL,
+			  NULL,
+			  NULL,
+			  &status,
+			  &error)) {
+		g_printerr("ub-umockdev-launcher: cannot run %s: %s\n", command[0], error->message);
+		rc = 1;
+	} else if (WIFEXITED(status)) {
+		rc = WEXITSTATUS(status);
+	} else {
+		g_printerr("ub-umockdev-launcher: %s was killed by signal %d\n",
+			   command[0],
+			   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		rc = 1;
+	}
+
+	/* unplug: the simulated phone's read ends with DEVICE_GONE */
+	g_cancellable_cancel(phone.cancellable);
+	ub_transport_close(phone.device_end);
+	g_thread_join(thread);
+	if (edl_sim != NULL)
+		ub_umockdev_sim_unplug(edl_sim);
+	g_object_unref(phone.personality);
+	g_object_unref(phone.device_end);
+	g_object_unref(phone.cancellable);
+	if (tmpdir != NULL) {
+		g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			g_printerr("ub-umockdev-launcher: cannot remove %s\n", tmpdir);
+	}
+	return rc;
+}
