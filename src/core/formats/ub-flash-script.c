@@ -250,7 +250,8 @@ ub_flash_script_normalize_path_full(UbFlashScriptHelper *helper,
 				break;
 			p = end + 1;
 		} else if (p[0] == '$') {
-			const gchar *name = p[1] == '{' ? p + 2 : p + 1;
+			gboolean braced = p[1] == '{';
+			const gchar *name = braced ? p + 2 : p + 1;
 			gsize len = 0;
 			const gchar *dir;
 			while (ub_flash_script_is_word_char(name[len]))
@@ -262,7 +263,7 @@ ub_flash_script_normalize_path_full(UbFlashScriptHelper *helper,
 			}
 			g_string_append(out, dir);
 			p = name + len;
-			if (p[-len - 1] == '{') {
+			if (braced) {
 				if (*p != '}') {
 					*why = "image path uses a variable we do not know";
 					return NULL;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ub-error.h"
+#include "ub-mtk-checksum.h"
 #include "ub-package-source-archive.h"
 #include "ub-package.h"
 #include "ub-partition.h"
@@ -665,15 +666,19 @@ ub_package_file_checksum(UbPackage *self,
 	g_autoptr(GInputStream) stream = NULL;
 	g_autoptr(GChecksum) checksum = NULL;
 	g_autofree guint8 *buf = NULL;
-	guint32 sum16 = 0;
-	guint64 total = 0;
 	const gsize bufsz = 1024 * 1024;
 
 	stream = ub_package_open_file(self, c->file, NULL, cancellable, error);
 	if (stream == NULL)
 		return FALSE;
-	if (c->type != (GChecksumType)-1)
-		checksum = g_checksum_new(c->type);
+	if (c->type == (GChecksumType)-1) {
+		guint16 sum = 0;
+		if (!ub_mtk_checksum_compute_stream(stream, &sum, NULL, cancellable, error))
+			return FALSE;
+		*actual = g_strdup_printf("0x%04x", sum);
+		return TRUE;
+	}
+	checksum = g_checksum_new(c->type);
 	buf = g_malloc(bufsz);
 	for (;;) {
 		gssize n = g_input_stream_read(stream, buf, bufsz, cancellable, error);
@@ -683,23 +688,9 @@ ub_package_file_checksum(UbPackage *self,
 		}
 		if (n == 0)
 			break;
-		total += (guint64)n;
-		if (checksum != NULL) {
-			g_checksum_update(checksum, buf, n);
-		} else {
-			/* MediaTek: every byte summed into a u16, plus 0xff for an odd
-			 * length as if padded (mtk.md b.5) */
-			for (gssize i = 0; i < n; i++)
-				sum16 += buf[i];
-			sum16 &= 0xffff;
-		}
+		g_checksum_update(checksum, buf, n);
 	}
-	if (checksum == NULL && (total & 1) != 0)
-		sum16 += 0xff;
-	if (checksum != NULL)
-		*actual = g_strdup(g_checksum_get_string(checksum));
-	else
-		*actual = g_strdup_printf("0x%04x", sum16 & 0xffff);
+	*actual = g_strdup(g_checksum_get_string(checksum));
 	return TRUE;
 }
 
