@@ -34,6 +34,8 @@ check "unknown command" 2 "$CLI" frobnicate
 contains "unknown command is named" "$TMP/err" "frobnicate"
 check "bad device spec" 1 "$CLI" info --device usb:zz
 contains "bad spec explains the forms" "$TMP/err" "usb:VID:PID"
+check "inspect with a bad --disk-size" 1 "$CLI" inspect --disk-size 12x "$TMP"
+contains "bad --disk-size explains the form" "$TMP/err" "size in bytes"
 check "download without arguments" 2 "$CLI" download --device sim:fastboot
 check "download of a missing file fails before connecting" 1 "$CLI" download --device sim:fastboot boot_a="$TMP/missing.img"
 contains "missing file is named" "$TMP/err" "missing.img"

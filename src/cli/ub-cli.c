@@ -906,11 +906,18 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 		g_printerr("%s\n", _("Give one package, folder, archive or GPT image to inspect."));
 		return UB_CLI_EXIT_USAGE;
 	}
-	if (ub_cli_inspect_disk_size != NULL &&
-	    !g_ascii_string_to_unsigned(ub_cli_inspect_disk_size, 0, 1, G_MAXUINT64 - 1,
-					&options.disk_size, &error)) {
-		g_prefix_error(&error, "invalid --disk-size: ");
-		return ub_cli_fail(cli, error);
+	if (ub_cli_inspect_disk_size != NULL) {
+		/* decimal or 0x hex, as scatter files write sizes */
+		gchar *end = NULL;
+		errno = 0;
+		options.disk_size = g_ascii_strtoull(ub_cli_inspect_disk_size, &end, 0);
+		if (errno != 0 || end == ub_cli_inspect_disk_size || *end != '\0' ||
+		    options.disk_size == 0 || ub_cli_inspect_disk_size[0] == '-') {
+			g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
+				    "invalid --disk-size '%s': give the size in bytes, e.g. "
+				    "137438953472 or 0x2000000000", ub_cli_inspect_disk_size);
+			return ub_cli_fail(cli, error);
+		}
 	}
 	if (ub_cli_inspect_storage != NULL && g_strcmp0(ub_cli_inspect_storage, "emmc") != 0 &&
 	    g_strcmp0(ub_cli_inspect_storage, "ufs") != 0) {
