@@ -10,6 +10,20 @@
 
 /* the model and the checks that need no device, on a package built by hand */
 
+static void
+ub_package_test_write_le16(guint8 *buf, guint16 v)
+{
+	buf[0] = v & 0xff;
+	buf[1] = v >> 8;
+}
+
+static void
+ub_package_test_write_le32(guint8 *buf, guint32 v)
+{
+	for (guint i = 0; i < 4; i++)
+		buf[i] = (v >> (8 * i)) & 0xff;
+}
+
 typedef struct {
 	gchar *dir;
 	UbPackage *package;
@@ -131,6 +145,52 @@ ub_package_checksums_func(UbPackageFixture *fx, gconstpointer data)
 }
 
 static void
+ub_package_write_sparse_fill(UbPackageFixture *fx, const gchar *rel, guint32 blocks)
+{
+	g_autofree gchar *path = g_build_filename(fx->dir, rel, NULL);
+	guint8 buf[44] = {0};
+	/* header: magic, 1.0, 28, 12, 4096-byte blocks, blocks, 1 chunk, no checksum */
+	ub_package_test_write_le32(buf + 0, 0xed26ff3a);
+	ub_package_test_write_le16(buf + 4, 1);
+	ub_package_test_write_le16(buf + 8, 28);
+	ub_package_test_write_le16(buf + 10, 12);
+	ub_package_test_write_le32(buf + 12, 4096);
+	ub_package_test_write_le32(buf + 16, blocks);
+	ub_package_test_write_le32(buf + 20, 1);
+	/* one FILL chunk covering everything */
+	ub_package_test_write_le16(buf + 28, 0xcac2);
+	ub_package_test_write_le32(buf + 32, blocks);
+	ub_package_test_write_le32(buf + 36, 16);
+	ub_package_test_write_le32(buf + 40, 0x11223344);
+	g_assert_true(g_file_set_contents(path, (const gchar *)buf, sizeof(buf), NULL));
+}
+
+static void
+ub_package_sparse_func(UbPackageFixture *fx, gconstpointer data)
+{
+	g_autoptr(GPtrArray) problems = NULL;
+	UbPackagePartition *part;
+	/* 44 bytes on disk, 16 blocks (64 KiB) expanded: the expanded size counts */
+	ub_package_write_sparse_fill(fx, "super.img", 16);
+	ub_package_write(fx, "broken.img", 100, 0x3a);
+	part = ub_package_add(fx, "super", 0x100000, 0x10000, "super.img");
+	part->sparse = TRUE;
+	problems = ub_package_check(fx->package, NULL);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_clear_pointer(&problems, g_ptr_array_unref);
+	part->size = 0x8000;
+	problems = ub_package_check(fx->package, NULL);
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_test_message("%s", (const gchar *)g_ptr_array_index(problems, 0));
+	g_assert_true(ub_package_problems_contain(problems, "super: image super.img (64.0", "larger than the partition (32.0"));
+	g_clear_pointer(&problems, g_ptr_array_unref);
+	part = ub_package_add(fx, "system", 0x200000, 0x10000, "broken.img");
+	part->sparse = TRUE;
+	problems = ub_package_check(fx->package, NULL);
+	g_assert_true(ub_package_problems_contain(problems, "system: broken.img is not a valid sparse image", NULL));
+}
+
+static void
 ub_package_source_safety_func(UbPackageFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
@@ -199,6 +259,7 @@ main(int argc, char **argv)
 	ADD("/ub/formats/package/clean", ub_package_clean_func);
 	ADD("/ub/formats/package/problems", ub_package_problems_func);
 	ADD("/ub/formats/package/checksums", ub_package_checksums_func);
+	ADD("/ub/formats/package/sparse", ub_package_sparse_func);
 	ADD("/ub/formats/package/source-safety", ub_package_source_safety_func);
 	ADD("/ub/formats/package/source-dir", ub_package_source_dir_func);
 #undef ADD

@@ -860,11 +860,20 @@ ub_package_fastboot_expand_update(UbPackage *pkg,
 							     where);
 				break;
 			case UB_FASTBOOT_INFO_OP_UPDATE_SUPER:
+				/* rewrites super's metadata from super_empty.img, in fastbootd */
+				file = g_strdup_printf("%s/super_empty.img", zip);
+				ub_package_fastboot_add_step(plan,
+							     UB_PACKAGE_STEP_UPDATE_SUPER,
+							     "super",
+							     file,
+							     wipe ? "wipe" : NULL,
+							     where);
+				break;
 			case UB_FASTBOOT_INFO_OP_LAST:
 			default:
 				ub_package_add_warning(pkg,
-						       "%s: update-super is not a plan step yet; "
-						       "kept out of the plan",
+						       "%s: unknown fastboot-info command; kept out of "
+						       "the plan",
 						       where);
 				break;
 			}
@@ -902,11 +911,12 @@ ub_package_fastboot_expand_update(UbPackage *pkg,
 						     NULL,
 						     "fastboot",
 						     line);
-			ub_package_add_warning(pkg,
-					       "%s: update-super from %s is not a plan step yet; "
-					       "kept out of the plan",
-					       line,
-					       super_empty);
+			ub_package_fastboot_add_step(plan,
+						     UB_PACKAGE_STEP_UPDATE_SUPER,
+						     "super",
+						     super_empty,
+						     wipe ? "wipe" : NULL,
+						     line);
 		}
 		for (guint i = 0; os[i] != NULL; i++) {
 			g_autofree gchar *file = g_strdup_printf("%s/%s.img", zip, os[i]);

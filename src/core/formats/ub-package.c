@@ -9,6 +9,7 @@
 #include "ub-package-source-archive.h"
 #include "ub-package.h"
 #include "ub-partition.h"
+#include "ub-sparse-reader.h"
 
 /*
  * The one model of a firmware package every front-end shows: what it is,
@@ -90,6 +91,8 @@ ub_package_step_kind_to_string(UbPackageStepKind kind)
 		return "check-anti-rollback";
 	case UB_PACKAGE_STEP_SET_BOOTABLE:
 		return "set-bootable";
+	case UB_PACKAGE_STEP_UPDATE_SUPER:
+		return "update-super";
 	case UB_PACKAGE_STEP_LAST:
 	default:
 		return "unknown";
@@ -727,8 +730,26 @@ ub_package_check(UbPackage *self, GCancellable *cancellable)
 					   part->name);
 			continue;
 		}
-		/* sparse images are checked against their expanded size by the loader */
-		if (part->sparse || part->size == UB_PACKAGE_UNKNOWN)
+		/* a sparse image must be valid, and its expanded size must fit */
+		if (part->sparse) {
+			g_autoptr(GInputStream) stream = NULL;
+			g_autoptr(UbSparseImage) layout = NULL;
+			stream = ub_package_open_file(self, part->file, NULL, cancellable, &error_local);
+			if (stream != NULL)
+				layout = ub_sparse_reader_scan(stream, UB_SPARSE_PARSE_FLAG_NONE,
+							       cancellable, &error_local);
+			if (layout == NULL) {
+				ub_package_problem(problems,
+						   "%s: %s is not a valid sparse image (%s); the "
+						   "package is damaged, download it again",
+						   part->name,
+						   part->file,
+						   error_local->message);
+				continue;
+			}
+			size = ub_sparse_image_get_size(layout) + part->file_offset;
+		}
+		if (part->size == UB_PACKAGE_UNKNOWN)
 			continue;
 		if (size > part->file_offset && size - part->file_offset > part->size) {
 			g_autofree gchar *have = g_format_size_full(size - part->file_offset,

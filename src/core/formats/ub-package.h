@@ -87,6 +87,7 @@ typedef enum {
 	UB_PACKAGE_STEP_REQUIRE_VAR, /* @arg = variable, @value = expected (product check) */
 	UB_PACKAGE_STEP_CHECK_ANTI,  /* anti-rollback: @value = the package's level */
 	UB_PACKAGE_STEP_SET_BOOTABLE, /* Qualcomm setbootablestoragedrive: @value = LUN */
+	UB_PACKAGE_STEP_UPDATE_SUPER, /* fastbootd: @file = super_empty.img, @value = "wipe" or NULL */
 	UB_PACKAGE_STEP_LAST
 } UbPackageStepKind;
 
@@ -115,6 +116,7 @@ UbPackageStep *
 ub_package_step_new(UbPackageStepKind kind, const gchar *partition, const gchar *file);
 void
 ub_package_step_free(UbPackageStep *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UbPackageStep, ub_package_step_free)
 
 /**
  * UbPackagePlan:
@@ -136,6 +138,7 @@ UbPackagePlan *
 ub_package_plan_new(const gchar *id, const gchar *title);
 void
 ub_package_plan_free(UbPackagePlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UbPackagePlan, ub_package_plan_free)
 
 /**
  * UbPackageOptions:
