@@ -57,7 +57,10 @@ check "download with verify into a persistent phone" 0 "$CLI" download --device 
 contains "download verified" "$TMP/err" "verified boot_a"
 check "read back from the same phone folder" 0 "$CLI" readback --device "sim:fastboot:$TMP/phone" -o "$TMP/back" boot_a
 head -c 1048576 "$TMP/back/boot_a.img" | cmp -s - "$TMP/boot.img" && echo "ok - read back equals what was written" || { echo "not ok - read back differs"; fail=1; }
-check "slotless name on an A/B phone" 1 "$CLI" download --device sim:fastboot boot="$TMP/boot.img"
+check "slotless name on an A/B phone goes to the current slot" 0 "$CLI" download --device "sim:fastboot:$TMP/phone" boot="$TMP/boot.img"
+contains "and says so" "$TMP/err" "boot has A/B slots: using boot_a (the current slot)"
+check "a named slot" 0 "$CLI" download --device "sim:fastboot:$TMP/phone" --slot b dtbo="$TMP/boot.img"
+contains "the named slot is used" "$TMP/err" "using dtbo_b (the slot asked for)"
 check "calibration erase refused" 1 "$CLI" format --device sim:fastboot nvdata --json
 python3 - "$TMP/out" <<'PY' && echo "ok - failure --json has a code" || { echo "not ok - failure json"; fail=1; }
 import json, sys

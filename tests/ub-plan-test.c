@@ -123,10 +123,25 @@ ub_plan_unknown_partition_func(UbPlanFixture *fx, gconstpointer data)
 	g_assert_nonnull(strstr(error->message, "package is for this model"));
 	g_clear_error(&error);
 
-	/* a slotless name on an A/B phone says which names exist */
+	/* a slotless name on an A/B phone goes to the current slot, or the named one */
 	g_clear_object(&plan);
 	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
 	ub_plan_add_write(plan, "boot", img);
+	ub_device_set_extra(UB_DEVICE(fx->device), "current-slot", "b");
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_test_device_get_data(fx->device, "boot_b")->data[0], ==, 5);
+	g_assert_cmpint(ub_test_device_get_data(fx->device, "boot_a")->data[0], ==, 0);
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	ub_plan_add_write(plan, "boot", img)->slot = g_strdup("all");
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_cmpint(ub_test_device_get_data(fx->device, "boot_a")->data[0], ==, 5);
+	/* without a current slot it cannot choose, and says which names exist */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	ub_plan_add_write(plan, "boot", img);
+	ub_device_set_extra(UB_DEVICE(fx->device), "current-slot", "?");
 	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
 	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
 	g_assert_nonnull(strstr(error->message, "name one, boot_a or boot_b"));

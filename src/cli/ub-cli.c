@@ -326,6 +326,7 @@ ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
 }
 
 typedef struct {
+	gchar *slot;
 	gboolean no_verify;
 	gboolean allow_calibration;
 	gchar *backup_dir;
@@ -345,6 +346,8 @@ static const GOptionEntry ub_cli_download_entries[] = {
      N_("Where calibration backups go"), N_("DIR")},
     {"reboot", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.reboot,
      N_("Reboot the phone when done"), NULL},
+    {"slot", 0, 0, G_OPTION_ARG_STRING, &ub_cli_plan_options.slot,
+     N_("For partitions with A/B slots: a, b or all (default: the current slot)"), N_("SLOT")},
     {NULL}};
 
 static const GOptionEntry ub_cli_readback_entries[] = {
@@ -366,6 +369,13 @@ ub_cli_cmd_download(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
 	g_autoptr(UbDevice) device = NULL;
+	UbPlanOp *op;
+	if (ub_cli_plan_options.slot != NULL && g_strcmp0(ub_cli_plan_options.slot, "a") != 0 &&
+	    g_strcmp0(ub_cli_plan_options.slot, "b") != 0 &&
+	    g_strcmp0(ub_cli_plan_options.slot, "all") != 0) {
+		g_printerr("%s\n", _("--slot takes a, b or all."));
+		return UB_CLI_EXIT_USAGE;
+	}
 	if (argc < 1) {
 		g_printerr("%s\n", _("Name at least one PARTITION=FILE to write."));
 		return UB_CLI_EXIT_USAGE;
@@ -382,7 +392,8 @@ ub_cli_cmd_download(UbCli *cli, gint argc, gchar **argv)
 					    argv[i]);
 			return ub_cli_fail(cli, error);
 		}
-		ub_plan_add_write(plan, name, path);
+		op = ub_plan_add_write(plan, name, path);
+		op->slot = g_strdup(ub_cli_plan_options.slot);
 	}
 	ub_plan_set_verify(plan, !ub_cli_plan_options.no_verify);
 	ub_plan_set_allow_calibration(plan, ub_cli_plan_options.allow_calibration);
@@ -1168,6 +1179,7 @@ main(int argc, char **argv)
 	g_object_unref(cli.cancellable);
 	g_free(cli.device);
 	g_free(ub_cli_plan_options.backup_dir);
+	g_free(ub_cli_plan_options.slot);
 	g_free(ub_cli_plan_options.output);
 	g_free(ub_cli_inspect_storage);
 	g_free(ub_cli_inspect_disk_size);

@@ -20,6 +20,9 @@ typedef struct {
 	GHashTable *extra; /* key -> value, shown by "info" */
 	GPtrArray *partitions; /* last list_partitions() result, nullable */
 	GMutex mutex;	   /* identity is set in the worker and read in the UI */
+	UbDeviceReconnectFunc reconnect_func;
+	gpointer reconnect_data;
+	GDestroyNotify reconnect_destroy;
 } UbDevicePrivate;
 
 enum { PROP_0, PROP_TRANSPORT, PROP_MODE, PROP_LAST };
@@ -267,6 +270,194 @@ ub_device_close(UbDevice *self)
 		ub_transport_close(priv->transport);
 }
 
+/**
+ * ub_device_get_var:
+ * @self: a #UbDevice
+ * @name: a variable the protocol knows ("product", "current-slot")
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the value, for package requirements such as the
+ * product check
+ */
+gchar *
+ub_device_get_var(UbDevice *self, const gchar *name, GCancellable *cancellable, GError **error)
+{
+	UbDeviceClass *klass;
+	gchar *value;
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	klass = UB_DEVICE_GET_CLASS(self);
+	if (!ub_device_check_vfunc(self, klass->get_var, "reading variables", error))
+		return NULL;
+	value = klass->get_var(self, name, cancellable, error);
+	if (value == NULL)
+		g_prefix_error(error, "failed to read %s: ", name);
+	return value;
+}
+
+/**
+ * ub_device_set_active:
+ * @self: a #UbDevice
+ * @slot: "a" or "b"
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: %TRUE if the phone will boot @slot
+ */
+gboolean
+ub_device_set_active(UbDevice *self, const gchar *slot, GCancellable *cancellable, GError **error)
+{
+	UbDeviceClass *klass;
+	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
+	klass = UB_DEVICE_GET_CLASS(self);
+	if (!ub_device_check_vfunc(self, klass->set_active, "switching slots", error))
+		return FALSE;
+	if (!klass->set_active(self, slot, cancellable, error)) {
+		g_prefix_error(error, "failed to make slot %s active: ", slot);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * ub_device_command:
+ * @self: a #UbDevice
+ * @command: a protocol command a package asks for ("oem lock", "flashing unlock")
+ * @reply: (out) (optional): what the device answered
+ * @progress: (nullable): a #UbProgress for its log lines
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: %TRUE if the device accepted @command
+ */
+gboolean
+ub_device_command(UbDevice *self,
+		  const gchar *command,
+		  gchar **reply,
+		  UbProgress *progress,
+		  GCancellable *cancellable,
+		  GError **error)
+{
+	UbDeviceClass *klass;
+	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
+	klass = UB_DEVICE_GET_CLASS(self);
+	if (!ub_device_check_vfunc(self, klass->command, "raw commands", error))
+		return FALSE;
+	if (!klass->command(self, command, reply, progress, cancellable, error)) {
+		g_prefix_error(error, "failed to run '%s': ", command);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * ub_device_set_reconnect_func:
+ * @self: a #UbDevice
+ * @func: (nullable): how to find the phone after it re-enumerates
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ */
+void
+ub_device_set_reconnect_func(UbDevice *self,
+			     UbDeviceReconnectFunc func,
+			     gpointer user_data,
+			     GDestroyNotify destroy)
+{
+	UbDevicePrivate *priv;
+	g_return_if_fail(UB_IS_DEVICE(self));
+	priv = GET_PRIVATE(self);
+	if (priv->reconnect_destroy != NULL)
+		priv->reconnect_destroy(priv->reconnect_data);
+	priv->reconnect_func = func;
+	priv->reconnect_data = user_data;
+	priv->reconnect_destroy = destroy;
+}
+
+/**
+ * ub_device_reconnect:
+ * @self: a #UbDevice whose phone just rebooted into another mode
+ * @mode: the mode expected
+ * @timeout_ms: how long to wait
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Replaces the transport with the one the phone came back on, then sets
+ * @mode; the engine opens it again.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_device_reconnect(UbDevice *self,
+		    UbDeviceMode mode,
+		    guint timeout_ms,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	UbDevicePrivate *priv;
+	g_autoptr(UbTransport) transport = NULL;
+	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
+	priv = GET_PRIVATE(self);
+	if (priv->reconnect_func == NULL) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NEEDS_REPLUG,
+			    "the phone is rebooting into %s mode; it cannot be found again "
+			    "automatically on this connection: start again once it is there",
+			    ub_device_mode_to_string(mode));
+		return FALSE;
+	}
+	transport = priv->reconnect_func(self, mode, timeout_ms, cancellable, priv->reconnect_data, error);
+	if (transport == NULL) {
+		g_prefix_error(error,
+			       "the phone did not come back in %s mode: ",
+			       ub_device_mode_to_string(mode));
+		return FALSE;
+	}
+	if (priv->transport != NULL)
+		ub_transport_close(priv->transport);
+	g_set_object(&priv->transport, transport);
+	priv->mode = mode;
+	return TRUE;
+}
+
+/**
+ * ub_device_resolve_slot:
+ * @self: a #UbDevice
+ * @partitions: (element-type UbPartition): its partitions
+ * @name: a partition name as the user or package gives it ("system")
+ * @slot: (nullable): "a", "b", or %NULL for the current slot
+ *
+ * A partition that exists only with slots is written to the current slot
+ * unless one is named (so flashing "system" on an A/B phone never hits
+ * "Partition table doesn't exist").
+ *
+ * Returns: (nullable): the slot suffix to use ("a" or "b"), or %NULL when
+ * @name exists as it is or no slot can be chosen
+ */
+const gchar *
+ub_device_resolve_slot(UbDevice *self, GPtrArray *partitions, const gchar *name, const gchar *slot)
+{
+	g_autofree gchar *name_a = NULL;
+	g_autofree gchar *name_b = NULL;
+	const gchar *current;
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	if (name == NULL || partitions == NULL || ub_partition_array_find(partitions, name) != NULL)
+		return NULL;
+	name_a = g_strdup_printf("%s_a", name);
+	name_b = g_strdup_printf("%s_b", name);
+	if (ub_partition_array_find(partitions, name_a) == NULL ||
+	    ub_partition_array_find(partitions, name_b) == NULL)
+		return NULL;
+	if (g_strcmp0(slot, "a") == 0 || g_strcmp0(slot, "b") == 0)
+		return slot;
+	current = g_hash_table_lookup(GET_PRIVATE(self)->extra, "current-slot");
+	if (g_strcmp0(current, "a") == 0)
+		return "a";
+	if (g_strcmp0(current, "b") == 0)
+		return "b";
+	return NULL;
+}
+
 gboolean
 ub_device_can_read(UbDevice *self)
 {
@@ -453,6 +644,8 @@ ub_device_finalize(GObject *object)
 	g_free(priv->storage_type);
 	g_hash_table_unref(priv->extra);
 	g_clear_pointer(&priv->partitions, g_ptr_array_unref);
+	if (priv->reconnect_destroy != NULL)
+		priv->reconnect_destroy(priv->reconnect_data);
 	g_mutex_clear(&priv->mutex);
 	G_OBJECT_CLASS(ub_device_parent_class)->finalize(object);
 }

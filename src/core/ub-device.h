@@ -48,6 +48,29 @@ ub_reboot_mode_to_string(UbRebootMode mode);
 G_DECLARE_DERIVABLE_TYPE(UbDevice, ub_device, UB, DEVICE, GObject)
 
 /**
+ * UbDeviceReconnectFunc:
+ * @device: the device that rebooted into another mode
+ * @mode: the mode it is expected to come back in
+ * @timeout_ms: how long to wait for it
+ * @cancellable: (nullable): a #GCancellable
+ * @user_data: data given to ub_device_set_reconnect_func()
+ * @error: (nullable): return location for a #GError
+ *
+ * Finds the phone again after it re-enumerated (bootloader -> fastbootd, BROM
+ * -> DA at 0e8d:2001): a new USB handle, a new TCP connection, or the
+ * simulated phone's next session. Set by whoever opened the device.
+ *
+ * Returns: (transfer full): the new transport
+ */
+typedef UbTransport *(*UbDeviceReconnectFunc)(UbDevice *device,
+					      UbDeviceMode mode,
+					      guint timeout_ms,
+					      GCancellable *cancellable,
+					      gpointer user_data,
+					      GError **error);
+
+
+/**
  * UbDeviceClass:
  * @open: connect and handshake, leaving the device ready for commands
  * @identify: fill chip, serial, storage and sector size with the setters
@@ -92,7 +115,21 @@ struct _UbDeviceClass {
 			   GCancellable *cancellable,
 			   GError **error);
 	void (*close)(UbDevice *self);
-	gpointer padding[8];
+	gchar *(*get_var)(UbDevice *self,
+			  const gchar *name,
+			  GCancellable *cancellable,
+			  GError **error);
+	gboolean (*set_active)(UbDevice *self,
+			       const gchar *slot,
+			       GCancellable *cancellable,
+			       GError **error);
+	gboolean (*command)(UbDevice *self,
+			    const gchar *command,
+			    gchar **reply,
+			    UbProgress *progress,
+			    GCancellable *cancellable,
+			    GError **error);
+	gpointer padding[5];
 };
 
 gboolean
@@ -130,6 +167,32 @@ ub_device_reboot(UbDevice *self, UbRebootMode mode, GCancellable *cancellable, G
     G_GNUC_WARN_UNUSED_RESULT;
 void
 ub_device_close(UbDevice *self);
+gchar *
+ub_device_get_var(UbDevice *self, const gchar *name, GCancellable *cancellable, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_device_set_active(UbDevice *self, const gchar *slot, GCancellable *cancellable, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_device_command(UbDevice *self,
+		  const gchar *command,
+		  gchar **reply,
+		  UbProgress *progress,
+		  GCancellable *cancellable,
+		  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void
+ub_device_set_reconnect_func(UbDevice *self,
+			     UbDeviceReconnectFunc func,
+			     gpointer user_data,
+			     GDestroyNotify destroy);
+gboolean
+ub_device_reconnect(UbDevice *self,
+		    UbDeviceMode mode,
+		    guint timeout_ms,
+		    GCancellable *cancellable,
+		    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+const gchar *
+ub_device_resolve_slot(UbDevice *self, GPtrArray *partitions, const gchar *name, const gchar *slot);
 
 GPtrArray *
 ub_device_get_partitions(UbDevice *self);

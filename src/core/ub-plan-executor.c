@@ -20,6 +20,7 @@
 
 typedef struct {
 	UbPlanOp *op;
+	gchar *name;		/* the partition written: op->partition with its slot */
 	UbPartition *partition; /* nullable, not owned */
 	guint64 size;		/* bytes this op moves */
 	gboolean backup;	/* calibration data the user agreed to overwrite */
@@ -27,11 +28,17 @@ typedef struct {
 } UbPlanStep;
 
 static gboolean
-ub_plan_op_targets_calibration(UbPlanOp *op)
+ub_plan_op_targets_calibration(UbPlanOp *op, const gchar *name)
 {
 	if (op->kind != UB_PLAN_OP_WRITE && op->kind != UB_PLAN_OP_ERASE)
 		return FALSE;
-	return ub_partition_name_is_calibration(op->partition);
+	return ub_partition_name_is_calibration(name);
+}
+
+static void
+ub_plan_step_clear(UbPlanStep *step)
+{
+	g_free(step->name);
 }
 
 static gboolean
@@ -56,14 +63,20 @@ ub_plan_file_size(const gchar *path, guint64 *size, GError **error)
 }
 
 static gboolean
-ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *step, GError **error)
+ub_plan_check_op(UbPlan *plan,
+		 UbPlanOp *op,
+		 const gchar *name,
+		 GPtrArray *partitions,
+		 UbPlanStep *step,
+		 GError **error)
 {
 	UbPartition *part = NULL;
 
 	step->op = op;
+	step->name = g_strdup(name);
 	if (op->kind == UB_PLAN_OP_REBOOT)
 		return TRUE;
-	if (op->partition == NULL && op->region == NULL) {
+	if (name == NULL && op->region == NULL) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
@@ -74,18 +87,18 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 
 	/* the target must exist on this phone: a missing name usually means a
 	 * package for another model */
-	if (op->partition != NULL && partitions != NULL) {
-		part = ub_partition_array_find(partitions, op->partition);
+	if (name != NULL && partitions != NULL) {
+		part = ub_partition_array_find(partitions, name);
 		if (part == NULL) {
-			g_autofree gchar *name_a = g_strdup_printf("%s_a", op->partition);
-			g_autofree gchar *name_b = g_strdup_printf("%s_b", op->partition);
+			g_autofree gchar *name_a = g_strdup_printf("%s_a", name);
+			g_autofree gchar *name_b = g_strdup_printf("%s_b", name);
 			if (ub_partition_array_find(partitions, name_a) != NULL &&
 			    ub_partition_array_find(partitions, name_b) != NULL) {
 				g_set_error(error,
 					    UB_ERROR,
 					    UB_ERROR_NOT_FOUND,
 					    "the phone has two slots of '%s': name one, %s or %s",
-					    op->partition,
+					    name,
 					    name_a,
 					    name_b);
 				return FALSE;
@@ -95,7 +108,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    UB_ERROR_NOT_FOUND,
 				    "the phone has no partition called '%s'; check that the "
 				    "package is for this model",
-				    op->partition);
+				    name);
 			return FALSE;
 		}
 		if (op->offset > ub_partition_get_size(part) ||
@@ -107,7 +120,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    "x is outside partition '%s' (0x%" G_GINT64_MODIFIER "x bytes)",
 				    op->offset,
 				    op->length,
-				    op->partition,
+				    name,
 				    ub_partition_get_size(part));
 			return FALSE;
 		}
@@ -115,7 +128,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 	step->partition = part;
 
 	/* calibration data is never touched without consent, and then backed up */
-	if (ub_plan_op_targets_calibration(op)) {
+	if (ub_plan_op_targets_calibration(op, name)) {
 		if (!ub_plan_get_allow_calibration(plan)) {
 			g_set_error(error,
 				    UB_ERROR,
@@ -124,7 +137,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    "calibration, MAC addresses) that no firmware package can "
 				    "restore; it is left alone unless you explicitly allow "
 				    "changing calibration partitions",
-				    op->partition);
+				    name);
 			return FALSE;
 		}
 		step->backup = TRUE;
@@ -137,7 +150,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
 				    "no image file given for '%s'",
-				    op->partition != NULL ? op->partition : op->region);
+				    name != NULL ? name : op->region);
 			return FALSE;
 		}
 		if (!ub_plan_file_size(op->path, &step->size, error))
@@ -162,7 +175,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    "package is for this model",
 				    op->path,
 				    step->size,
-				    op->partition,
+				    name,
 				    ub_partition_get_size(part) - op->offset);
 			return FALSE;
 		}
@@ -174,7 +187,7 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
 				    "no output file given for '%s'",
-				    op->partition != NULL ? op->partition : op->region);
+				    name != NULL ? name : op->region);
 			return FALSE;
 		}
 		step->size = op->length;
@@ -192,17 +205,71 @@ ub_plan_check_op(UbPlan *plan, UbPlanOp *op, GPtrArray *partitions, UbPlanStep *
 	return TRUE;
 }
 
+/* the names an operation acts on: a partition that only exists with slots
+ * goes to the current slot, the named one, or both */
+static GPtrArray *
+ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgress *progress)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *name_a = NULL;
+	g_autofree gchar *name_b = NULL;
+	const gchar *slot;
+
+	if (op->partition == NULL || partitions == NULL || device == NULL ||
+	    ub_partition_array_find(partitions, op->partition) != NULL) {
+		g_ptr_array_add(names, g_strdup(op->partition));
+		return names;
+	}
+	name_a = g_strdup_printf("%s_a", op->partition);
+	name_b = g_strdup_printf("%s_b", op->partition);
+	if (g_strcmp0(op->slot, "all") == 0 && ub_partition_array_find(partitions, name_a) != NULL &&
+	    ub_partition_array_find(partitions, name_b) != NULL) {
+		g_ptr_array_add(names, g_steal_pointer(&name_a));
+		g_ptr_array_add(names, g_steal_pointer(&name_b));
+		return names;
+	}
+	slot = ub_device_resolve_slot(device, partitions, op->partition, op->slot);
+	if (slot == NULL) {
+		g_ptr_array_add(names, g_strdup(op->partition));
+		return names;
+	}
+	if (progress != NULL)
+		ub_progress_log(progress,
+				"%s has A/B slots: using %s_%s (%s)",
+				op->partition,
+				op->partition,
+				slot,
+				op->slot != NULL ? "the slot asked for" : "the current slot");
+	g_ptr_array_add(names, g_strdup_printf("%s_%s", op->partition, slot));
+	return names;
+}
+
 static GArray *
-ub_plan_check(UbPlan *plan, GPtrArray *partitions, GError **error)
+ub_plan_check(UbPlan *plan,
+	      UbDevice *device,
+	      GPtrArray *partitions,
+	      UbProgress *progress,
+	      GError **error)
 {
 	GPtrArray *ops = ub_plan_get_ops(plan);
 	g_autoptr(GArray) steps = g_array_sized_new(FALSE, TRUE, sizeof(UbPlanStep), ops->len);
-	g_array_set_size(steps, ops->len);
+	g_array_set_clear_func(steps, (GDestroyNotify)ub_plan_step_clear);
 	for (guint i = 0; i < ops->len; i++) {
 		UbPlanOp *op = g_ptr_array_index(ops, i);
-		UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
-		if (!ub_plan_check_op(plan, op, partitions, step, error))
-			return NULL;
+		g_autoptr(GPtrArray) names = ub_plan_op_names(op, device, partitions, progress);
+		for (guint j = 0; j < names->len; j++) {
+			UbPlanStep step = {0};
+			if (!ub_plan_check_op(plan,
+					      op,
+					      g_ptr_array_index(names, j),
+					      partitions,
+					      &step,
+					      error)) {
+				ub_plan_step_clear(&step);
+				return NULL;
+			}
+			g_array_append_val(steps, step);
+		}
 	}
 	return g_steal_pointer(&steps);
 }
@@ -222,7 +289,7 @@ ub_plan_check(UbPlan *plan, GPtrArray *partitions, GError **error)
 gboolean
 ub_plan_preflight(UbPlan *plan, GPtrArray *partitions, GError **error)
 {
-	g_autoptr(GArray) steps = ub_plan_check(plan, partitions, error);
+	g_autoptr(GArray) steps = ub_plan_check(plan, NULL, partitions, NULL, error);
 	return steps != NULL;
 }
 
@@ -292,8 +359,8 @@ ub_plan_backup(UbDevice *device,
 	       GCancellable *cancellable,
 	       GError **error)
 {
-	UbDeviceLocation loc = {.partition = step->op->partition};
-	g_autofree gchar *basename = g_strdup_printf("%s.img", step->op->partition);
+	UbDeviceLocation loc = {.partition = step->name};
+	g_autofree gchar *basename = g_strdup_printf("%s.img", step->name);
 	g_autofree gchar *path = g_build_filename(backup_dir, basename, NULL);
 	g_autofree gchar *sha256 = NULL;
 
@@ -304,7 +371,7 @@ ub_plan_backup(UbDevice *device,
 			    "'%s' holds calibration data and this phone cannot be read back "
 			    "in its current mode, so it cannot be backed up first; nothing "
 			    "was changed",
-			    step->op->partition);
+			    step->name);
 		return FALSE;
 	}
 	if (g_mkdir_with_parents(backup_dir, 0700) != 0) {
@@ -317,7 +384,7 @@ ub_plan_backup(UbDevice *device,
 		return FALSE;
 	}
 	if (!ub_plan_read_to_file(device, &loc, path, &sha256, progress, cancellable, error)) {
-		g_prefix_error(error, "failed to back up %s: ", step->op->partition);
+		g_prefix_error(error, "failed to back up %s: ", step->name);
 		return FALSE;
 	}
 	ub_progress_log(progress, "backed up %s to %s (sha256 %s)", loc.partition, path, sha256);
@@ -345,7 +412,7 @@ ub_plan_write(UbDevice *device,
 {
 	UbPlanOp *op = step->op;
 	UbDeviceLocation loc = {
-	    .partition = op->partition,
+	    .partition = step->name,
 	    .region = op->region,
 	    .offset = op->offset,
 	    .length = op->length,
@@ -364,9 +431,9 @@ ub_plan_verify(UbDevice *device,
 	       GError **error)
 {
 	UbPlanOp *op = step->op;
-	const gchar *name = op->partition != NULL ? op->partition : op->region;
+	const gchar *name = step->name != NULL ? step->name : op->region;
 	UbDeviceLocation loc = {
-	    .partition = op->partition,
+	    .partition = step->name,
 	    .region = op->region,
 	    .offset = op->offset,
 	    .length = step->size,
@@ -411,9 +478,9 @@ ub_plan_run_step(UbPlan *plan,
 		 GError **error)
 {
 	UbPlanOp *op = step->op;
-	const gchar *name = op->partition != NULL ? op->partition : op->region;
+	const gchar *name = step->name != NULL ? step->name : op->region;
 	UbDeviceLocation loc = {
-	    .partition = op->partition,
+	    .partition = step->name,
 	    .region = op->region,
 	    .offset = op->offset,
 	    .length = op->length,
@@ -587,7 +654,7 @@ ub_plan_execute(UbPlan *plan,
 	ub_progress_step_done(progress);
 
 	/* everything is checked before anything is written */
-	steps = ub_plan_check(plan, partitions, error);
+	steps = ub_plan_check(plan, device, partitions, progress, error);
 	if (steps == NULL) {
 		g_prefix_error(error, "refusing to start: ");
 		return FALSE;
@@ -606,7 +673,7 @@ ub_plan_execute(UbPlan *plan,
 		for (guint i = 0; i < steps->len; i++) {
 			UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
 			const gchar *name =
-			    step->op->partition != NULL ? step->op->partition : step->op->region;
+			    step->name != NULL ? step->name : step->op->region;
 			ub_progress_add_step(progress_ops,
 					     UB_STATUS_BUSY,
 					     MAX(ub_plan_step_weight(step) / 4096, 1),

@@ -61,6 +61,7 @@ ub_plan_op_free(UbPlanOp *op)
 	g_free(op->partition);
 	g_free(op->region);
 	g_free(op->path);
+	g_free(op->slot);
 	g_free(op);
 }
 

@@ -33,6 +33,8 @@ typedef enum {
  * @length: bytes (0: the whole partition, or the file size for writes)
  * @path: (nullable): source file for writes, destination file for reads
  * @reboot_mode: for %UB_PLAN_OP_REBOOT
+ * @slot: (nullable): for a partition that only exists with A/B slots: "a", "b",
+ *   "all", or %NULL for the phone's current slot
  *
  * One step of a plan, as front-ends build it from a package or the user.
  */
@@ -44,6 +46,7 @@ typedef struct {
 	guint64 length;
 	gchar *path;
 	UbRebootMode reboot_mode;
+	gchar *slot;
 } UbPlanOp;
 
 const gchar *
