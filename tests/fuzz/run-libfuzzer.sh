@@ -7,7 +7,6 @@ set -eu
 SECONDS_PER_TARGET=${1:-600}
 [ $# -gt 0 ] && shift
 BUILD=${FUZZ_BUILDDIR:-build-fuzz}
-JOBS=${FUZZ_JOBS:-1}
 if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" -Dfuzzing=true -Dgui=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
@@ -28,8 +27,9 @@ for t in $targets; do
 	echo "== $t: ${SECONDS_PER_TARGET}s"
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 G_DEBUG=fatal-criticals \
 		"$BUILD/tests/fuzz/ub-fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 \
-		-timeout=25 -jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-logs/$t-" \
+		-timeout=25 -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-logs/$t-" \
 		"$corpus" $dirs >"$BUILD/fuzz-logs/$t.log" 2>&1 && rc=0 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$BUILD/fuzz-logs/$t.log" | tail -1)
-	echo "   exit $rc, $execs executions, log $BUILD/fuzz-logs/$t.log"
+	cov=$(grep -o 'cov: [0-9]*' "$BUILD/fuzz-logs/$t.log" | tail -1)
+	echo "   exit $rc, $execs executions, $cov, log $BUILD/fuzz-logs/$t.log"
 done
