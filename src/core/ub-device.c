@@ -351,6 +351,42 @@ ub_device_command(UbDevice *self,
 }
 
 /**
+ * ub_device_command_with_data:
+ * @self: a #UbDevice
+ * @command: a command that takes a payload ("update-super:super", "boot")
+ * @data: the payload, streamed
+ * @size: its size
+ * @progress: (nullable): a #UbProgress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Sends @data to the device, then runs @command on it (fastboot: download, then
+ * the command).
+ *
+ * Returns: %TRUE if the device accepted it
+ */
+gboolean
+ub_device_command_with_data(UbDevice *self,
+			    const gchar *command,
+			    GInputStream *data,
+			    guint64 size,
+			    UbProgress *progress,
+			    GCancellable *cancellable,
+			    GError **error)
+{
+	UbDeviceClass *klass;
+	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
+	klass = UB_DEVICE_GET_CLASS(self);
+	if (!ub_device_check_vfunc(self, klass->command_with_data, "commands with data", error))
+		return FALSE;
+	if (!klass->command_with_data(self, command, data, size, progress, cancellable, error)) {
+		g_prefix_error(error, "failed to run '%s': ", command);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
  * ub_device_set_reconnect_func:
  * @self: a #UbDevice
  * @func: (nullable): how to find the phone after it re-enumerates

@@ -129,7 +129,14 @@ struct _UbDeviceClass {
 			    UbProgress *progress,
 			    GCancellable *cancellable,
 			    GError **error);
-	gpointer padding[5];
+	gboolean (*command_with_data)(UbDevice *self,
+				      const gchar *command,
+				      GInputStream *data,
+				      guint64 size,
+				      UbProgress *progress,
+				      GCancellable *cancellable,
+				      GError **error);
+	gpointer padding[4];
 };
 
 gboolean
@@ -180,6 +187,14 @@ ub_device_command(UbDevice *self,
 		  UbProgress *progress,
 		  GCancellable *cancellable,
 		  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_device_command_with_data(UbDevice *self,
+			    const gchar *command,
+			    GInputStream *data,
+			    guint64 size,
+			    UbProgress *progress,
+			    GCancellable *cancellable,
+			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void
 ub_device_set_reconnect_func(UbDevice *self,
 			     UbDeviceReconnectFunc func,
