@@ -24,7 +24,9 @@ def strings_of_call(text, func):
             depth += {"(": 1, ")": -1}.get(text[i], 0)
             i += 1
         call = text[m.end():i - 1]
-        lits = re.findall(r'"((?:[^"\\]|\\.)*)"', call)
+        # the format: the first run of adjacent literals, not later arguments
+        group = re.search(r'("(?:[^"\\]|\\.)*"(?:\s*(?:"(?:[^"\\]|\\.)*"|[A-Z][A-Z0-9_]*\b))*)', call)
+        lits = re.findall(r'"((?:[^"\\]|\\.)*)"', group.group(1)) if group else []
         yield text.count("\n", 0, m.start()) + 1, lits
 
 

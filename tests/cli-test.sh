@@ -70,5 +70,7 @@ PY
 check "fastboot getvar" 0 "$CLI" fastboot --device sim:fastboot getvar product
 contains "getvar prints the value" "$TMP/out" "product: "
 check "demo" 0 "$CLI" demo
-contains "demo ends verified" "$TMP/out" "flashed and verified"
+contains "demo ends verified" "$TMP/out" "fastboot package and verified"
+contains "demo refuses to lock" "$TMP/out" "bricks the phone"
+contains "demo checks the product" "$TMP/err" "product is unbrick_sim"
 exit $fail

@@ -11,6 +11,7 @@
 #include "formats/ub-gpt.h"
 #include "ub-core.h"
 #include "ub-crc.h"
+#include "ub-mem.h"
 
 /* meson runs /ub/formats/gpt/sgdisk as a test of its own ("-p"), which exits 77
  * when sgdisk is missing, and the rest without it ("-s") */
@@ -347,7 +348,6 @@ ub_gpt_bounds_func(void)
 	g_autoptr(UbGpt) gpt = NULL;
 	g_autofree guint8 *buf = NULL;
 	const guint8 *data;
-	guint32 val;
 	gsize bufsz = 0;
 
 	if (blob == NULL)
@@ -357,11 +357,9 @@ ub_gpt_bounds_func(void)
 	data = g_bytes_get_data(blob, &bufsz);
 	memcpy(buf, data, MIN(bufsz, 34304));
 	bufsz = 34304;
-	val = GUINT32_TO_LE(60000);
-	memcpy(buf + 512 + 80, &val, 4);
+	ub_mem_write_u32_le(buf, 512 + 80, 60000);
 	memset(buf + 512 + 16, 0, 4);
-	val = GUINT32_TO_LE(ub_crc32(buf + 512, 92));
-	memcpy(buf + 512 + 16, &val, 4);
+	ub_mem_write_u32_le(buf, 512 + 16, ub_crc32(buf + 512, 92));
 	gpt = ub_gpt_parse(buf, bufsz, 512, &error);
 	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
 	g_test_message("%s", error->message);
@@ -370,13 +368,10 @@ ub_gpt_bounds_func(void)
 	g_clear_error(&error);
 
 	/* an entry size that is not a multiple of 8 */
-	val = GUINT32_TO_LE(40);
-	memcpy(buf + 512 + 80, &val, 4);
-	val = GUINT32_TO_LE(129);
-	memcpy(buf + 512 + 84, &val, 4);
+	ub_mem_write_u32_le(buf, 512 + 80, 40);
+	ub_mem_write_u32_le(buf, 512 + 84, 129);
 	memset(buf + 512 + 16, 0, 4);
-	val = GUINT32_TO_LE(ub_crc32(buf + 512, 92));
-	memcpy(buf + 512 + 16, &val, 4);
+	ub_mem_write_u32_le(buf, 512 + 16, ub_crc32(buf + 512, 92));
 	gpt = ub_gpt_parse(buf, bufsz, 512, &error);
 	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
 	g_assert_nonnull(strstr(error->message, "entry size"));

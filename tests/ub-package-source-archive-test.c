@@ -11,6 +11,7 @@
 #include "formats/ub-package-source-archive.h"
 #include "formats/ub-package-source-dir.h"
 #include "ub-error.h"
+#include "ub-mem.h"
 
 /* every archive is made here at test time with libarchive's writer, except the
  * forged ones (a bomb, a lying header), which are assembled by hand */
@@ -424,25 +425,6 @@ ub_package_source_archive_stream_func(void)
 	g_rmdir(tmpdir);
 }
 
-static guint32
-ub_test_le32(const guint8 *p)
-{
-	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-static guint16
-ub_test_le16(const guint8 *p)
-{
-	return (guint16)(p[0] | p[1] << 8);
-}
-
-static void
-ub_test_le32_set(guint8 *p, guint32 v)
-{
-	for (guint j = 0; j < 4; j++)
-		p[j] = (guint8)(v >> (8 * j));
-}
-
 /* zeroes the uncompressed size in every local header that has a data
  * descriptor, as Java's ZipOutputStream writes them: read as a stream (nested),
  * the size is only known after the data */
@@ -456,26 +438,26 @@ ub_test_zip_strip_local_sizes(GBytes *blob)
 	guint n;
 	guint stripped = 0;
 	for (gsize i = bufsz - 22; i > 0; i--) {
-		if (ub_test_le32(buf + i) == 0x06054b50) {
+		if (ub_mem_read_u32_le(buf, i) == 0x06054b50) {
 			eocd = i;
 			break;
 		}
 	}
 	g_assert_cmpuint(eocd, >, 0);
-	n = ub_test_le16(buf + eocd + 10);
-	cd = ub_test_le32(buf + eocd + 16);
+	n = ub_mem_read_u16_le(buf, eocd + 10);
+	cd = ub_mem_read_u32_le(buf, eocd + 16);
 	for (guint i = 0; i < n; i++) {
 		gsize local;
 		g_assert_cmpuint(cd + 46, <=, bufsz);
-		g_assert_cmpuint(ub_test_le32(buf + cd), ==, 0x02014b50);
-		local = ub_test_le32(buf + cd + 42);
+		g_assert_cmpuint(ub_mem_read_u32_le(buf, cd), ==, 0x02014b50);
+		local = ub_mem_read_u32_le(buf, cd + 42);
 		g_assert_cmpuint(local + 30, <=, bufsz);
 		if (buf[local + 6] & 0x08) {
-			ub_test_le32_set(buf + local + 22, 0);
+			ub_mem_write_u32_le(buf, local + 22, 0);
 			stripped++;
 		}
-		cd += 46 + ub_test_le16(buf + cd + 28) + ub_test_le16(buf + cd + 30) +
-		      ub_test_le16(buf + cd + 32);
+		cd += 46 + ub_mem_read_u16_le(buf, cd + 28) + ub_mem_read_u16_le(buf, cd + 30) +
+		      ub_mem_read_u16_le(buf, cd + 32);
 	}
 	g_assert_cmpuint(stripped, ==, n);
 	return g_bytes_new_take(g_steal_pointer(&buf), bufsz);
@@ -756,23 +738,23 @@ ub_test_zip_lying(gsize real, guint32 fake)
 		}
 	}
 	g_assert_cmpuint(eocd, >, 0);
-	cd = ub_test_le32(buf + eocd + 16);
+	cd = ub_mem_read_u32_le(buf, eocd + 16);
 	g_assert_cmpuint(cd + 28, <, bufsz);
 	g_assert_cmpmem(buf + cd, 4, "PK\001\002", 4);
 	/* the real size is there before the lie */
-	g_assert_cmpuint(ub_test_le32(buf + cd + 24), ==, real);
-	ub_test_le32_set(buf + cd + 24, fake);
+	g_assert_cmpuint(ub_mem_read_u32_le(buf, cd + 24), ==, real);
+	ub_mem_write_u32_le(buf, cd + 24, fake);
 	/* the local header too when it has the size, and the data descriptor */
-	if (ub_test_le32(buf + 22) != 0)
-		ub_test_le32_set(buf + 22, fake);
+	if (ub_mem_read_u32_le(buf, 22) != 0)
+		ub_mem_write_u32_le(buf, 22, fake);
 	if (buf[6] & 0x08) {
-		gsize dd = 30 + ub_test_le16(buf + 26) + ub_test_le16(buf + 28) +
-			   ub_test_le32(buf + cd + 20);
-		if (ub_test_le32(buf + dd) == 0x08074b50)
+		gsize dd = 30 + ub_mem_read_u16_le(buf, 26) + ub_mem_read_u16_le(buf, 28) +
+			   ub_mem_read_u32_le(buf, cd + 20);
+		if (ub_mem_read_u32_le(buf, dd) == 0x08074b50)
 			dd += 4;
 		g_assert_cmpuint(dd + 12, <=, bufsz);
-		g_assert_cmpuint(ub_test_le32(buf + dd + 8), ==, real);
-		ub_test_le32_set(buf + dd + 8, fake);
+		g_assert_cmpuint(ub_mem_read_u32_le(buf, dd + 8), ==, real);
+		ub_mem_write_u32_le(buf, dd + 8, fake);
 	}
 	return g_bytes_new_take(g_steal_pointer(&buf), bufsz);
 }
@@ -860,7 +842,7 @@ ub_package_source_archive_corrupt_func(void)
 		g_autoptr(GInputStream) stream = NULL;
 		guint64 done = 0;
 		/* local header 30 + name 5 + extra; the data follows, flip inside it */
-		guint16 extra = (guint16)(buf[28] | buf[29] << 8);
+		guint16 extra = ub_mem_read_u16_le(buf, 28);
 		buf[30 + 5 + extra + 2] ^= 0x55;
 		blob = g_bytes_new_take(g_steal_pointer(&buf), bufsz);
 		source = ub_test_source_new(blob, "damaged.zip");

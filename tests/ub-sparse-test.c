@@ -13,6 +13,7 @@
 #include "formats/ub-sparse-writer.h"
 #include "ub-crc.h"
 #include "ub-error.h"
+#include "ub-mem.h"
 
 #define BS 4096
 
@@ -38,13 +39,6 @@ ub_test_put_u32(GByteArray *buf, guint32 val)
 {
 	guint32 tmp = GUINT32_TO_LE(val);
 	g_byte_array_append(buf, (const guint8 *)&tmp, sizeof(tmp));
-}
-
-static void
-ub_test_set_u32(GByteArray *buf, gsize offset, guint32 val)
-{
-	guint32 tmp = GUINT32_TO_LE(val);
-	memcpy(buf->data + offset, &tmp, sizeof(tmp));
 }
 
 static void
@@ -120,8 +114,8 @@ ub_test_sparse_crc(UbTestSparse *ts, guint32 delta)
 static void
 ub_test_sparse_finish(UbTestSparse *ts)
 {
-	ub_test_set_u32(ts->file, 16, ts->raw->len / ts->blk_sz);
-	ub_test_set_u32(ts->file, 20, ts->n_chunks);
+	ub_mem_write_u32_le(ts->file->data, 16, ts->raw->len / ts->blk_sz);
+	ub_mem_write_u32_le(ts->file->data, 20, ts->n_chunks);
 }
 
 static void
@@ -222,13 +216,11 @@ ub_sparse_header_func(void)
 		};
 		for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 			guint8 tmp[UB_SPARSE_HEADER_SIZE];
-			guint32 le = GUINT32_TO_LE(cases[i].val);
-			guint16 le16 = GUINT16_TO_LE((guint16)cases[i].val);
 			memcpy(tmp, ts.file->data, sizeof(tmp));
 			if (cases[i].width == 4)
-				memcpy(tmp + cases[i].offset, &le, 4);
+				ub_mem_write_u32_le(tmp, cases[i].offset, cases[i].val);
 			else
-				memcpy(tmp + cases[i].offset, &le16, 2);
+				ub_mem_write_u16_le(tmp, cases[i].offset, (guint16)cases[i].val);
 			g_assert_false(ub_sparse_header_parse(tmp, sizeof(tmp), &hdr, &error));
 			g_assert_error(error, UB_ERROR, cases[i].code);
 			g_clear_error(&error);
@@ -476,7 +468,7 @@ ub_sparse_reject_func(void)
 		for (guint i = 0; i < G_N_ELEMENTS(totals); i++) {
 			g_autoptr(UbSparseImage) img = NULL;
 			g_autoptr(GByteArray) raw = NULL;
-			ub_test_set_u32(ts.file, 16, totals[i]);
+			ub_mem_write_u32_le(ts.file->data, 16, totals[i]);
 			img = ub_sparse_image_parse(ts.file->data,
 						    ts.file->len,
 						    UB_SPARSE_PARSE_FLAG_NONE,
@@ -492,13 +484,13 @@ ub_sparse_reject_func(void)
 			g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
 			g_clear_error(&error);
 		}
-		ub_test_set_u32(ts.file, 16, 11);
+		ub_mem_write_u32_le(ts.file->data, 16, 11);
 	}
 
 	/* total_chunks larger than the file: the count is not trusted */
 	{
 		g_autoptr(UbSparseImage) img = NULL;
-		ub_test_set_u32(ts.file, 20, G_MAXUINT32);
+		ub_mem_write_u32_le(ts.file->data, 20, G_MAXUINT32);
 		img = ub_sparse_image_parse(ts.file->data,
 					    ts.file->len,
 					    UB_SPARSE_PARSE_FLAG_NONE,
@@ -506,7 +498,7 @@ ub_sparse_reject_func(void)
 		g_assert_null(img);
 		g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
 		g_clear_error(&error);
-		ub_test_set_u32(ts.file, 20, 7);
+		ub_mem_write_u32_le(ts.file->data, 20, 7);
 	}
 
 	/* garbage */

@@ -13,6 +13,7 @@
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
 #include "formats/ub-package.h"
+#include "ub-cli.h"
 #include "ub-console.h"
 #include "ub-text.h"
 #include "ub-core.h"
@@ -20,31 +21,6 @@
 #include "ub-device-spec.h"
 #include "ub-sim-open.h"
 #include "ub-usb-device-info.h"
-
-#define UB_CLI_EXIT_OK	      0
-#define UB_CLI_EXIT_FAILED    1
-#define UB_CLI_EXIT_USAGE     2
-#define UB_CLI_EXIT_CANCELLED 130
-
-typedef struct {
-	gchar *device;
-	gboolean json;
-	gboolean verbose;
-	gboolean quiet;
-	GCancellable *cancellable;
-	GMainLoop *loop;
-	GAsyncResult *res;
-} UbCli;
-
-typedef gint (*UbCliCmdFunc)(UbCli *cli, gint argc, gchar **argv);
-
-typedef struct {
-	const gchar *name;
-	UbCliCmdFunc func;
-	const gchar *args;
-	const gchar *summary;
-	const gchar *example;
-} UbCliCmd;
 
 static gboolean
 ub_cli_sigint_cb(gpointer user_data)
@@ -54,7 +30,7 @@ ub_cli_sigint_cb(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-static gint
+gint
 ub_cli_fail(UbCli *cli, GError *error)
 {
 	if (ub_error_is_cancelled(error)) {
@@ -90,7 +66,7 @@ ub_cli_fail(UbCli *cli, GError *error)
 	return UB_CLI_EXIT_FAILED;
 }
 
-static void
+void
 ub_cli_print_json(JsonBuilder *b)
 {
 	g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -102,7 +78,7 @@ ub_cli_print_json(JsonBuilder *b)
 	g_print("%s\n", str);
 }
 
-static UbDevice *
+UbDevice *
 ub_cli_open_device(UbCli *cli, GError **error)
 {
 	g_autoptr(UbDeviceSpec) spec = ub_device_spec_parse(cli->device, error);
@@ -121,7 +97,7 @@ ub_cli_job_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_main_loop_quit(cli->loop);
 }
 
-static gboolean
+gboolean
 ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error)
 {
 	g_autoptr(UbJob) job = ub_job_new(device, plan);
@@ -136,7 +112,7 @@ ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error)
 	return ok;
 }
 
-static void
+void
 ub_cli_json_add_device(JsonBuilder *b, UbDevice *device)
 {
 	GHashTableIter iter;
@@ -195,7 +171,7 @@ ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts)
 	json_builder_end_array(b);
 }
 
-static void
+void
 ub_cli_print_partitions(GPtrArray *parts)
 {
 	if (parts == NULL || parts->len == 0) {
@@ -224,7 +200,7 @@ ub_cli_print_partitions(GPtrArray *parts)
 	}
 }
 
-static void
+void
 ub_cli_print_device(UbDevice *device)
 {
 	g_autofree gchar *storage = NULL;
@@ -304,7 +280,7 @@ ub_cli_split_assignment(const gchar *arg, gchar **name, gchar **path, GError **e
 	return TRUE;
 }
 
-static gint
+gint
 ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
 {
 	g_autoptr(GError) error = NULL;
@@ -325,16 +301,7 @@ ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
 	return UB_CLI_EXIT_OK;
 }
 
-typedef struct {
-	gchar *slot;
-	gboolean no_verify;
-	gboolean allow_calibration;
-	gchar *backup_dir;
-	gchar *output;
-	gboolean reboot;
-} UbCliPlanOptions;
-
-static UbCliPlanOptions ub_cli_plan_options = {0};
+UbCliPlanOptions ub_cli_plan_options = {0};
 
 static const GOptionEntry ub_cli_download_entries[] = {
     {"no-verify", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.no_verify,
@@ -348,6 +315,12 @@ static const GOptionEntry ub_cli_download_entries[] = {
      N_("Reboot the phone when done"), NULL},
     {"slot", 0, 0, G_OPTION_ARG_STRING, &ub_cli_plan_options.slot,
      N_("For partitions with A/B slots: a, b or all (default: the current slot)"), N_("SLOT")},
+    {"mode", 0, 0, G_OPTION_ARG_STRING, &ub_cli_plan_options.mode,
+     N_("For a fastboot package: clean-all, keep-data (default) or clean-all-lock"), N_("MODE")},
+    {"allow-lock", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.allow_lock,
+     N_("Allow the package to lock the bootloader (oem lock / flashing lock); locking with "
+	"a modified image bricks the phone"),
+     NULL},
     {NULL}};
 
 static const GOptionEntry ub_cli_readback_entries[] = {
@@ -377,7 +350,15 @@ ub_cli_cmd_download(UbCli *cli, gint argc, gchar **argv)
 		return UB_CLI_EXIT_USAGE;
 	}
 	if (argc < 1) {
-		g_printerr("%s\n", _("Name at least one PARTITION=FILE to write."));
+		g_printerr("%s\n", _("Name a PACKAGE or at least one PARTITION=FILE to write."));
+		return UB_CLI_EXIT_USAGE;
+	}
+	/* a package: a ROM folder, archive or script rather than PARTITION=FILE */
+	if (argc == 1 && (strchr(argv[0], '=') == NULL ||
+			  g_file_test(argv[0], G_FILE_TEST_EXISTS)))
+		return ub_cli_download_package(cli, argv[0]);
+	if (ub_cli_plan_options.mode != NULL) {
+		g_printerr("%s\n", _("--mode is for a PACKAGE, not PARTITION=FILE."));
 		return UB_CLI_EXIT_USAGE;
 	}
 	for (gint i = 0; i < argc; i++) {
@@ -466,64 +447,6 @@ ub_cli_cmd_format(UbCli *cli, gint argc, gchar **argv)
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	return ub_cli_finish_plan(cli, device, plan);
-}
-
-/* raw fastboot commands, as the fastboot tool sends them */
-static gint
-ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbProgress) progress = ub_progress_new();
-	g_autofree gchar *command = NULL;
-	g_autofree gchar *reply = NULL;
-	g_auto(GStrv) words = NULL;
-	if (argc < 1) {
-		g_printerr("%s\n", _("Give a fastboot command, e.g. getvar product."));
-		return UB_CLI_EXIT_USAGE;
-	}
-	device = ub_cli_open_device(cli, &error);
-	if (device == NULL)
-		return ub_cli_fail(cli, error);
-	if (!UB_IS_FASTBOOT_DEVICE(device)) {
-		g_set_error(&error,
-			    UB_ERROR,
-			    UB_ERROR_NOT_SUPPORTED,
-			    "the device is in %s mode, not fastboot",
-			    ub_device_mode_to_string(ub_device_get_mode(device)));
-		return ub_cli_fail(cli, error);
-	}
-	if (!ub_device_open(device, progress, cli->cancellable, &error))
-		return ub_cli_fail(cli, error);
-	if (g_strcmp0(argv[0], "getvar") == 0 && argc == 2) {
-		reply = ub_fastboot_device_getvar(UB_FASTBOOT_DEVICE(device),
-						  argv[1],
-						  cli->cancellable,
-						  &error);
-		if (reply == NULL)
-			return ub_cli_fail(cli, error);
-		g_print("%s: %s\n", argv[1], reply);
-		return UB_CLI_EXIT_OK;
-	}
-	/* "oem edl" and "reboot bootloader" are sent as the fastboot tool does;
-	 * the option parser leaves argv unterminated, so copy exactly argc words */
-	words = g_new0(gchar *, argc + 1);
-	for (gint i = 0; i < argc; i++)
-		words[i] = g_strdup(argv[i]);
-	if (g_strcmp0(argv[0], "reboot") == 0 && argc == 2)
-		command = g_strdup_printf("reboot-%s", argv[1]);
-	else if (g_strcmp0(argv[0], "oem") == 0 || g_strcmp0(argv[0], "flashing") == 0)
-		command = g_strjoinv(" ", words);
-	else
-		command = g_strjoinv(":", words);
-	if (!ub_fastboot_device_command(UB_FASTBOOT_DEVICE(device),
-					command,
-					&reply,
-					cli->cancellable,
-					&error))
-		return ub_cli_fail(cli, error);
-	g_print("OKAY%s%s\n", reply != NULL && reply[0] != '\0' ? " " : "", reply != NULL ? reply : "");
-	return UB_CLI_EXIT_OK;
 }
 
 static void
@@ -959,95 +882,6 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 	return UB_CLI_EXIT_OK;
 }
 
-static gboolean
-ub_cli_demo_make_image(const gchar *path, gsize size, guint8 seed, GError **error)
-{
-	g_autofree guint8 *buf = g_malloc(size);
-	for (gsize i = 0; i < size; i++)
-		buf[i] = (guint8)((i * 2654435761u) >> 24) ^ seed;
-	if (!g_file_set_contents(path, (const gchar *)buf, size, error)) {
-		ub_error_convert(error);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* what `make demo` runs without a display: find, identify, flash, verify,
- * read back, all against the simulated phone in this process */
-static gint
-ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbPlan) identify = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
-	g_autoptr(UbPlan) download = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
-	g_autoptr(UbPlan) readback = ub_plan_new(UB_PLAN_KIND_READBACK);
-	g_autoptr(UbPlan) unsafe = ub_plan_new(UB_PLAN_KIND_FORMAT);
-	g_autoptr(GPtrArray) parts = NULL;
-	g_autofree gchar *dir = g_build_filename(g_get_user_cache_dir(), "unbrick", "demo", NULL);
-	g_autofree gchar *boot = g_build_filename(dir, "boot.img", NULL);
-	g_autofree gchar *dtbo = g_build_filename(dir, "dtbo.img", NULL);
-	g_autofree gchar *back = g_build_filename(dir, "boot_a.readback.img", NULL);
-	g_autofree gchar *sum1 = NULL;
-	g_autofree gchar *sum2 = NULL;
-	g_autofree gchar *data1 = NULL;
-	g_autofree gchar *data2 = NULL;
-	gsize len1 = 0;
-	gsize len2 = 0;
-
-	g_print("== %s\n", _("Starting a simulated fastboot phone in this process"));
-	device = ub_sim_open_device("fastboot", NULL, &error);
-	if (device == NULL)
-		return ub_cli_fail(cli, error);
-
-	g_print("== %s\n", _("Finding and identifying it"));
-	if (!ub_cli_run_plan(cli, device, identify, &error))
-		return ub_cli_fail(cli, error);
-	ub_cli_print_device(device);
-	parts = ub_device_get_partitions(device);
-	ub_cli_print_partitions(parts);
-
-	g_print("== %s\n", _("Flashing boot_a and dtbo_a from generated images, then verifying"));
-	if (g_mkdir_with_parents(dir, 0700) != 0) {
-		g_set_error(&error, UB_ERROR, UB_ERROR_IO, "cannot create %s", dir);
-		return ub_cli_fail(cli, error);
-	}
-	if (!ub_cli_demo_make_image(boot, 24 * 1024 * 1024 + 123, 0x42, &error) ||
-	    !ub_cli_demo_make_image(dtbo, 2 * 1024 * 1024, 0x17, &error))
-		return ub_cli_fail(cli, error);
-	ub_plan_add_write(download, "boot_a", boot);
-	ub_plan_add_write(download, "dtbo_a", dtbo);
-	ub_plan_set_verify(download, TRUE);
-	if (!ub_cli_run_plan(cli, device, download, &error))
-		return ub_cli_fail(cli, error);
-
-	g_print("== %s\n", _("Reading boot_a back into a file and comparing"));
-	ub_plan_add_op(readback, UB_PLAN_OP_READ, "boot_a", NULL, 0, 24 * 1024 * 1024 + 123, back);
-	if (!ub_cli_run_plan(cli, device, readback, &error))
-		return ub_cli_fail(cli, error);
-	if (!g_file_get_contents(boot, &data1, &len1, &error) ||
-	    !g_file_get_contents(back, &data2, &len2, &error))
-		return ub_cli_fail(cli, error);
-	sum1 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data1, len1);
-	sum2 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data2, len2);
-	g_print("  %s  boot.img\n  %s  boot_a.readback.img\n", sum1, sum2);
-	if (g_strcmp0(sum1, sum2) != 0) {
-		g_set_error_literal(&error, UB_ERROR, UB_ERROR_INVALID_DATA, "read back differs");
-		return ub_cli_fail(cli, error);
-	}
-
-	g_print("== %s\n", _("Trying to erase the calibration partition nvdata without consent"));
-	ub_plan_add_erase(unsafe, "nvdata");
-	if (ub_cli_run_plan(cli, device, unsafe, &error)) {
-		g_set_error_literal(&error, UB_ERROR, UB_ERROR_INTERNAL, "nvdata was erased!");
-		return ub_cli_fail(cli, error);
-	}
-	g_print("  %s %s\n", _("Refused, as it must be:"), error->message);
-	ub_device_close(device);
-	g_print("== %s\n", _("Demo finished: the simulated phone was found, identified, flashed and verified."));
-	return UB_CLI_EXIT_OK;
-}
-
 static const UbCliCmd ub_cli_cmds[] = {
     {"devices", ub_cli_cmd_devices, "", N_("List phones connected in EDL, MediaTek or fastboot mode"),
      "unbrick-cli devices --watch"},
@@ -1057,20 +891,24 @@ static const UbCliCmd ub_cli_cmds[] = {
      N_("Show a firmware package's partition table and plans (scatter, rawprogram, ROM folder, "
 	"archive, GPT image)"),
      "unbrick-cli inspect --storage ufs MT6893_Android_scatter.txt"},
-    {"download", ub_cli_cmd_download, N_("PARTITION=FILE…"),
-     N_("Write images to partitions, checking everything first and verifying after"),
-     "unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img"},
+    {"download", ub_cli_cmd_download, N_("PACKAGE | PARTITION=FILE…"),
+     N_("Flash a firmware package, or write images to partitions, checking everything "
+	"first and verifying after"),
+     "unbrick-cli download --device sim:fastboot --mode keep-data miui_ROM.tgz\n"
+     "  unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img"},
     {"readback", ub_cli_cmd_readback, N_("PARTITION[=FILE]…"),
      N_("Read partitions back into files"),
      "unbrick-cli readback --device sim:fastboot -o backup/ boot_a nvdata"},
     {"format", ub_cli_cmd_format, N_("PARTITION…"),
      N_("Erase partitions (calibration data only with --allow-calibration, backed up first)"),
      "unbrick-cli format --device sim:fastboot userdata"},
-    {"fastboot", ub_cli_cmd_fastboot, N_("COMMAND [ARG]"),
-     N_("Send one fastboot command (getvar, oem, reboot, set_active…)"),
-     "unbrick-cli fastboot --device usb:18d1:4ee0 getvar current-slot"},
+    {"fastboot", ub_cli_cmd_fastboot, N_("COMMAND [ARG…]"),
+     N_("Run a fastboot command: getvar, flash, erase, reboot, set_active, oem, flashing, "
+	"boot, fetch, flashall"),
+     "unbrick-cli fastboot --device usb:18d1:4ee0 flash system system.img"},
     {"demo", ub_cli_cmd_demo, "",
-     N_("Find, identify, flash and verify the built-in simulated phone"), "unbrick-cli demo"},
+     N_("Flash a generated demo fastboot package into the built-in simulated phone and verify it"),
+     "unbrick-cli demo"},
 };
 
 static void
@@ -1155,6 +993,8 @@ main(int argc, char **argv)
 		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
 	else if (cmd->func == ub_cli_cmd_devices)
 		g_option_context_add_main_entries(context, ub_cli_devices_entries, GETTEXT_PACKAGE);
+	else if (cmd->func == ub_cli_cmd_fastboot)
+		g_option_context_add_main_entries(context, ub_cli_fastboot_entries, GETTEXT_PACKAGE);
 	else if (cmd->func == ub_cli_cmd_inspect)
 		g_option_context_add_main_entries(context, ub_cli_inspect_entries, GETTEXT_PACKAGE);
 	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
@@ -1181,6 +1021,7 @@ main(int argc, char **argv)
 	g_free(ub_cli_plan_options.backup_dir);
 	g_free(ub_cli_plan_options.slot);
 	g_free(ub_cli_plan_options.output);
+	g_free(ub_cli_plan_options.mode);
 	g_free(ub_cli_inspect_storage);
 	g_free(ub_cli_inspect_disk_size);
 	return rc;

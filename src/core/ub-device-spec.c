@@ -238,11 +238,187 @@ ub_device_new_for_transport(UbTransport *transport, UbDeviceMode mode, gboolean 
 	}
 }
 
+/* how often a re-enumerating phone is looked for */
+#define UB_DEVICE_SPEC_RECONNECT_POLL_MS 250
+
+/* sleeps @ms unless @cancellable fires first */
+static gboolean
+ub_device_spec_reconnect_sleep(guint ms, GCancellable *cancellable, GError **error)
+{
+	for (guint slept = 0; slept < ms; slept += 10) {
+		if (g_cancellable_set_error_if_cancelled(cancellable, error))
+			return FALSE;
+		g_usleep(10 * 1000);
+	}
+	return !g_cancellable_set_error_if_cancelled(cancellable, error);
+}
+
+/* where the phone was: after a reboot it comes back with a new address */
+typedef struct {
+	guint8 bus;
+	guint8 address;
+} UbDeviceSpecUsbOrigin;
+
+/* a fastboot device that is the same phone (same serial) but not the old handle */
+static libusb_device *
+ub_device_spec_find_fastboot(UbDevice *device, const UbDeviceSpecUsbOrigin *origin, GError **error)
+{
+	const gchar *serial = ub_device_get_serial(device);
+	g_autoptr(libusb_device) usb_device = NULL;
+	g_autoptr(UbUsbDeviceInfo) info = NULL;
+
+	if (serial != NULL) {
+		usb_device = ub_usb_context_find_by_serial(serial, error);
+		if (usb_device == NULL)
+			return NULL;
+	} else {
+		libusb_context *ctx = ub_usb_context_get_default(error);
+		libusb_device **list = NULL;
+		ssize_t n;
+		if (ctx == NULL)
+			return NULL;
+		n = libusb_get_device_list(ctx, &list);
+		if (n < 0) {
+			ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
+			return NULL;
+		}
+		for (ssize_t i = 0; i < n && usb_device == NULL; i++) {
+			g_autoptr(UbUsbDeviceInfo) candidate =
+			    ub_usb_device_info_new_from_libusb(list[i], NULL);
+			if (candidate != NULL &&
+			    ub_usb_device_info_get_protocol(candidate) == UB_PROTOCOL_FASTBOOT &&
+			    (libusb_get_bus_number(list[i]) != origin->bus ||
+			     libusb_get_device_address(list[i]) != origin->address))
+				usb_device = libusb_ref_device(list[i]);
+		}
+		libusb_free_device_list(list, 1);
+		if (usb_device == NULL) {
+			g_set_error_literal(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no fastboot device");
+			return NULL;
+		}
+	}
+	if (libusb_get_bus_number(usb_device) == origin->bus &&
+	    libusb_get_device_address(usb_device) == origin->address) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "the phone has not left yet");
+		return NULL;
+	}
+	info = ub_usb_device_info_new_from_libusb(usb_device, error);
+	if (info == NULL)
+		return NULL;
+	if (ub_usb_device_info_get_protocol(info) != UB_PROTOCOL_FASTBOOT) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "the phone is back but not in fastboot mode");
+		return NULL;
+	}
+	return g_steal_pointer(&usb_device);
+}
+
+/* bootloader <-> fastbootd over USB: wait for the same serial on a new address */
+static UbTransport *
+ub_device_spec_usb_reconnect_cb(UbDevice *device,
+				UbDeviceMode mode,
+				guint timeout_ms,
+				GCancellable *cancellable,
+				gpointer user_data,
+				GError **error)
+{
+	UbDeviceSpecUsbOrigin *origin = user_data;
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	g_autoptr(GError) error_last = NULL;
+
+	do {
+		g_autoptr(libusb_device) usb_device = NULL;
+		g_autoptr(UbTransport) transport = NULL;
+		if (!ub_device_spec_reconnect_sleep(UB_DEVICE_SPEC_RECONNECT_POLL_MS, cancellable, error))
+			return NULL;
+		g_clear_error(&error_last);
+		usb_device = ub_device_spec_find_fastboot(device, origin, &error_last);
+		if (usb_device == NULL)
+			continue;
+		transport = ub_usb_transport_new_for_device(usb_device, -1, &error_last);
+		if (transport == NULL)
+			continue;
+		origin->bus = libusb_get_bus_number(usb_device);
+		origin->address = libusb_get_device_address(usb_device);
+		return g_steal_pointer(&transport);
+	} while (g_get_monotonic_time() < deadline);
+	g_set_error(error,
+		    UB_ERROR,
+		    UB_ERROR_TIMED_OUT,
+		    "no fastboot device%s%s appeared within %u s (%s)",
+		    ub_device_get_serial(device) != NULL ? " with serial " : "",
+		    ub_device_get_serial(device) != NULL ? ub_device_get_serial(device) : "",
+		    timeout_ms / 1000,
+		    error_last != NULL ? error_last->message : "not found");
+	return NULL;
+}
+
+typedef struct {
+	gchar *host;
+	guint16 port;
+} UbDeviceSpecTcpOrigin;
+
+static void
+ub_device_spec_tcp_origin_free(gpointer data)
+{
+	UbDeviceSpecTcpOrigin *origin = data;
+	g_free(origin->host);
+	g_free(origin);
+}
+
+/* fastbootd over TCP keeps the address: connect again until it answers */
+static UbTransport *
+ub_device_spec_tcp_reconnect_cb(UbDevice *device,
+				UbDeviceMode mode,
+				guint timeout_ms,
+				GCancellable *cancellable,
+				gpointer user_data,
+				GError **error)
+{
+	UbDeviceSpecTcpOrigin *origin = user_data;
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	g_autoptr(GError) error_last = NULL;
+
+	do {
+		UbTransport *transport;
+		gint64 left = (deadline - g_get_monotonic_time()) / G_TIME_SPAN_MILLISECOND;
+		g_clear_error(&error_last);
+		transport = ub_tcp_transport_new_connect(origin->host,
+							 origin->port,
+							 (guint)CLAMP(left, 100, 2000),
+							 cancellable,
+							 &error_last);
+		if (transport != NULL)
+			return transport;
+		if (g_error_matches(error_last, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			g_propagate_error(error, g_steal_pointer(&error_last));
+			return NULL;
+		}
+		if (!ub_device_spec_reconnect_sleep(UB_DEVICE_SPEC_RECONNECT_POLL_MS, cancellable, error))
+			return NULL;
+	} while (g_get_monotonic_time() < deadline);
+	g_set_error(error,
+		    UB_ERROR,
+		    UB_ERROR_TIMED_OUT,
+		    "tcp:%s:%u did not answer again within %u s (%s)",
+		    origin->host,
+		    origin->port,
+		    timeout_ms / 1000,
+		    error_last != NULL ? error_last->message : "no answer");
+	return NULL;
+}
+
 static UbDevice *
 ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
 {
 	g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(usb_device, error);
 	g_autoptr(UbTransport) transport = NULL;
+	UbDevice *device;
 	if (info == NULL)
 		return NULL;
 	if (!ub_usb_device_info_is_known(info)) {
@@ -259,7 +435,16 @@ ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
 	transport = ub_usb_transport_new_for_device(usb_device, -1, error);
 	if (transport == NULL)
 		return NULL;
-	return ub_device_new_for_transport(transport, ub_usb_device_info_get_mode(info), FALSE, error);
+	device = ub_device_new_for_transport(transport, ub_usb_device_info_get_mode(info), FALSE, error);
+	if (device == NULL)
+		return NULL;
+	if (ub_usb_device_info_get_protocol(info) == UB_PROTOCOL_FASTBOOT) {
+		UbDeviceSpecUsbOrigin *origin = g_new0(UbDeviceSpecUsbOrigin, 1);
+		origin->bus = libusb_get_bus_number(usb_device);
+		origin->address = libusb_get_device_address(usb_device);
+		ub_device_set_reconnect_func(device, ub_device_spec_usb_reconnect_cb, origin, g_free);
+	}
+	return device;
 }
 
 static UbDevice *
@@ -331,6 +516,7 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 {
 	g_autoptr(UbTransport) transport = NULL;
 	g_autoptr(libusb_device) usb_device = NULL;
+	UbDevice *device;
 
 	switch (spec->kind) {
 	case UB_DEVICE_SPEC_KIND_AUTO:
@@ -363,7 +549,17 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 		if (transport == NULL)
 			return NULL;
 		/* only fastboot speaks TCP */
-		return ub_device_new_for_transport(transport, UB_DEVICE_MODE_FASTBOOT, TRUE, error);
+		device = ub_device_new_for_transport(transport, UB_DEVICE_MODE_FASTBOOT, TRUE, error);
+		if (device != NULL) {
+			UbDeviceSpecTcpOrigin *origin = g_new0(UbDeviceSpecTcpOrigin, 1);
+			origin->host = g_strdup(spec->host);
+			origin->port = spec->port;
+			ub_device_set_reconnect_func(device,
+						     ub_device_spec_tcp_reconnect_cb,
+						     origin,
+						     ub_device_spec_tcp_origin_free);
+		}
+		return device;
 	case UB_DEVICE_SPEC_KIND_SIM:
 		g_set_error_literal(error,
 				    UB_ERROR,

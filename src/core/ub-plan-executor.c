@@ -6,6 +6,9 @@
 
 #include <glib/gstdio.h>
 
+#include <string.h>
+
+#include "formats/ub-sparse-image.h"
 #include "ub-checksum-output-stream.h"
 #include "ub-compare-output-stream.h"
 #include "ub-error.h"
@@ -16,6 +19,11 @@
  * rules live. Engines only move bytes; this decides whether moving them is
  * safe, checks everything it can before the first byte is written, backs up
  * calibration data the user agreed to overwrite, and verifies what it wrote.
+ *
+ * Package plans add checks that run before anything is written (product and
+ * anti-rollback), commands that need consent (locking), steps that change
+ * what the phone reports (reboot into fastbootd, update-super: the steps after
+ * them are checked again when they run) and conditional steps.
  */
 
 typedef struct {
@@ -25,7 +33,71 @@ typedef struct {
 	guint64 size;		/* bytes this op moves */
 	gboolean backup;	/* calibration data the user agreed to overwrite */
 	gboolean verify;
+	gboolean deferred;	/* names checked when it runs: after a mode switch or a condition */
 } UbPlanStep;
+
+/* "boot_ab": Xiaomi's name for every slot, passed through to the bootloader */
+static gchar *
+ub_plan_ab_base(const gchar *name, GPtrArray *partitions)
+{
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *name_a = NULL;
+	g_autofree gchar *name_b = NULL;
+	gsize len;
+	if (name == NULL || partitions == NULL || !g_str_has_suffix(name, "_ab"))
+		return NULL;
+	len = strlen(name);
+	if (len <= 3 || ub_partition_array_find(partitions, name) != NULL)
+		return NULL;
+	base = g_strndup(name, len - 3);
+	name_a = g_strdup_printf("%s_a", base);
+	name_b = g_strdup_printf("%s_b", base);
+	if (ub_partition_array_find(partitions, name_a) == NULL ||
+	    ub_partition_array_find(partitions, name_b) == NULL)
+		return NULL;
+	return g_steal_pointer(&base);
+}
+
+/* names a bootloader takes but does not list: MiFlash's CRC lists, which the
+ * Xiaomi bootloader checks the following images against */
+static gboolean
+ub_plan_name_is_pseudo(const gchar *name)
+{
+	return g_strcmp0(name, "crclist") == 0 || g_strcmp0(name, "sparsecrclist") == 0;
+}
+
+static gboolean
+ub_plan_op_is_lock(UbPlanOp *op)
+{
+	g_auto(GStrv) words = NULL;
+	if (op->kind != UB_PLAN_OP_COMMAND || op->value == NULL)
+		return FALSE;
+	words = g_strsplit_set(op->value, " \t", -1);
+	if (g_strv_length(words) < 2)
+		return FALSE;
+	if (g_strcmp0(words[0], "oem") == 0)
+		return g_strcmp0(words[1], "lock") == 0 || g_strcmp0(words[1], "relock") == 0;
+	if (g_strcmp0(words[0], "flashing") == 0)
+		return g_str_has_prefix(words[1], "lock");
+	return FALSE;
+}
+
+/* steps after these see another partition list */
+static gboolean
+ub_plan_op_changes_table(UbPlanOp *op)
+{
+	if (op->kind == UB_PLAN_OP_UPDATE_SUPER || op->kind == UB_PLAN_OP_SET_ACTIVE)
+		return TRUE;
+	return op->kind == UB_PLAN_OP_REBOOT && (op->reboot_mode == UB_REBOOT_MODE_BOOTLOADER ||
+						 op->reboot_mode == UB_REBOOT_MODE_FASTBOOTD);
+}
+
+static gboolean
+ub_plan_op_has_target(UbPlanOp *op)
+{
+	return op->kind == UB_PLAN_OP_WRITE || op->kind == UB_PLAN_OP_READ ||
+	       op->kind == UB_PLAN_OP_ERASE;
+}
 
 static gboolean
 ub_plan_op_targets_calibration(UbPlanOp *op, const gchar *name)
@@ -62,6 +134,20 @@ ub_plan_file_size(const gchar *path, guint64 *size, GError **error)
 	return TRUE;
 }
 
+/* the size of the op's image, from the package or the file */
+static gboolean
+ub_plan_image_size(UbPlanOp *op, guint64 *size, GError **error)
+{
+	if (op->package != NULL) {
+		if (!ub_package_query_file_size(op->package, op->file, size, NULL, error)) {
+			g_prefix_error(error, "cannot read image %s: ", op->file);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return ub_plan_file_size(op->path, size, error);
+}
+
 static gboolean
 ub_plan_check_op(UbPlan *plan,
 		 UbPlanOp *op,
@@ -74,8 +160,53 @@ ub_plan_check_op(UbPlan *plan,
 
 	step->op = op;
 	step->name = g_strdup(name);
-	if (op->kind == UB_PLAN_OP_REBOOT)
+	switch (op->kind) {
+	case UB_PLAN_OP_REBOOT:
+	case UB_PLAN_OP_REQUIRE_VAR:
+	case UB_PLAN_OP_CHECK_ANTI:
 		return TRUE;
+	case UB_PLAN_OP_SET_ACTIVE:
+		if (g_strcmp0(op->value, "a") != 0 && g_strcmp0(op->value, "b") != 0 &&
+		    g_strcmp0(op->value, "other") != 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "set_active takes a, b or other, not '%s'",
+				    op->value != NULL ? op->value : "");
+			return FALSE;
+		}
+		return TRUE;
+	case UB_PLAN_OP_COMMAND:
+		if (op->value == NULL || op->value[0] == '\0') {
+			g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "empty command");
+			return FALSE;
+		}
+		if (ub_plan_op_is_lock(op) && !ub_plan_get_allow_lock(plan)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "the plan runs '%s', and locking with a modified image "
+				    "bricks the phone; it runs only when you explicitly allow locking",
+				    op->value);
+			return FALSE;
+		}
+		return TRUE;
+	case UB_PLAN_OP_UPDATE_SUPER:
+		if (op->path == NULL && op->file == NULL) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "update-super needs the super_empty image");
+			return FALSE;
+		}
+		return ub_plan_image_size(op, &step->size, error);
+	case UB_PLAN_OP_WRITE:
+	case UB_PLAN_OP_READ:
+	case UB_PLAN_OP_ERASE:
+	case UB_PLAN_OP_LAST:
+	default:
+		break;
+	}
 	if (name == NULL && op->region == NULL) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -87,8 +218,12 @@ ub_plan_check_op(UbPlan *plan,
 
 	/* the target must exist on this phone: a missing name usually means a
 	 * package for another model */
-	if (name != NULL && partitions != NULL) {
-		part = ub_partition_array_find(partitions, name);
+	if (name != NULL && partitions != NULL &&
+	    !(op->kind == UB_PLAN_OP_WRITE && ub_plan_name_is_pseudo(name) &&
+	      ub_partition_array_find(partitions, name) == NULL)) {
+		g_autofree gchar *ab_base = ub_plan_ab_base(name, partitions);
+		g_autofree gchar *ab_a = ab_base != NULL ? g_strdup_printf("%s_a", ab_base) : NULL;
+		part = ub_partition_array_find(partitions, ab_a != NULL ? ab_a : name);
 		if (part == NULL) {
 			g_autofree gchar *name_a = g_strdup_printf("%s_a", name);
 			g_autofree gchar *name_b = g_strdup_printf("%s_b", name);
@@ -145,7 +280,7 @@ ub_plan_check_op(UbPlan *plan,
 
 	switch (op->kind) {
 	case UB_PLAN_OP_WRITE:
-		if (op->path == NULL) {
+		if (op->path == NULL && op->file == NULL) {
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
@@ -153,7 +288,7 @@ ub_plan_check_op(UbPlan *plan,
 				    name != NULL ? name : op->region);
 			return FALSE;
 		}
-		if (!ub_plan_file_size(op->path, &step->size, error))
+		if (!ub_plan_image_size(op, &step->size, error))
 			return FALSE;
 		if (op->length != 0 && step->size > op->length) {
 			g_set_error(error,
@@ -161,7 +296,7 @@ ub_plan_check_op(UbPlan *plan,
 				    UB_ERROR_REFUSED,
 				    "image %s (%" G_GUINT64_FORMAT " bytes) is larger than the "
 				    "%" G_GUINT64_FORMAT " bytes given for it",
-				    op->path,
+				    ub_plan_op_get_source_name(op),
 				    step->size,
 				    op->length);
 			return FALSE;
@@ -173,13 +308,15 @@ ub_plan_check_op(UbPlan *plan,
 				    "image %s (%" G_GUINT64_FORMAT " bytes) is larger than "
 				    "partition '%s' (%" G_GUINT64_FORMAT " bytes); check that the "
 				    "package is for this model",
-				    op->path,
+				    ub_plan_op_get_source_name(op),
 				    step->size,
 				    name,
 				    ub_partition_get_size(part) - op->offset);
 			return FALSE;
 		}
-		step->verify = ub_plan_get_verify(plan);
+		/* a pseudo-partition cannot be read back */
+		step->verify = ub_plan_get_verify(plan) &&
+			       !(ub_plan_name_is_pseudo(name) && part == NULL);
 		break;
 	case UB_PLAN_OP_READ:
 		if (op->path == NULL) {
@@ -198,6 +335,11 @@ ub_plan_check_op(UbPlan *plan,
 		step->size = 0;
 		break;
 	case UB_PLAN_OP_REBOOT:
+	case UB_PLAN_OP_SET_ACTIVE:
+	case UB_PLAN_OP_REQUIRE_VAR:
+	case UB_PLAN_OP_CHECK_ANTI:
+	case UB_PLAN_OP_COMMAND:
+	case UB_PLAN_OP_UPDATE_SUPER:
 	case UB_PLAN_OP_LAST:
 	default:
 		break;
@@ -215,8 +357,21 @@ ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgre
 	g_autofree gchar *name_b = NULL;
 	const gchar *slot;
 
+	g_autofree gchar *ab_base = NULL;
+	g_autofree gchar *other = NULL;
+
 	if (op->partition == NULL || partitions == NULL || device == NULL ||
 	    ub_partition_array_find(partitions, op->partition) != NULL) {
+		g_ptr_array_add(names, g_strdup(op->partition));
+		return names;
+	}
+	ab_base = ub_plan_ab_base(op->partition, partitions);
+	if (ab_base != NULL) {
+		if (progress != NULL)
+			ub_progress_log(progress,
+					"%s: both slots of %s, as the package names it",
+					op->partition,
+					ab_base);
 		g_ptr_array_add(names, g_strdup(op->partition));
 		return names;
 	}
@@ -228,7 +383,15 @@ ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgre
 		g_ptr_array_add(names, g_steal_pointer(&name_b));
 		return names;
 	}
-	slot = ub_device_resolve_slot(device, partitions, op->partition, op->slot);
+	if (g_strcmp0(op->slot, "other") == 0) {
+		const gchar *current =
+		    ub_device_resolve_slot(device, partitions, op->partition, NULL);
+		if (current != NULL)
+			other = g_strdup(g_strcmp0(current, "a") == 0 ? "b" : "a");
+		slot = other;
+	} else {
+		slot = ub_device_resolve_slot(device, partitions, op->partition, op->slot);
+	}
 	if (slot == NULL) {
 		g_ptr_array_add(names, g_strdup(op->partition));
 		return names;
@@ -239,7 +402,9 @@ ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgre
 				op->partition,
 				op->partition,
 				slot,
-				op->slot != NULL ? "the slot asked for" : "the current slot");
+				other != NULL	    ? "the other slot"
+				: op->slot != NULL ? "the slot asked for"
+						   : "the current slot");
 	g_ptr_array_add(names, g_strdup_printf("%s_%s", op->partition, slot));
 	return names;
 }
@@ -253,10 +418,27 @@ ub_plan_check(UbPlan *plan,
 {
 	GPtrArray *ops = ub_plan_get_ops(plan);
 	g_autoptr(GArray) steps = g_array_sized_new(FALSE, TRUE, sizeof(UbPlanStep), ops->len);
+	gboolean table_changed = FALSE;
 	g_array_set_clear_func(steps, (GDestroyNotify)ub_plan_step_clear);
 	for (guint i = 0; i < ops->len; i++) {
 		UbPlanOp *op = g_ptr_array_index(ops, i);
-		g_autoptr(GPtrArray) names = ub_plan_op_names(op, device, partitions, progress);
+		g_autoptr(GPtrArray) names = NULL;
+
+		/* after a mode switch or new super layout, or when a condition
+		 * decides: the files and consent now, the target when it runs */
+		if (ub_plan_op_has_target(op) && (table_changed || op->condition != NULL)) {
+			UbPlanStep step = {0};
+			if (!ub_plan_check_op(plan, op, op->partition, NULL, &step, error)) {
+				ub_plan_step_clear(&step);
+				return NULL;
+			}
+			step.deferred = TRUE;
+			g_array_append_val(steps, step);
+			continue;
+		}
+		if (ub_plan_op_changes_table(op))
+			table_changed = TRUE;
+		names = ub_plan_op_names(op, device, partitions, progress);
 		for (guint j = 0; j < names->len; j++) {
 			UbPlanStep step = {0};
 			if (!ub_plan_check_op(plan,
@@ -391,11 +573,21 @@ ub_plan_backup(UbDevice *device,
 	return TRUE;
 }
 
+/* the op's image: streamed from the package (an archive is read in place) or the file */
 static GInputStream *
-ub_plan_open_image(const gchar *path, GCancellable *cancellable, GError **error)
+ub_plan_open_image(UbPlanOp *op, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GFile) file = g_file_new_for_path(path);
-	g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
+	g_autoptr(GFile) file = NULL;
+	g_autoptr(GFileInputStream) in = NULL;
+	if (op->package != NULL) {
+		GInputStream *stream =
+		    ub_package_open_file(op->package, op->file, NULL, cancellable, error);
+		if (stream == NULL)
+			g_prefix_error(error, "cannot read %s from the package: ", op->file);
+		return stream;
+	}
+	file = g_file_new_for_path(op->path);
+	in = g_file_read(file, cancellable, error);
 	if (in == NULL) {
 		ub_error_convert(error);
 		return NULL;
@@ -403,9 +595,24 @@ ub_plan_open_image(const gchar *path, GCancellable *cancellable, GError **error)
 	return G_INPUT_STREAM(g_steal_pointer(&in));
 }
 
+/* whether the stream starts with the sparse magic, without consuming it */
+static gboolean
+ub_plan_peek_sparse(GBufferedInputStream *in, GCancellable *cancellable, GError **error)
+{
+	gsize avail = 0;
+	const guint8 *buf;
+	if (g_buffered_input_stream_fill(in, 28, cancellable, error) < 0) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	buf = g_buffered_input_stream_peek_buffer(in, &avail);
+	return ub_sparse_is_sparse(buf, avail);
+}
+
 static gboolean
 ub_plan_write(UbDevice *device,
 	      UbPlanStep *step,
+	      gboolean *sparse,
 	      UbProgress *progress,
 	      GCancellable *cancellable,
 	      GError **error)
@@ -417,35 +624,44 @@ ub_plan_write(UbDevice *device,
 	    .offset = op->offset,
 	    .length = op->length,
 	};
-	g_autoptr(GInputStream) in = ub_plan_open_image(op->path, cancellable, error);
-	if (in == NULL)
+	g_autoptr(GInputStream) raw = ub_plan_open_image(op, cancellable, error);
+	g_autoptr(GInputStream) in = NULL;
+	g_autoptr(GError) error_local = NULL;
+	if (raw == NULL)
 		return FALSE;
+	in = g_buffered_input_stream_new_sized(raw, 64 * 1024);
+	*sparse = ub_plan_peek_sparse(G_BUFFERED_INPUT_STREAM(in), cancellable, &error_local);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
 	return ub_device_write(device, &loc, in, step->size, progress, cancellable, error);
 }
 
 static gboolean
-ub_plan_verify(UbDevice *device,
-	       UbPlanStep *step,
-	       UbProgress *progress,
-	       GCancellable *cancellable,
-	       GError **error)
+ub_plan_verify_one(UbDevice *device,
+		   UbPlanStep *step,
+		   const gchar *name,
+		   UbProgress *progress,
+		   GCancellable *cancellable,
+		   GError **error)
 {
 	UbPlanOp *op = step->op;
-	const gchar *name = step->name != NULL ? step->name : op->region;
 	UbDeviceLocation loc = {
-	    .partition = step->name,
+	    .partition = name,
 	    .region = op->region,
 	    .offset = op->offset,
 	    .length = step->size,
 	};
+	const gchar *label = name != NULL ? name : op->region;
 	g_autoptr(GInputStream) in = NULL;
 	g_autoptr(GOutputStream) compare = NULL;
 	if (step->size == 0)
 		return TRUE;
-	in = ub_plan_open_image(op->path, cancellable, error);
+	in = ub_plan_open_image(op, cancellable, error);
 	if (in == NULL)
 		return FALSE;
-	compare = ub_compare_output_stream_new(in, name);
+	compare = ub_compare_output_stream_new(in, label);
 	if (!ub_device_read(device, &loc, compare, progress, cancellable, error)) {
 		if (g_error_matches(*error, UB_ERROR, UB_ERROR_INVALID_DATA))
 			g_prefix_error(error, "verification failed; the storage may be failing: ");
@@ -459,13 +675,262 @@ ub_plan_verify(UbDevice *device,
 			    UB_ERROR_PROTOCOL,
 			    "verification of %s read back %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
 			    " bytes",
-			    name,
+			    label,
 			    ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)),
 			    step->size);
 		return FALSE;
 	}
-	ub_progress_log(progress, "verified %s (%" G_GUINT64_FORMAT " bytes)", name, step->size);
+	ub_progress_log(progress, "verified %s (%" G_GUINT64_FORMAT " bytes)", label, step->size);
 	return TRUE;
+}
+
+/* "boot_ab" was written to both slots: read both back */
+static gboolean
+ub_plan_verify(UbDevice *device,
+	       UbPlanStep *step,
+	       UbProgress *progress,
+	       GCancellable *cancellable,
+	       GError **error)
+{
+	if (step->name != NULL && g_str_has_suffix(step->name, "_ab") &&
+	    step->partition != NULL &&
+	    g_strcmp0(ub_partition_get_name(step->partition), step->name) != 0) {
+		g_autofree gchar *base = g_strndup(step->name, strlen(step->name) - 3);
+		g_autofree gchar *name_a = g_strdup_printf("%s_a", base);
+		g_autofree gchar *name_b = g_strdup_printf("%s_b", base);
+		return ub_plan_verify_one(device, step, name_a, progress, cancellable, error) &&
+		       ub_plan_verify_one(device, step, name_b, progress, cancellable, error);
+	}
+	return ub_plan_verify_one(device, step, step->name, progress, cancellable, error);
+}
+
+/* "getvar:crc=1": what MiFlash scripts test before some steps */
+static gboolean
+ub_plan_condition_holds(UbDevice *device,
+			const gchar *condition,
+			gboolean *holds,
+			GCancellable *cancellable,
+			GError **error)
+{
+	g_autofree gchar *var = NULL;
+	g_autofree gchar *value = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *eq;
+
+	if (!g_str_has_prefix(condition, "getvar:") || strchr(condition, '=') == NULL) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "cannot evaluate the condition '%s'",
+			    condition);
+		return FALSE;
+	}
+	eq = strchr(condition, '=');
+	var = g_strndup(condition + strlen("getvar:"), eq - condition - strlen("getvar:"));
+	value = ub_device_get_var(device, var, cancellable, &error_local);
+	if (value == NULL) {
+		/* a bootloader that does not know the variable: the test is false */
+		if (g_error_matches(error_local, UB_ERROR, UB_ERROR_REFUSED) ||
+		    g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
+			*holds = FALSE;
+			return TRUE;
+		}
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	*holds = g_ascii_strcasecmp(g_strstrip(value), eq + 1) == 0;
+	return TRUE;
+}
+
+/* "raphaelin*" (grep ^product: *raphaelin), "crosshatch|blueline", globs */
+static gboolean
+ub_plan_value_matches(const gchar *pattern, const gchar *value)
+{
+	g_auto(GStrv) alts = g_strsplit(pattern, "|", -1);
+	g_autofree gchar *value_down = g_ascii_strdown(value, -1);
+	for (guint i = 0; alts[i] != NULL; i++) {
+		g_autofree gchar *alt = g_ascii_strdown(g_strstrip(alts[i]), -1);
+		if (alt[0] == '\0')
+			continue;
+		if (strchr(alt, '*') != NULL || strchr(alt, '?') != NULL) {
+			if (g_pattern_match_simple(alt, value_down))
+				return TRUE;
+		} else if (g_strcmp0(alt, value_down) == 0) {
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* "raphaelin*" -> "raphaelin", "a|b" -> "a or b", for messages */
+static gchar *
+ub_plan_pattern_to_text(const gchar *pattern)
+{
+	g_auto(GStrv) alts = g_strsplit(pattern, "|", -1);
+	g_autoptr(GString) str = g_string_new(NULL);
+	for (guint i = 0; alts[i] != NULL; i++) {
+		gchar *alt = g_strstrip(alts[i]);
+		gsize len = strlen(alt);
+		if (len > 1 && alt[len - 1] == '*')
+			alt[len - 1] = '\0';
+		if (alt[0] == '\0')
+			continue;
+		if (str->len > 0)
+			g_string_append(str, " or ");
+		g_string_append(str, alt);
+	}
+	return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+static gboolean
+ub_plan_require_var(UbDevice *device,
+		    UbPlanOp *op,
+		    UbProgress *progress,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	const gchar *var = op->variable != NULL ? op->variable : "product";
+	g_autofree gchar *value = NULL;
+	g_autofree gchar *wanted = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	value = ub_device_get_var(device, var, cancellable, &error_local);
+	if (value == NULL && g_strcmp0(var, "product") == 0 &&
+	    ub_device_get_product(device) != NULL &&
+	    g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
+		value = g_strdup(ub_device_get_product(device));
+		g_clear_error(&error_local);
+	}
+	if (value == NULL) {
+		g_propagate_prefixed_error(error,
+					   g_steal_pointer(&error_local),
+					   "cannot check that the package is for this phone (%s): ",
+					   var);
+		return FALSE;
+	}
+	g_strstrip(value);
+	wanted = ub_plan_pattern_to_text(op->value != NULL ? op->value : "");
+	if (op->value == NULL || !ub_plan_value_matches(op->value, value)) {
+		if (g_strcmp0(var, "product") == 0 || g_strcmp0(var, "board") == 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "this package is for %s, the phone is %s; nothing was "
+				    "written: use the package made for %s",
+				    wanted,
+				    value,
+				    value);
+		} else {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "this package needs %s %s, the phone has %s; nothing was written",
+				    var,
+				    wanted,
+				    value);
+		}
+		return FALSE;
+	}
+	ub_progress_log(progress, "%s is %s: the package is for this phone", var, value);
+	return TRUE;
+}
+
+/* Xiaomi: refuse a package older than the phone's anti-rollback level */
+static gboolean
+ub_plan_check_anti(UbDevice *device,
+		   UbPlanOp *op,
+		   UbProgress *progress,
+		   GCancellable *cancellable,
+		   GError **error)
+{
+	g_autofree gchar *value = NULL;
+	g_autoptr(GError) error_local = NULL;
+	guint64 phone = 0;
+	guint64 package = 0;
+
+	if (op->value == NULL ||
+	    !g_ascii_string_to_unsigned(op->value, 10, 0, G_MAXUINT32, &package, NULL)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "the package's anti-rollback level '%s' is not a number",
+			    op->value != NULL ? op->value : "");
+		return FALSE;
+	}
+	value = ub_device_get_var(device, "anti", cancellable, &error_local);
+	if (value == NULL) {
+		/* as the script: a phone without the variable has level 0 */
+		if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_REFUSED) &&
+		    !g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
+			g_propagate_prefixed_error(error,
+						   g_steal_pointer(&error_local),
+						   "cannot read the anti-rollback level: ");
+			return FALSE;
+		}
+		ub_progress_log(progress, "the phone reports no anti-rollback level: taken as 0");
+	} else if (!g_ascii_string_to_unsigned(g_strstrip(value), 10, 0, G_MAXUINT32, &phone, NULL)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_PROTOCOL,
+			    "the phone's anti-rollback level '%s' is not a number",
+			    value);
+		return FALSE;
+	}
+	if (phone > package) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "the phone's anti-rollback level is %" G_GUINT64_FORMAT
+			    " but this package's is %" G_GUINT64_FORMAT ": it is older than the "
+			    "firmware on the phone and flashing it would brick the phone for good; "
+			    "nothing was written: use a package at least as new",
+			    phone,
+			    package);
+		return FALSE;
+	}
+	ub_progress_log(progress,
+			"anti-rollback level: phone %" G_GUINT64_FORMAT ", package %" G_GUINT64_FORMAT,
+			phone,
+			package);
+	return TRUE;
+}
+
+static const gchar *
+ub_plan_resolve_active_slot(UbDevice *device, const gchar *value)
+{
+	const gchar *current;
+	if (g_strcmp0(value, "other") != 0)
+		return value;
+	current = g_hash_table_lookup(ub_device_get_extra(device), "current-slot");
+	if (g_strcmp0(current, "a") == 0)
+		return "b";
+	if (g_strcmp0(current, "b") == 0)
+		return "a";
+	return NULL;
+}
+
+static gboolean
+ub_plan_update_super(UbDevice *device,
+		     UbPlanStep *step,
+		     UbProgress *progress,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	UbPlanOp *op = step->op;
+	g_autoptr(GInputStream) in = ub_plan_open_image(op, cancellable, error);
+	g_autofree gchar *command = NULL;
+	if (in == NULL)
+		return FALSE;
+	command = g_strdup_printf("update-super:%s%s",
+				  op->partition != NULL ? op->partition : "super",
+				  g_strcmp0(op->value, "wipe") == 0 ? ":wipe" : "");
+	return ub_device_command_with_data(device,
+					   command,
+					   in,
+					   step->size,
+					   progress,
+					   cancellable,
+					   error);
 }
 
 static gboolean
@@ -500,6 +965,9 @@ ub_plan_run_step(UbPlan *plan,
 					     MAX(step->size / 4096, 1),
 					     name);
 		break;
+	case UB_PLAN_OP_UPDATE_SUPER:
+		ub_progress_add_step(progress, UB_STATUS_WRITING, MAX(step->size / 4096, 1), name);
+		break;
 	case UB_PLAN_OP_READ:
 		ub_progress_add_step(progress, UB_STATUS_READING, MAX(step->size / 4096, 1), name);
 		break;
@@ -508,6 +976,14 @@ ub_plan_run_step(UbPlan *plan,
 		break;
 	case UB_PLAN_OP_REBOOT:
 		ub_progress_add_step(progress, UB_STATUS_REBOOTING, 1, NULL);
+		break;
+	case UB_PLAN_OP_REQUIRE_VAR:
+	case UB_PLAN_OP_CHECK_ANTI:
+		ub_progress_add_step(progress, UB_STATUS_CHECKING, 1, NULL);
+		break;
+	case UB_PLAN_OP_SET_ACTIVE:
+	case UB_PLAN_OP_COMMAND:
+		ub_progress_add_step(progress, UB_STATUS_BUSY, 1, NULL);
 		break;
 	case UB_PLAN_OP_LAST:
 	default:
@@ -528,12 +1004,24 @@ ub_plan_run_step(UbPlan *plan,
 
 	switch (op->kind) {
 	case UB_PLAN_OP_WRITE: {
-		if (!ub_plan_write(device, step, ub_progress_get_child(progress), cancellable, error))
+		gboolean sparse = FALSE;
+		if (!ub_plan_write(device,
+				   step,
+				   &sparse,
+				   ub_progress_get_child(progress),
+				   cancellable,
+				   error))
 			return FALSE;
-		ub_progress_log(progress, "wrote %s from %s", name, op->path);
+		ub_progress_log(progress, "wrote %s from %s", name, ub_plan_op_get_source_name(op));
 		ub_progress_step_done(progress);
 		if (step->verify) {
-			if (!ub_device_can_read(device)) {
+			if (sparse) {
+				/* the file is not what the partition holds */
+				ub_progress_log(progress,
+						"not verifying %s: a sparse image is not "
+						"compared byte for byte",
+						name);
+			} else if (!ub_device_can_read(device)) {
 				ub_progress_log(progress,
 						"not verifying %s: this mode cannot read back",
 						name);
@@ -568,12 +1056,76 @@ ub_plan_run_step(UbPlan *plan,
 				     cancellable,
 				     error))
 			return FALSE;
-		ub_progress_log(progress, "erased %s", name);
+		if (op->value != NULL && g_str_has_prefix(op->value, "format"))
+			ub_progress_log(progress,
+					"formatted %s: erased, Android creates the file system "
+					"on first boot",
+					name);
+		else
+			ub_progress_log(progress, "erased %s", name);
 		ub_progress_step_done(progress);
 		break;
 	case UB_PLAN_OP_REBOOT:
 		if (!ub_device_reboot(device, op->reboot_mode, cancellable, error))
 			return FALSE;
+		ub_progress_log(progress, "rebooted to %s", ub_reboot_mode_to_string(op->reboot_mode));
+		ub_progress_step_done(progress);
+		break;
+	case UB_PLAN_OP_REQUIRE_VAR:
+		if (!ub_plan_require_var(device, op, progress, cancellable, error))
+			return FALSE;
+		ub_progress_step_done(progress);
+		break;
+	case UB_PLAN_OP_CHECK_ANTI:
+		if (!ub_plan_check_anti(device, op, progress, cancellable, error))
+			return FALSE;
+		ub_progress_step_done(progress);
+		break;
+	case UB_PLAN_OP_SET_ACTIVE: {
+		const gchar *slot = ub_plan_resolve_active_slot(device, op->value);
+		if (slot == NULL) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_NOT_SUPPORTED,
+					    "the phone reports no current slot, so there is no other one");
+			return FALSE;
+		}
+		if (!ub_device_set_active(device, slot, cancellable, error))
+			return FALSE;
+		ub_device_set_extra(device, "current-slot", slot);
+		ub_progress_log(progress, "slot %s is now active", slot);
+		ub_progress_step_done(progress);
+		break;
+	}
+	case UB_PLAN_OP_COMMAND: {
+		g_autofree gchar *reply = NULL;
+		if (!ub_device_command(device,
+				       op->value,
+				       &reply,
+				       ub_progress_get_child(progress),
+				       cancellable,
+				       error))
+			return FALSE;
+		ub_progress_log(progress,
+				"%s: OKAY%s%s",
+				op->value,
+				reply != NULL && reply[0] != '\0' ? " " : "",
+				reply != NULL ? reply : "");
+		ub_progress_step_done(progress);
+		break;
+	}
+	case UB_PLAN_OP_UPDATE_SUPER:
+		if (!ub_plan_update_super(device,
+					  step,
+					  ub_progress_get_child(progress),
+					  cancellable,
+					  error))
+			return FALSE;
+		ub_progress_log(progress,
+				"updated the layout of %s from %s%s",
+				op->partition != NULL ? op->partition : "super",
+				ub_plan_op_get_source_name(op),
+				g_strcmp0(op->value, "wipe") == 0 ? ", wiping it" : "");
 		ub_progress_step_done(progress);
 		break;
 	case UB_PLAN_OP_LAST:
@@ -594,6 +1146,68 @@ ub_plan_step_weight(UbPlanStep *step)
 	return weight;
 }
 
+/* the partitions as the phone reports them now, NULL when it cannot */
+static GPtrArray *
+ub_plan_list_partitions(UbDevice *device,
+			UbProgress *progress,
+			GCancellable *cancellable,
+			GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	GPtrArray *partitions = ub_device_list_partitions(device, cancellable, &error_local);
+	if (partitions == NULL) {
+		if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return NULL;
+		}
+		ub_progress_log(progress, "partition table not available: %s", error_local->message);
+	}
+	return partitions;
+}
+
+/* a step checked only now: after a mode switch or when its condition holds */
+static gboolean
+ub_plan_run_deferred(UbPlan *plan,
+		     UbDevice *device,
+		     UbPlanStep *deferred,
+		     GPtrArray *partitions,
+		     const gchar *backup_dir,
+		     UbProgress *progress,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	g_autoptr(GPtrArray) names = ub_plan_op_names(deferred->op, device, partitions, progress);
+	g_autoptr(GArray) steps = g_array_new(FALSE, TRUE, sizeof(UbPlanStep));
+	g_array_set_clear_func(steps, (GDestroyNotify)ub_plan_step_clear);
+	for (guint i = 0; i < names->len; i++) {
+		UbPlanStep step = {0};
+		if (!ub_plan_check_op(plan,
+				      deferred->op,
+				      g_ptr_array_index(names, i),
+				      partitions,
+				      &step,
+				      error)) {
+			ub_plan_step_clear(&step);
+			g_prefix_error(error, "stopped before this step: ");
+			return FALSE;
+		}
+		g_array_append_val(steps, step);
+		ub_progress_add_step(progress, UB_STATUS_BUSY, 1, g_ptr_array_index(names, i));
+	}
+	for (guint i = 0; i < steps->len; i++) {
+		if (!ub_plan_run_step(plan,
+				      device,
+				      &g_array_index(steps, UbPlanStep, i),
+				      backup_dir,
+				      ub_progress_get_child(progress),
+				      cancellable,
+				      error))
+			return FALSE;
+		ub_progress_step_done(progress);
+	}
+	return TRUE;
+}
+
 /**
  * ub_plan_execute:
  * @plan: a #UbPlan
@@ -603,8 +1217,10 @@ ub_plan_step_weight(UbPlanStep *step)
  * @error: (nullable): return location for a #GError
  *
  * Connects, identifies, reads the partition table, checks every operation
- * before doing any, then runs them: backups first, writes with verification,
- * reads into .part files renamed when complete.
+ * before doing any, runs the product and anti-rollback checks, then the
+ * operations: backups first, writes with verification, reads into .part files
+ * renamed when complete. Steps after a reboot into another fastboot mode or a
+ * super update are checked against the partitions the phone then reports.
  *
  * Returns: %TRUE if every operation succeeded
  */
@@ -643,13 +1259,10 @@ ub_plan_execute(UbPlan *plan,
 			ub_device_get_chip(device) != NULL ? ub_device_get_chip(device) : "device",
 			ub_device_get_serial(device) != NULL ? ub_device_get_serial(device) : "?",
 			ub_device_mode_to_string(ub_device_get_mode(device)));
-	partitions = ub_device_list_partitions(device, cancellable, &error_local);
-	if (partitions == NULL) {
-		if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
-			g_propagate_error(error, g_steal_pointer(&error_local));
-			return FALSE;
-		}
-		ub_progress_log(progress, "partition table not available: %s", error_local->message);
+	partitions = ub_plan_list_partitions(device, progress, cancellable, &error_local);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
 	}
 	ub_progress_step_done(progress);
 
@@ -658,6 +1271,19 @@ ub_plan_execute(UbPlan *plan,
 	if (steps == NULL) {
 		g_prefix_error(error, "refusing to start: ");
 		return FALSE;
+	}
+	/* the package is for this phone, and not older than its firmware */
+	for (guint i = 0; i < steps->len; i++) {
+		UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
+		gboolean ok = TRUE;
+		if (step->op->kind == UB_PLAN_OP_REQUIRE_VAR)
+			ok = ub_plan_require_var(device, step->op, progress, cancellable, error);
+		else if (step->op->kind == UB_PLAN_OP_CHECK_ANTI)
+			ok = ub_plan_check_anti(device, step->op, progress, cancellable, error);
+		if (!ok) {
+			g_prefix_error(error, "refusing to start: ");
+			return FALSE;
+		}
 	}
 	for (guint i = 0; i < steps->len; i++)
 		bytes_total += ub_plan_step_weight(&g_array_index(steps, UbPlanStep, i));
@@ -670,6 +1296,7 @@ ub_plan_execute(UbPlan *plan,
 	/* run */
 	{
 		UbProgress *progress_ops = ub_progress_get_child(progress);
+		gboolean stale = FALSE;
 		for (guint i = 0; i < steps->len; i++) {
 			UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
 			const gchar *name =
@@ -681,16 +1308,66 @@ ub_plan_execute(UbPlan *plan,
 		}
 		for (guint i = 0; i < steps->len; i++) {
 			UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
+			UbPlanOp *op = step->op;
 			if (g_cancellable_set_error_if_cancelled(cancellable, error))
 				return FALSE;
-			if (!ub_plan_run_step(plan,
-					      device,
-					      step,
-					      backup_dir,
-					      ub_progress_get_child(progress_ops),
-					      cancellable,
-					      error))
+			/* already done before the first write */
+			if (op->kind == UB_PLAN_OP_REQUIRE_VAR || op->kind == UB_PLAN_OP_CHECK_ANTI) {
+				ub_progress_step_done(progress_ops);
+				continue;
+			}
+			if (op->condition != NULL) {
+				gboolean holds = FALSE;
+				if (!ub_plan_condition_holds(device,
+							     op->condition,
+							     &holds,
+							     cancellable,
+							     error))
+					return FALSE;
+				if (!holds) {
+					ub_progress_log(progress,
+							"skipping %s %s: %s does not hold",
+							ub_plan_op_kind_to_string(op->kind),
+							op->partition != NULL ? op->partition : "",
+							op->condition);
+					ub_progress_step_done(progress_ops);
+					continue;
+				}
+			}
+			if (step->deferred) {
+				if (stale) {
+					g_clear_pointer(&partitions, g_ptr_array_unref);
+					partitions = ub_plan_list_partitions(device,
+									     progress,
+									     cancellable,
+									     &error_local);
+					if (error_local != NULL) {
+						g_propagate_error(error,
+								  g_steal_pointer(&error_local));
+						return FALSE;
+					}
+					stale = FALSE;
+				}
+				if (!ub_plan_run_deferred(plan,
+							  device,
+							  step,
+							  partitions,
+							  backup_dir,
+							  ub_progress_get_child(progress_ops),
+							  cancellable,
+							  error))
+					return FALSE;
+			} else if (!ub_plan_run_step(plan,
+						     device,
+						     step,
+						     backup_dir,
+						     ub_progress_get_child(progress_ops),
+						     cancellable,
+						     error)) {
 				return FALSE;
+			}
+			if (ub_plan_op_changes_table(op))
+				stale = TRUE;
 			ub_progress_step_done(progress_ops);
 		}
 	}

@@ -14,6 +14,7 @@ struct _UbPlan {
 	GPtrArray *ops; /* of UbPlanOp */
 	gboolean verify;
 	gboolean allow_calibration;
+	gboolean allow_lock;
 	gchar *backup_dir;
 };
 
@@ -49,6 +50,16 @@ ub_plan_op_kind_to_string(UbPlanOpKind kind)
 		return "erase";
 	case UB_PLAN_OP_REBOOT:
 		return "reboot";
+	case UB_PLAN_OP_SET_ACTIVE:
+		return "set-active";
+	case UB_PLAN_OP_REQUIRE_VAR:
+		return "require-var";
+	case UB_PLAN_OP_CHECK_ANTI:
+		return "check-anti";
+	case UB_PLAN_OP_COMMAND:
+		return "command";
+	case UB_PLAN_OP_UPDATE_SUPER:
+		return "update-super";
 	case UB_PLAN_OP_LAST:
 	default:
 		return "unknown";
@@ -62,6 +73,12 @@ ub_plan_op_free(UbPlanOp *op)
 	g_free(op->region);
 	g_free(op->path);
 	g_free(op->slot);
+	g_free(op->value);
+	g_free(op->variable);
+	g_free(op->condition);
+	g_clear_object(&op->package);
+	g_free(op->file);
+	g_free(op->origin);
 	g_free(op);
 }
 
@@ -117,11 +134,61 @@ ub_plan_add_erase(UbPlan *self, const gchar *partition)
 	return ub_plan_add_op(self, UB_PLAN_OP_ERASE, partition, NULL, 0, 0, NULL);
 }
 
-void
+UbPlanOp *
 ub_plan_add_reboot(UbPlan *self, UbRebootMode mode)
 {
 	UbPlanOp *op = ub_plan_add_op(self, UB_PLAN_OP_REBOOT, NULL, NULL, 0, 0, NULL);
 	op->reboot_mode = mode;
+	return op;
+}
+
+/**
+ * ub_plan_add_simple:
+ * @self: a #UbPlan
+ * @kind: SET_ACTIVE, REQUIRE_VAR, CHECK_ANTI or COMMAND
+ * @value: (nullable): the op's @value
+ *
+ * Returns: (transfer none): the new operation, owned by @self
+ */
+UbPlanOp *
+ub_plan_add_simple(UbPlan *self, UbPlanOpKind kind, const gchar *value)
+{
+	UbPlanOp *op = ub_plan_add_op(self, kind, NULL, NULL, 0, 0, NULL);
+	if (op != NULL)
+		op->value = g_strdup(value);
+	return op;
+}
+
+/**
+ * ub_plan_op_set_package_file:
+ * @op: a #UbPlanOp
+ * @package: a #UbPackage
+ * @file: a file of @package
+ *
+ * Streams the op's image from the package (an archive is read in place,
+ * never extracted) instead of from a file on disk.
+ */
+void
+ub_plan_op_set_package_file(UbPlanOp *op, UbPackage *package, const gchar *file)
+{
+	g_return_if_fail(op != NULL);
+	g_return_if_fail(UB_IS_PACKAGE(package));
+	g_set_object(&op->package, package);
+	g_free(op->file);
+	op->file = g_strdup(file);
+}
+
+/**
+ * ub_plan_op_get_source_name:
+ * @op: a #UbPlanOp
+ *
+ * Returns: (nullable): the image as users know it: the file in the package, or the path
+ */
+const gchar *
+ub_plan_op_get_source_name(UbPlanOp *op)
+{
+	g_return_val_if_fail(op != NULL, NULL);
+	return op->file != NULL ? op->file : op->path;
 }
 
 /**
@@ -201,6 +268,28 @@ ub_plan_get_backup_dir(UbPlan *self)
 {
 	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
 	return self->backup_dir;
+}
+
+/**
+ * ub_plan_set_allow_lock:
+ * @self: a #UbPlan
+ * @allow: the user's explicit consent
+ *
+ * Without consent, "oem lock" and "flashing lock" steps are refused before
+ * anything is written: locking a phone that runs a modified image bricks it.
+ */
+void
+ub_plan_set_allow_lock(UbPlan *self, gboolean allow)
+{
+	g_return_if_fail(UB_IS_PLAN(self));
+	self->allow_lock = allow;
+}
+
+gboolean
+ub_plan_get_allow_lock(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), FALSE);
+	return self->allow_lock;
 }
 
 static void

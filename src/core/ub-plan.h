@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "formats/ub-package.h"
 #include "ub-device.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,11 @@ typedef enum {
 	UB_PLAN_OP_READ,
 	UB_PLAN_OP_ERASE,
 	UB_PLAN_OP_REBOOT,
+	UB_PLAN_OP_SET_ACTIVE,	 /* @value = "a", "b", "other" */
+	UB_PLAN_OP_REQUIRE_VAR,	 /* @variable must match @value ("a|b", "name*") */
+	UB_PLAN_OP_CHECK_ANTI,	 /* the phone's anti-rollback level must not exceed @value */
+	UB_PLAN_OP_COMMAND,	 /* a raw command: "oem lock", "flashing unlock" */
+	UB_PLAN_OP_UPDATE_SUPER, /* "update-super:@partition[:wipe]" with the image; @value "wipe" */
 	UB_PLAN_OP_LAST
 } UbPlanOpKind;
 
@@ -34,7 +40,15 @@ typedef enum {
  * @path: (nullable): source file for writes, destination file for reads
  * @reboot_mode: for %UB_PLAN_OP_REBOOT
  * @slot: (nullable): for a partition that only exists with A/B slots: "a", "b",
- *   "all", or %NULL for the phone's current slot
+ *   "all", "other", or %NULL for the phone's current slot
+ * @value: (nullable): kind-specific: the slot of SET_ACTIVE, the expected
+ *   value of REQUIRE_VAR, the level of CHECK_ANTI, the text of COMMAND,
+ *   "wipe" for UPDATE_SUPER, "format" or "format:FS" for ERASE
+ * @variable: (nullable): the variable REQUIRE_VAR checks ("product")
+ * @condition: (nullable): run only when it holds: "getvar:crc=1"
+ * @package: (nullable): the package @file is streamed from, instead of @path
+ * @file: (nullable): the image inside @package
+ * @origin: (nullable): where the step comes from ("flash_all.sh:12"), for messages
  *
  * One step of a plan, as front-ends build it from a package or the user.
  */
@@ -47,6 +61,12 @@ typedef struct {
 	gchar *path;
 	UbRebootMode reboot_mode;
 	gchar *slot;
+	gchar *value;
+	gchar *variable;
+	gchar *condition;
+	UbPackage *package;
+	gchar *file;
+	gchar *origin;
 } UbPlanOp;
 
 const gchar *
@@ -75,8 +95,14 @@ ub_plan_add_op(UbPlan *self,
 	       guint64 offset,
 	       guint64 length,
 	       const gchar *path);
-void
+UbPlanOp *
 ub_plan_add_reboot(UbPlan *self, UbRebootMode mode);
+UbPlanOp *
+ub_plan_add_simple(UbPlan *self, UbPlanOpKind kind, const gchar *value);
+void
+ub_plan_op_set_package_file(UbPlanOp *op, UbPackage *package, const gchar *file);
+const gchar *
+ub_plan_op_get_source_name(UbPlanOp *op);
 GPtrArray *
 ub_plan_get_ops(UbPlan *self);
 
@@ -92,5 +118,9 @@ void
 ub_plan_set_backup_dir(UbPlan *self, const gchar *backup_dir);
 const gchar *
 ub_plan_get_backup_dir(UbPlan *self);
+void
+ub_plan_set_allow_lock(UbPlan *self, gboolean allow);
+gboolean
+ub_plan_get_allow_lock(UbPlan *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ub-error.h"
+#include "ub-fd-poll.h"
 #include "ub-serial-transport.h"
 
 struct _UbSerialTransport {
@@ -116,65 +117,6 @@ ub_serial_transport_set_open_error(GError **error, const gchar *path, gint errsv
 	}
 }
 
-static gint64
-ub_serial_transport_deadline(guint timeout_ms)
-{
-	if (timeout_ms == 0)
-		return G_MAXINT64;
-	return g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
-}
-
-/* polls @events on the port and the cancellable's fd until @deadline; returns
- * the port's revents, or -1 with @error set */
-static gint
-ub_serial_transport_poll(UbSerialTransport *self,
-			 gshort events,
-			 gint64 deadline,
-			 GCancellable *cancellable,
-			 GError **error)
-{
-	struct pollfd fds[2] = {{.fd = self->fd, .events = events}, {.fd = -1}};
-	nfds_t nfds = 1;
-	gint rc;
-
-	if (cancellable != NULL) {
-		fds[1].fd = g_cancellable_get_fd(cancellable);
-		fds[1].events = POLLIN;
-		if (fds[1].fd >= 0)
-			nfds = 2;
-	}
-	for (;;) {
-		gint timeout = -1;
-		if (deadline != G_MAXINT64) {
-			gint64 remaining = deadline - g_get_monotonic_time();
-			timeout = remaining > 0 ? (gint)((remaining + 999) / 1000) : 0;
-		}
-		rc = poll(fds, nfds, timeout);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		break;
-	}
-	if (cancellable != NULL)
-		g_cancellable_release_fd(cancellable);
-	if (rc < 0) {
-		gint errsv = errno;
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_IO,
-			    "%s: poll failed: %s",
-			    self->name,
-			    g_strerror(errsv));
-		return -1;
-	}
-	if (g_cancellable_set_error_if_cancelled(cancellable, error))
-		return -1;
-	if (rc == 0) {
-		g_set_error(error, UB_ERROR, UB_ERROR_TIMED_OUT, "%s: timed out", self->name);
-		return -1;
-	}
-	return fds[0].revents;
-}
-
 static void
 ub_serial_transport_set_io_error(UbSerialTransport *self, GError **error, gint errsv)
 {
@@ -210,7 +152,7 @@ ub_serial_transport_write(UbTransport *transport,
 {
 	UbSerialTransport *self = UB_SERIAL_TRANSPORT(transport);
 	gsize done = 0;
-	gint64 deadline = ub_serial_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 
 	if (!ub_serial_transport_check_open(self, error))
 		return FALSE;
@@ -219,7 +161,7 @@ ub_serial_transport_write(UbTransport *transport,
 	while (done < bufsz) {
 		gssize n;
 		gint revents =
-		    ub_serial_transport_poll(self, POLLOUT, deadline, cancellable, error);
+		    ub_fd_poll_wait(self->fd, POLLOUT, deadline, NULL, self->name, cancellable, error);
 		if (revents < 0)
 			return FALSE;
 		if ((revents & (POLLERR | POLLHUP | POLLNVAL)) > 0 && (revents & POLLOUT) == 0) {
@@ -237,7 +179,7 @@ ub_serial_transport_write(UbTransport *transport,
 		done += (gsize)n;
 
 		/* the timeout bounds the time without progress */
-		deadline = ub_serial_transport_deadline(timeout_ms);
+		deadline = ub_fd_poll_deadline(timeout_ms);
 	}
 	return TRUE;
 }
@@ -251,7 +193,7 @@ ub_serial_transport_read(UbTransport *transport,
 			 GError **error)
 {
 	UbSerialTransport *self = UB_SERIAL_TRANSPORT(transport);
-	gint64 deadline = ub_serial_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 
 	if (!ub_serial_transport_check_open(self, error))
 		return -1;
@@ -259,7 +201,8 @@ ub_serial_transport_read(UbTransport *transport,
 		return 0;
 	for (;;) {
 		gssize n;
-		gint revents = ub_serial_transport_poll(self, POLLIN, deadline, cancellable, error);
+		gint revents =
+		    ub_fd_poll_wait(self->fd, POLLIN, deadline, NULL, self->name, cancellable, error);
 		if (revents < 0)
 			return -1;
 		if ((revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) == 0)

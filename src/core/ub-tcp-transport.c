@@ -6,8 +6,10 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 
 #include "ub-error.h"
+#include "ub-fd-poll.h"
 #include "ub-tcp-transport.h"
 
 struct _UbTcpTransport {
@@ -51,32 +53,6 @@ ub_tcp_transport_get_socket(UbTcpTransport *self, GError **error)
 }
 
 static gboolean
-ub_tcp_transport_wait(UbTcpTransport *self,
-		      GSocket *socket,
-		      GIOCondition condition,
-		      gint64 deadline,
-		      GCancellable *cancellable,
-		      GError **error)
-{
-	gint64 timeout_us = -1;
-	if (deadline != G_MAXINT64)
-		timeout_us = MAX(deadline - g_get_monotonic_time(), 0);
-	if (!g_socket_condition_timed_wait(socket, condition, timeout_us, cancellable, error)) {
-		ub_tcp_transport_convert_error(self, error);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gint64
-ub_tcp_transport_deadline(guint timeout_ms)
-{
-	if (timeout_ms == 0)
-		return G_MAXINT64;
-	return g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
-}
-
-static gboolean
 ub_tcp_transport_write(UbTransport *transport,
 		       const guint8 *buf,
 		       gsize bufsz,
@@ -87,7 +63,7 @@ ub_tcp_transport_write(UbTransport *transport,
 {
 	UbTcpTransport *self = UB_TCP_TRANSPORT(transport);
 	GSocket *socket = ub_tcp_transport_get_socket(self, error);
-	gint64 deadline = ub_tcp_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 	gsize done = 0;
 
 	if (socket == NULL)
@@ -97,7 +73,13 @@ ub_tcp_transport_write(UbTransport *transport,
 	while (done < bufsz) {
 		gssize n;
 		g_autoptr(GError) error_local = NULL;
-		if (!ub_tcp_transport_wait(self, socket, G_IO_OUT, deadline, cancellable, error))
+		if (ub_fd_poll_wait(g_socket_get_fd(socket),
+				    POLLOUT,
+				    deadline,
+				    NULL,
+				    self->name,
+				    cancellable,
+				    error) < 0)
 			return FALSE;
 		n = g_socket_send_with_blocking(socket,
 						(const gchar *)buf + done,
@@ -115,7 +97,7 @@ ub_tcp_transport_write(UbTransport *transport,
 		done += (gsize)n;
 
 		/* the timeout bounds the time without progress */
-		deadline = ub_tcp_transport_deadline(timeout_ms);
+		deadline = ub_fd_poll_deadline(timeout_ms);
 	}
 	return TRUE;
 }
@@ -130,7 +112,7 @@ ub_tcp_transport_read(UbTransport *transport,
 {
 	UbTcpTransport *self = UB_TCP_TRANSPORT(transport);
 	GSocket *socket = ub_tcp_transport_get_socket(self, error);
-	gint64 deadline = ub_tcp_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 
 	if (socket == NULL)
 		return -1;
@@ -139,7 +121,13 @@ ub_tcp_transport_read(UbTransport *transport,
 	for (;;) {
 		gssize n;
 		g_autoptr(GError) error_local = NULL;
-		if (!ub_tcp_transport_wait(self, socket, G_IO_IN, deadline, cancellable, error))
+		if (ub_fd_poll_wait(g_socket_get_fd(socket),
+				    POLLIN,
+				    deadline,
+				    NULL,
+				    self->name,
+				    cancellable,
+				    error) < 0)
 			return -1;
 		n = g_socket_receive_with_blocking(socket,
 						   (gchar *)buf,

@@ -363,7 +363,7 @@ ub_window_flash_demo_job_done_cb(GObject *source, GAsyncResult *res, gpointer us
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	ub_device_row_log(row, "%s", _("boot_a and dtbo_a were flashed and verified."));
+	ub_device_row_log(row, "%s", _("The demo package was flashed and verified."));
 	g_task_return_boolean(task, TRUE);
 }
 
@@ -382,7 +382,7 @@ ub_window_flash_demo_images_cb(GObject *source, GAsyncResult *res, gpointer user
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	ub_device_row_log(row, "%s", _("Flashing boot_a and dtbo_a, then verifying them"));
+	ub_device_row_log(row, "%s", _("Flashing the demo package (keep user data), then verifying it"));
 	ub_window_run_job_async(self,
 				row,
 				plan,
@@ -587,7 +587,7 @@ ub_window_demo_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  * @user_data: for @callback
  *
  * Adds a simulated phone, identifies it and flashes generated images to
- * boot_a and dtbo_a with verification, as `unbrick-cli demo` does. Errors are
+ * the demo package (keep user data) with verification, as `unbrick-cli demo` does. Errors are
  * not shown: the caller decides.
  */
 void

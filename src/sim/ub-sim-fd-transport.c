@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ub-fd-poll.h"
 #include "ub-sim-fd-transport.h"
 
 /* the device side of a byte stream: an accepted TCP socket or a pty master */
@@ -33,68 +34,6 @@ ub_sim_fd_transport_set_gone(UbSimFdTransport *self, const gchar *why, GError **
 	g_set_error(error, UB_ERROR, UB_ERROR_DEVICE_GONE, "%s: %s", self->name, why);
 }
 
-/* waits until @fd is ready for @events; FALSE with @error on timeout or cancel */
-static gboolean
-ub_sim_fd_transport_poll(UbSimFdTransport *self,
-			 gshort events,
-			 gint64 deadline,
-			 GCancellable *cancellable,
-			 GError **error)
-{
-	struct pollfd fds[2] = {{0}};
-	GPollFD cancel_fd = {0};
-	gboolean has_cancel_fd = cancellable != NULL && g_cancellable_make_pollfd(cancellable, &cancel_fd);
-	gboolean ret = FALSE;
-
-	fds[0].fd = self->fd;
-	fds[0].events = events;
-	fds[1].fd = has_cancel_fd ? cancel_fd.fd : -1;
-	fds[1].events = POLLIN;
-	for (;;) {
-		gint timeout = -1;
-		gint rc;
-		if (g_atomic_int_get(&self->closed)) {
-			ub_sim_fd_transport_set_gone(self, "closed", error);
-			break;
-		}
-		if (deadline != G_MAXINT64) {
-			gint64 left = deadline - g_get_monotonic_time();
-			if (left <= 0) {
-				g_set_error(error, UB_ERROR, UB_ERROR_TIMED_OUT, "%s: timed out", self->name);
-				break;
-			}
-			timeout = (gint)MIN(left / 1000 + 1, G_MAXINT);
-		}
-		/* wake up now and then to notice close() from another thread */
-		if (timeout < 0 || timeout > 200)
-			timeout = 200;
-		rc = poll(fds, 2, timeout);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0) {
-			g_set_error(error, UB_ERROR, UB_ERROR_IO, "%s: poll: %s", self->name, g_strerror(errno));
-			break;
-		}
-		if (g_cancellable_set_error_if_cancelled(cancellable, error))
-			break;
-		if (rc > 0 && fds[0].revents != 0) {
-			ret = TRUE;
-			break;
-		}
-	}
-	if (has_cancel_fd)
-		g_cancellable_release_fd(cancellable);
-	return ret;
-}
-
-static gint64
-ub_sim_fd_transport_deadline(guint timeout_ms)
-{
-	if (timeout_ms == 0)
-		return G_MAXINT64;
-	return g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
-}
-
 static gboolean
 ub_sim_fd_transport_write(UbTransport *transport,
 			  const guint8 *buf,
@@ -105,12 +44,18 @@ ub_sim_fd_transport_write(UbTransport *transport,
 			  GError **error)
 {
 	UbSimFdTransport *self = UB_SIM_FD_TRANSPORT(transport);
-	gint64 deadline = ub_sim_fd_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 	gsize done = 0;
 
 	while (done < bufsz) {
 		gssize n;
-		if (!ub_sim_fd_transport_poll(self, POLLOUT, deadline, cancellable, error))
+		if (ub_fd_poll_wait(self->fd,
+				    POLLOUT,
+				    deadline,
+				    &self->closed,
+				    self->name,
+				    cancellable,
+				    error) < 0)
 			return FALSE;
 		n = send(self->fd, buf + done, bufsz - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == ENOTSOCK)
@@ -139,11 +84,17 @@ ub_sim_fd_transport_read(UbTransport *transport,
 			 GError **error)
 {
 	UbSimFdTransport *self = UB_SIM_FD_TRANSPORT(transport);
-	gint64 deadline = ub_sim_fd_transport_deadline(timeout_ms);
+	gint64 deadline = ub_fd_poll_deadline(timeout_ms);
 
 	for (;;) {
 		gssize n;
-		if (!ub_sim_fd_transport_poll(self, POLLIN, deadline, cancellable, error))
+		if (ub_fd_poll_wait(self->fd,
+				    POLLIN,
+				    deadline,
+				    &self->closed,
+				    self->name,
+				    cancellable,
+				    error) < 0)
 			return -1;
 		n = read(self->fd, buf, bufsz);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))

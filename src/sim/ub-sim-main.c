@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ub-sim-fastboot.h"
 #include "ub-sim-fd-transport.h"
 #include "ub-sim-phone.h"
 
@@ -220,6 +221,86 @@ ub_sim_main_listen_pty(UbSimMain *self, GError **error)
 	return TRUE;
 }
 
+/* the fastboot options; given to another kind they are an error */
+static gboolean
+ub_sim_main_configure_fastboot(UbSimMain *self,
+			       const gchar *layout,
+			       const gchar *max_download_size,
+			       const gchar *product,
+			       const gchar *mode,
+			       gboolean no_text,
+			       gboolean locked,
+			       GError **error)
+{
+	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
+	UbSimFastboot *fb;
+	guint mds = 0;
+	gboolean any = layout != NULL || max_download_size != NULL || product != NULL ||
+		       mode != NULL || no_text || locked;
+
+	if (!UB_IS_SIM_FASTBOOT(personality)) {
+		if (any) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "--layout, --max-download-size, --no-text, --locked, "
+					    "--product and --mode are for --kind fastboot");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	fb = UB_SIM_FASTBOOT(personality);
+	/* the environment first, so options win */
+	if (!ub_sim_fastboot_configure_from_env(fb, error))
+		return FALSE;
+	if (layout != NULL && !ub_sim_fastboot_set_layout(fb, layout, error))
+		return FALSE;
+	if (max_download_size != NULL) {
+		guint64 size = 0;
+		gboolean ok;
+		if (g_str_has_prefix(max_download_size, "0x"))
+			ok = g_ascii_string_to_unsigned(max_download_size + 2,
+							16,
+							1,
+							G_MAXUINT32,
+							&size,
+							NULL);
+		else
+			ok = ub_sim_storage_parse_size(max_download_size, &size, NULL);
+		if (!ok || size == 0 || size > G_MAXUINT32) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid --max-download-size '%s', expected 1 to 4G bytes",
+				    max_download_size);
+			return FALSE;
+		}
+		ub_sim_fastboot_set_max_download_size(fb, (guint32)size);
+	}
+	if (no_text)
+		ub_sim_fastboot_set_text(fb, FALSE);
+	if (locked)
+		ub_sim_fastboot_set_unlocked(fb, FALSE);
+	if (product != NULL)
+		ub_sim_fastboot_set_product(fb, product);
+	if (mode != NULL) {
+		if (g_strcmp0(mode, "fastbootd") != 0 && g_strcmp0(mode, "bootloader") != 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid --mode '%s', expected bootloader or fastbootd",
+				    mode);
+			return FALSE;
+		}
+		ub_sim_fastboot_set_userspace(fb, g_strcmp0(mode, "fastbootd") == 0);
+	}
+	g_object_get(fb, "max-download-size", &mds, NULL);
+	g_printerr("unbrick-sim: fastboot layout %s, max-download-size 0x%x\n",
+		   ub_sim_fastboot_get_layout(fb),
+		   mds);
+	return TRUE;
+}
+
 static gboolean
 ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 {
@@ -231,6 +312,12 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *fault_spec = NULL;
 	g_autofree gchar *geometry = NULL;
 	g_autofree gchar *geometry_now = NULL;
+	g_autofree gchar *layout = NULL;
+	g_autofree gchar *max_download_size = NULL;
+	g_autofree gchar *product = NULL;
+	g_autofree gchar *mode = NULL;
+	gboolean no_text = FALSE;
+	gboolean locked = FALSE;
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(UbSimStorage) storage = NULL;
 	g_autoptr(UbSimFaults) faults = NULL;
@@ -243,6 +330,16 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen_spec, "tcp:PORT (0 picks one) or pty", "WHERE"},
 	    {"fault", 'f', 0, G_OPTION_ARG_STRING, &fault_spec,
 	     "Inject faults: delay=MS,drop=N,corrupt=N,disconnect-after=BYTES,nak=K", "SPEC"},
+	    {"layout", 0, 0, G_OPTION_ARG_STRING, &layout,
+	     "fastboot: partitions from the GPT (gpt, default), or a built-in pixel or xiaomi layout", "NAME"},
+	    {"max-download-size", 0, 0, G_OPTION_ARG_STRING, &max_download_size,
+	     "fastboot: download buffer size, e.g. 4M or 0x400000 (default 256M)", "SIZE"},
+	    {"no-text", 0, 0, G_OPTION_ARG_NONE, &no_text,
+	     "fastboot: send INFO instead of TEXT (Debian's fastboot 29 aborts on TEXT)", NULL},
+	    {"locked", 0, 0, G_OPTION_ARG_NONE, &locked, "fastboot: a locked bootloader", NULL},
+	    {"product", 0, 0, G_OPTION_ARG_STRING, &product, "fastboot: getvar product", "NAME"},
+	    {"mode", 0, 0, G_OPTION_ARG_STRING, &mode,
+	     "fastboot: start in bootloader (default) or fastbootd", "MODE"},
 	    {NULL}};
 
 	context = g_option_context_new("- run a simulated phone");
@@ -254,7 +351,13 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    "default A/B layout.\n\n"
 	    "Example:\n"
 	    "  unbrick-sim --kind fastboot --storage /tmp/phone --emmc 64G --listen tcp:5554\n"
-	    "  unbrick-sim --kind fastboot --storage /tmp/ufs --ufs 4:32G --listen pty --fault nak=3\n");
+	    "  unbrick-sim --kind fastboot --storage /tmp/ufs --ufs 4:32G --listen pty --fault nak=3\n"
+	    "  unbrick-sim --kind fastboot --storage /tmp/px --layout pixel --listen tcp:0 --no-text\n\n"
+	    "A fastboot phone serves one host at a time; after reboot-fastboot or\n"
+	    "reboot-bootloader the next connection finds it in that mode. The same\n"
+	    "settings for the in-process phone (--device sim:fastboot) come from\n"
+	    "UB_SIM_LAYOUT, UB_SIM_MAX_DOWNLOAD_SIZE, UB_SIM_NO_TEXT=1, UB_SIM_LOCKED=1,\n"
+	    "UB_SIM_PRODUCT and UB_SIM_MODE.\n");
 	if (!g_option_context_parse(context, &argc, &argv, error))
 		return FALSE;
 	if (kind == NULL || dir == NULL || listen_spec == NULL) {
@@ -286,6 +389,15 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 		return FALSE;
 	self->phone = ub_sim_phone_new(kind, storage, faults, error);
 	if (self->phone == NULL)
+		return FALSE;
+	if (!ub_sim_main_configure_fastboot(self,
+					    layout,
+					    max_download_size,
+					    product,
+					    mode,
+					    no_text,
+					    locked,
+					    error))
 		return FALSE;
 	geometry_now = ub_sim_storage_get_geometry(storage);
 	g_printerr("unbrick-sim: %s phone, %s storage in %s\n", kind, geometry_now, dir);

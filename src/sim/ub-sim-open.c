@@ -8,6 +8,23 @@
 #include "ub-sim-open.h"
 #include "ub-sim-phone.h"
 
+/* the phone re-enumerates on a new memory pair after reboot-fastboot / reboot-bootloader */
+static UbTransport *
+ub_sim_open_reconnect_cb(UbDevice *device,
+			 UbDeviceMode mode,
+			 guint timeout_ms,
+			 GCancellable *cancellable,
+			 gpointer user_data,
+			 GError **error)
+{
+	UbSimPhone *phone = g_object_get_data(G_OBJECT(device), "ub-sim-phone");
+	if (phone == NULL) {
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_DEVICE_GONE, "the simulated phone is gone");
+		return NULL;
+	}
+	return ub_sim_phone_wait_reconnect(phone, timeout_ms, cancellable, error);
+}
+
 /**
  * ub_sim_open_device:
  * @kind: fastboot, edl or mtk
@@ -55,6 +72,8 @@ ub_sim_open_device(const gchar *kind, const gchar *dir, GError **error)
 		return NULL;
 	}
 	ub_device_set_simulated(device, TRUE);
+	if (mode == UB_DEVICE_MODE_FASTBOOT)
+		ub_device_set_reconnect_func(device, ub_sim_open_reconnect_cb, NULL, NULL);
 	/* the phone thread stops when the device goes */
 	g_object_set_data_full(G_OBJECT(device),
 			       "ub-sim-phone",

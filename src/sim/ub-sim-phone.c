@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "ub-memory-transport.h"
+#include "ub-sim-fastboot.h"
 #include "ub-sim-fault-transport.h"
 #include "ub-sim-personalities.h"
 #include "ub-sim-phone.h"
@@ -18,6 +19,7 @@ struct _UbSimPhone {
 	UbSimFaults *faults;
 	UbSimPersonality *personality;
 	GMutex mutex;  /* protects the fields below */
+	GCond cond;    /* signalled when the session thread stops serving */
 	GThread *thread;
 	GCancellable *cancellable;
 	UbTransport *transport; /* the fault-wrapped device end being served */
@@ -187,6 +189,7 @@ ub_sim_phone_thread_cb(gpointer data)
 	self->result = ret;
 	self->error = g_steal_pointer(&error_local);
 	self->running = FALSE;
+	g_cond_broadcast(&self->cond);
 	g_mutex_unlock(&self->mutex);
 	return NULL;
 }
@@ -335,8 +338,12 @@ ub_sim_phone_remove_tmpdir(const gchar *path)
  * opened (created with UB_SIM_STORAGE_DEFAULT_GEOMETRY if new); without DIR the
  * storage lives in a fresh temporary folder whose files are unlinked as soon as
  * they are open, so nothing is left behind however the process ends.
- * Faults come from the environment variable UB_SIM_FAULTS, if set. The phone
- * serves the device end of a memory pair with a 512-byte max packet size.
+ * Faults come from the environment variable UB_SIM_FAULTS, if set; a fastboot
+ * phone is configured by ub_sim_fastboot_configure_from_env() (UB_SIM_LAYOUT,
+ * UB_SIM_MAX_DOWNLOAD_SIZE, UB_SIM_NO_TEXT, UB_SIM_LOCKED, UB_SIM_PRODUCT,
+ * UB_SIM_MODE). The phone serves the device end of a memory pair with a
+ * 512-byte max packet size; after a reboot into fastboot it comes back on a
+ * new pair, see ub_sim_phone_wait_reconnect().
  *
  * Returns: (transfer full): the running #UbSimPhone, or %NULL
  */
@@ -387,14 +394,18 @@ ub_sim_phone_new_in_process(const gchar *spec, UbTransport **host_end, GError **
 		dir = tmpdir;
 	}
 	storage = ub_sim_storage_open(dir, NULL, error);
+	if (storage != NULL) {
+		self = ub_sim_phone_new(kind, storage, faults, error);
+		/* a layout is written now, while the folder still exists */
+		if (self != NULL && UB_IS_SIM_FASTBOOT(self->personality) &&
+		    !ub_sim_fastboot_configure_from_env(UB_SIM_FASTBOOT(self->personality), error))
+			g_clear_object(&self);
+	}
 
 	/* the open files keep the data; with the names gone nothing is left behind,
 	 * even when the process exits without finalizing the phone or crashes */
 	if (tmpdir != NULL)
 		ub_sim_phone_remove_tmpdir(tmpdir);
-	if (storage == NULL)
-		return NULL;
-	self = ub_sim_phone_new(kind, storage, faults, error);
 	if (self == NULL)
 		return NULL;
 
@@ -403,6 +414,94 @@ ub_sim_phone_new_in_process(const gchar *spec, UbTransport **host_end, GError **
 		return NULL;
 	*host_end = g_steal_pointer(&host);
 	return g_steal_pointer(&self);
+}
+
+/**
+ * ub_sim_phone_wait_reconnect:
+ * @self: a #UbSimPhone started by ub_sim_phone_start() (or _new_in_process())
+ * @timeout_ms: how long to wait for the current session to end, 0 for ever
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * The in-process side of a re-enumeration. After the host sent a reboot that
+ * brings the phone back (fastboot `reboot-bootloader` or `reboot-fastboot`),
+ * waits for the session to end, starts the next one on a NEW memory pair in
+ * the mode the reboot asked for, and returns the new host end; the old one is
+ * closed (the host saw %UB_ERROR_DEVICE_GONE on it). This is what the
+ * reconnect func of `--device sim:fastboot` calls (src/sim/ub-sim-open.c).
+ *
+ * Errors: %UB_ERROR_TIMED_OUT if the session is still running after
+ * @timeout_ms (the host never sent a reboot); %UB_ERROR_DEVICE_GONE if the
+ * phone rebooted somewhere it does not come back from (system, recovery,
+ * EDL) or the session failed; %G_IO_ERROR_CANCELLED.
+ *
+ * Returns: (transfer full): the host end of the new session, or %NULL
+ */
+UbTransport *
+ub_sim_phone_wait_reconnect(UbSimPhone *self,
+			    guint timeout_ms,
+			    GCancellable *cancellable,
+			    GError **error)
+{
+	g_autoptr(UbTransport) host = NULL;
+	g_autoptr(UbTransport) device = NULL;
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	GThread *thread;
+
+	g_return_val_if_fail(UB_IS_SIM_PHONE(self), NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	g_mutex_lock(&self->mutex);
+	if (self->thread == NULL) {
+		g_mutex_unlock(&self->mutex);
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INTERNAL, "the phone was not started");
+		return NULL;
+	}
+	while (self->running) {
+		/* short slices, so a cancellation is seen without a wakeup source */
+		gint64 until = g_get_monotonic_time() + 50 * G_TIME_SPAN_MILLISECOND;
+		if (timeout_ms > 0)
+			until = MIN(until, deadline);
+		if (g_cancellable_is_cancelled(cancellable))
+			break;
+		if (!g_cond_wait_until(&self->cond, &self->mutex, until) && timeout_ms > 0 &&
+		    g_get_monotonic_time() >= deadline && self->running)
+			break;
+	}
+	if (self->running) {
+		g_mutex_unlock(&self->mutex);
+		if (!g_cancellable_set_error_if_cancelled(cancellable, error))
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_TIMED_OUT,
+				    "the simulated phone did not re-enumerate within %u ms",
+				    timeout_ms);
+		return NULL;
+	}
+	g_mutex_unlock(&self->mutex);
+
+	thread = ub_sim_phone_steal_thread(self);
+	if (thread != NULL)
+		g_thread_join(thread);
+	if (!UB_IS_SIM_FASTBOOT(self->personality) ||
+	    !ub_sim_fastboot_reboot_comes_back(UB_SIM_FASTBOOT(self->personality))) {
+		const gchar *target = UB_IS_SIM_FASTBOOT(self->personality)
+					  ? ub_sim_fastboot_get_reboot_target(
+						UB_SIM_FASTBOOT(self->personality))
+					  : NULL;
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_DEVICE_GONE,
+			    "the simulated %s phone %s%s and does not come back",
+			    self->kind,
+			    target != NULL ? "rebooted to " : "left",
+			    target != NULL ? target : " its session");
+		return NULL;
+	}
+	ub_memory_transport_new_pair(UB_SIM_PHONE_MAX_PACKET_SIZE, &host, &device);
+	if (!ub_sim_phone_start(self, device, error))
+		return NULL;
+	return g_steal_pointer(&host);
 }
 
 const gchar *
@@ -485,6 +584,7 @@ ub_sim_phone_finalize(GObject *object)
 	g_free(self->kind);
 	g_clear_error(&self->error);
 	g_mutex_clear(&self->mutex);
+	g_cond_clear(&self->cond);
 	G_OBJECT_CLASS(ub_sim_phone_parent_class)->finalize(object);
 }
 
@@ -492,6 +592,7 @@ static void
 ub_sim_phone_init(UbSimPhone *self)
 {
 	g_mutex_init(&self->mutex);
+	g_cond_init(&self->cond);
 }
 
 static void

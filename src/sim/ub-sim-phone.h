@@ -56,5 +56,12 @@ gboolean
 ub_sim_phone_wait(UbSimPhone *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void
 ub_sim_phone_stop(UbSimPhone *self);
+/* after a reboot into fastboot/fastbootd: the host end of the phone's next
+ * session, on a new memory pair (see the doc comment in ub-sim-phone.c) */
+UbTransport *
+ub_sim_phone_wait_reconnect(UbSimPhone *self,
+			    guint timeout_ms,
+			    GCancellable *cancellable,
+			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -400,6 +400,29 @@ static const UbFastbootAdvice ub_fastboot_advice[] = {
      "the image is larger than the device's download buffer (max-download-size): it must "
      "be sent as sparse pieces"},
     {"exceeds partition size", "the image is larger than the partition"},
+    {"anti-rollback",
+     "the phone refuses an older firmware than the one it runs (anti-rollback): use a "
+     "package with the same or a newer anti-rollback index; never force it, that bricks "
+     "the phone"},
+    {"antirollback",
+     "the phone refuses an older firmware than the one it runs (anti-rollback): use a "
+     "package with the same or a newer anti-rollback index"},
+    {"rollback",
+     "the phone refuses an older firmware than the one it runs (rollback protection): use "
+     "a newer package"},
+    {"failed to write partition table",
+     "super has no room for the new sizes: delete unused logical partitions or wipe super "
+     "(update-super with wipe)"},
+    {"not enough space",
+     "super has no room for this image: delete unused logical partitions or wipe super"},
+    {"snapshot",
+     "an update is still being merged: boot Android to let it finish, or cancel it with "
+     "'snapshot-update cancel' in fastbootd"},
+    {"get_unlock_ability: 0",
+     "unlocking is not allowed: enable OEM unlocking in the phone's developer options"},
+    {"unlock is not allowed",
+     "unlocking is not allowed: enable OEM unlocking in the phone's developer options"},
+    {"not allowed in fastbootd", "reboot to the bootloader first"},
     {"unrecognized command", "this bootloader does not support the command"},
     {"unknown command", "this bootloader does not support the command"},
 };

@@ -9,9 +9,13 @@
 
 #include <string.h>
 
+#include "formats/ub-sparse-reader.h"
+#include "formats/ub-sparse-splitter.h"
+#include "formats/ub-sparse-writer.h"
 #include "ub-error.h"
 #include "ub-fastboot-common.h"
 #include "ub-fastboot-device.h"
+#include "ub-fastboot-stream-view.h"
 #include "ub-fastboot-wire.h"
 
 /* the default watchdog of one command: every INFO or TEXT line re-arms it */
@@ -24,6 +28,16 @@
 #define UB_FASTBOOT_ERASE_SPEED_MIN (64 * 1024 * 1024)
 /* the largest download the protocol can express */
 #define UB_FASTBOOT_DOWNLOAD_MAX G_MAXUINT32
+/* chunks being read ahead while one is on the wire */
+#define UB_FASTBOOT_READ_AHEAD 3
+/* split pieces are never larger than this, whatever the device allows (AOSP RESPARSE_LIMIT) */
+#define UB_FASTBOOT_RESPARSE_LIMIT (1024 * 1024 * 1024)
+/* raw images are scanned into sparse layouts with this block size, as AOSP does */
+#define UB_FASTBOOT_SPARSE_BLOCK_SIZE 4096
+/* how long a reboot between bootloader and fastbootd may take */
+#define UB_FASTBOOT_RECONNECT_TIMEOUT_MS 60000
+/* "flashing unlock" and friends wait for the user to confirm on the phone */
+#define UB_FASTBOOT_CONFIRM_TIMEOUT_MS (5 * 60 * 1000)
 
 struct _UbFastbootDevice {
 	UbDevice parent_instance;
@@ -33,6 +47,9 @@ struct _UbFastbootDevice {
 	guint64 max_download_size; /* 0 until known */
 	guint64 max_fetch_size;	   /* 0 when the device has no limit or no fetch */
 	UbProgress *progress;	   /* not owned: the running operation's, for INFO lines */
+	gboolean reconnect_pending; /* rebooted into reconnect_mode: find it again when used */
+	UbDeviceMode reconnect_mode;
+	guint reconnect_timeout_ms;
 };
 
 G_DEFINE_TYPE(UbFastbootDevice, ub_fastboot_device, UB_TYPE_DEVICE)
@@ -65,12 +82,22 @@ ub_fastboot_device_log_line(UbFastbootDevice *self, const gchar *text)
 }
 
 static gboolean
+ub_fastboot_device_reconnect_now(UbFastbootDevice *self,
+				 UbDeviceMode mode,
+				 GCancellable *cancellable,
+				 GError **error);
+
+static gboolean
 ub_fastboot_device_send(UbFastbootDevice *self,
 			const gchar *command,
 			GCancellable *cancellable,
 			GError **error)
 {
 	if (!ub_fastboot_command_validate(command, error))
+		return FALSE;
+	/* the phone went to another mode with our last command: follow it now */
+	if (self->reconnect_pending &&
+	    !ub_fastboot_device_reconnect_now(self, self->reconnect_mode, cancellable, error))
 		return FALSE;
 	g_debug("> %s", command);
 	if (!ub_fastboot_wire_write(ub_fastboot_device_get_wire(self),
@@ -276,6 +303,19 @@ ub_fastboot_device_get_max_download_size(UbFastbootDevice *self)
 }
 
 /**
+ * ub_fastboot_device_set_reconnect_timeout:
+ * @self: a #UbFastbootDevice
+ * @timeout_ms: how long a switch between bootloader and fastbootd may take
+ *   (default 60 s)
+ */
+void
+ub_fastboot_device_set_reconnect_timeout(UbFastbootDevice *self, guint timeout_ms)
+{
+	g_return_if_fail(UB_IS_FASTBOOT_DEVICE(self));
+	self->reconnect_timeout_ms = timeout_ms;
+}
+
+/**
  * ub_fastboot_device_command:
  * @self: a #UbFastbootDevice
  * @command: the wire command, at most 64 printable bytes
@@ -407,35 +447,180 @@ ub_fastboot_device_ensure_max_download_size(UbFastbootDevice *self,
 	return TRUE;
 }
 
-/**
- * ub_fastboot_device_download:
- * @self: a #UbFastbootDevice
- * @stream: the payload
- * @size: bytes to send from @stream, at most max-download-size
- * @progress: (nullable): a #UbProgress, for bytes
- * @cancellable: (nullable): a #GCancellable, checked between chunks
- * @error: (nullable): return location for a #GError
- *
- * Sends "download:%08x" and then @size bytes of @stream in 1 MiB writes.
- *
- * Returns: %TRUE when the device has accepted all of the data
+/*
+ * The data phase overlaps disk and wire: a reader thread fills up to
+ * UB_FASTBOOT_READ_AHEAD chunks of the image while the caller's thread writes
+ * the oldest one to the transport, so neither waits for the other. Buffers go
+ * round through two queues; the reader pushes the marker (the reader itself)
+ * after the last chunk or on error, the writer pushes it to stop the reader.
  */
-gboolean
-ub_fastboot_device_download(UbFastbootDevice *self,
-			    GInputStream *stream,
-			    guint64 size,
-			    UbProgress *progress,
-			    GCancellable *cancellable,
-			    GError **error)
-{
-	UbFastbootWire *wire;
-	guint32 data_size = 0;
-	guint64 done = 0;
-	g_autofree gchar *command = NULL;
-	g_autofree guint8 *buf = NULL;
+typedef struct {
+	guint8 *data;
+	gsize len;
+} UbFastbootChunk;
 
-	g_return_val_if_fail(UB_IS_FASTBOOT_DEVICE(self), FALSE);
-	g_return_val_if_fail(G_IS_INPUT_STREAM(stream), FALSE);
+typedef struct {
+	GInputStream *stream;
+	guint64 size;
+	GAsyncQueue *empty;
+	GAsyncQueue *full;
+	GCancellable *cancellable;
+	GError *error;
+	UbFastbootChunk chunks[UB_FASTBOOT_READ_AHEAD];
+} UbFastbootReader;
+
+static gpointer
+ub_fastboot_reader_thread_cb(gpointer data)
+{
+	UbFastbootReader *reader = data;
+	guint64 done = 0;
+
+	while (done < reader->size) {
+		UbFastbootChunk *chunk = g_async_queue_pop(reader->empty);
+		gsize want = (gsize)MIN((guint64)UB_FASTBOOT_CHUNK_SIZE, reader->size - done);
+		gsize got = 0;
+		if (chunk == (gpointer)reader)
+			break;
+		if (!g_input_stream_read_all(reader->stream,
+					     chunk->data,
+					     want,
+					     &got,
+					     reader->cancellable,
+					     &reader->error)) {
+			g_prefix_error(&reader->error, "failed to read image: ");
+			break;
+		}
+		if (got != want) {
+			g_set_error(&reader->error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "image ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+				    " bytes",
+				    done + got,
+				    reader->size);
+			break;
+		}
+		chunk->len = got;
+		done += got;
+		g_async_queue_push(reader->full, chunk);
+	}
+	g_async_queue_push(reader->full, reader);
+	return NULL;
+}
+
+static void
+ub_fastboot_reader_cancelled_cb(GCancellable *cancellable, gpointer user_data)
+{
+	g_cancellable_cancel(G_CANCELLABLE(user_data));
+}
+
+static gboolean
+ub_fastboot_device_send_payload(UbFastbootDevice *self,
+				GInputStream *stream,
+				guint64 size,
+				UbProgress *progress,
+				guint64 progress_base,
+				guint64 progress_total,
+				GCancellable *cancellable,
+				GError **error)
+{
+	UbFastbootWire *wire = ub_fastboot_device_get_wire(self);
+	UbFastbootReader reader = {
+	    .stream = stream,
+	    .size = size,
+	    .empty = g_async_queue_new(),
+	    .full = g_async_queue_new(),
+	    .cancellable = g_cancellable_new(),
+	};
+	GThread *thread;
+	gulong handler = 0;
+	guint64 done = 0;
+	gboolean ret = TRUE;
+	gboolean reader_done = FALSE;
+
+	for (guint i = 0; i < UB_FASTBOOT_READ_AHEAD; i++) {
+		reader.chunks[i].data = g_malloc(UB_FASTBOOT_CHUNK_SIZE);
+		g_async_queue_push(reader.empty, &reader.chunks[i]);
+	}
+	if (cancellable != NULL)
+		handler = g_cancellable_connect(cancellable,
+						G_CALLBACK(ub_fastboot_reader_cancelled_cb),
+						g_object_ref(reader.cancellable),
+						g_object_unref);
+	thread = g_thread_new("ub-fastboot-read", ub_fastboot_reader_thread_cb, &reader);
+
+	while (done < size) {
+		UbFastbootChunk *chunk;
+		if (g_cancellable_set_error_if_cancelled(cancellable, error)) {
+			ret = FALSE;
+			break;
+		}
+		chunk = g_async_queue_pop(reader.full);
+		if (chunk == (gpointer)&reader) {
+			/* the reader says why it stopped once it has stopped */
+			reader_done = TRUE;
+			break;
+		}
+		if (!ub_fastboot_wire_write(wire,
+					    chunk->data,
+					    chunk->len,
+					    self->timeout_ms,
+					    cancellable,
+					    error)) {
+			g_prefix_error(error,
+				       "failed to send data at %" G_GUINT64_FORMAT ": ",
+				       done);
+			ret = FALSE;
+			break;
+		}
+		done += chunk->len;
+		g_async_queue_push(reader.empty, chunk);
+		if (progress != NULL)
+			ub_progress_set_bytes(progress, progress_base + done, progress_total);
+	}
+
+	/* stop the reader: it may be blocked on either queue or in a read */
+	if (!reader_done && done < size) {
+		g_cancellable_cancel(reader.cancellable);
+		g_async_queue_push(reader.empty, &reader);
+	}
+	g_thread_join(thread);
+	if (handler != 0)
+		g_cancellable_disconnect(cancellable, handler);
+	if (reader_done && ret) {
+		ret = FALSE;
+		if (reader.error != NULL) {
+			g_propagate_error(error, g_steal_pointer(&reader.error));
+		} else {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INTERNAL,
+					    "image reader stopped early");
+		}
+	}
+	g_clear_error(&reader.error);
+	for (guint i = 0; i < UB_FASTBOOT_READ_AHEAD; i++)
+		g_free(reader.chunks[i].data);
+	g_async_queue_unref(reader.empty);
+	g_async_queue_unref(reader.full);
+	g_object_unref(reader.cancellable);
+	return ret;
+}
+
+/* download:%08x and the data phase; bytes go to @progress as @progress_base + done of
+ * @progress_total */
+static gboolean
+ub_fastboot_device_download_at(UbFastbootDevice *self,
+			       GInputStream *stream,
+			       guint64 size,
+			       UbProgress *progress,
+			       guint64 progress_base,
+			       guint64 progress_total,
+			       GCancellable *cancellable,
+			       GError **error)
+{
+	guint32 data_size = 0;
+	g_autofree gchar *command = NULL;
 
 	if (size == 0) {
 		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "nothing to download");
@@ -477,43 +662,16 @@ ub_fastboot_device_download(UbFastbootDevice *self,
 		return FALSE;
 	}
 
-	/* data phase: one transport write per chunk */
-	wire = ub_fastboot_device_get_wire(self);
-	buf = g_malloc(UB_FASTBOOT_CHUNK_SIZE);
-	while (done < size) {
-		gsize chunk = (gsize)MIN((guint64)UB_FASTBOOT_CHUNK_SIZE, size - done);
-		gsize got = 0;
-		if (g_cancellable_set_error_if_cancelled(cancellable, error))
-			return FALSE;
-		if (!g_input_stream_read_all(stream, buf, chunk, &got, cancellable, error)) {
-			g_prefix_error(error, "failed to read image: ");
-			return FALSE;
-		}
-		if (got != chunk) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "image ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-				    " bytes",
-				    done + got,
-				    size);
-			return FALSE;
-		}
-		if (!ub_fastboot_wire_write(wire,
-					    buf,
-					    chunk,
-					    self->timeout_ms,
-					    cancellable,
-					    error)) {
-			g_prefix_error(error,
-				       "failed to send data at %" G_GUINT64_FORMAT ": ",
-				       done);
-			return FALSE;
-		}
-		done += chunk;
-		if (progress != NULL)
-			ub_progress_set_bytes(progress, done, size);
-	}
+	/* data phase: 1 MiB writes, the next chunks read while one is on the wire */
+	if (!ub_fastboot_device_send_payload(self,
+					     stream,
+					     size,
+					     progress,
+					     progress_base,
+					     progress_total,
+					     cancellable,
+					     error))
+		return FALSE;
 	return ub_fastboot_device_read_response(self,
 						command,
 						self->timeout_ms,
@@ -522,6 +680,39 @@ ub_fastboot_device_download(UbFastbootDevice *self,
 						NULL,
 						cancellable,
 						error);
+}
+
+/**
+ * ub_fastboot_device_download:
+ * @self: a #UbFastbootDevice
+ * @stream: the payload
+ * @size: bytes to send from @stream, at most max-download-size
+ * @progress: (nullable): a #UbProgress, for bytes
+ * @cancellable: (nullable): a #GCancellable, checked between chunks
+ * @error: (nullable): return location for a #GError
+ *
+ * Sends "download:%08x" and then @size bytes of @stream in 1 MiB writes.
+ *
+ * Returns: %TRUE when the device has accepted all of the data
+ */
+gboolean
+ub_fastboot_device_download(UbFastbootDevice *self,
+			    GInputStream *stream,
+			    guint64 size,
+			    UbProgress *progress,
+			    GCancellable *cancellable,
+			    GError **error)
+{
+	g_return_val_if_fail(UB_IS_FASTBOOT_DEVICE(self), FALSE);
+	g_return_val_if_fail(G_IS_INPUT_STREAM(stream), FALSE);
+	return ub_fastboot_device_download_at(self,
+					      stream,
+					      size,
+					      progress,
+					      0,
+					      size,
+					      cancellable,
+					      error);
 }
 
 /* the data phase of fetch/upload: exactly @size bytes into @stream */
@@ -719,6 +910,7 @@ ub_fastboot_device_open(UbDevice *device,
 	/* a fresh connection starts with no frame half read */
 	g_clear_pointer(&self->wire, ub_fastboot_wire_free);
 	self->max_download_size = 0;
+	self->reconnect_pending = FALSE;
 	if (!ub_fastboot_wire_handshake(ub_fastboot_device_get_wire(self),
 					TRUE,
 					self->timeout_ms,
@@ -796,6 +988,9 @@ ub_fastboot_device_identify(UbDevice *device, GCancellable *cancellable, GError 
 	ub_device_set_extra(device,
 			    "is-userspace",
 			    g_strcmp0(userspace, "yes") == 0 ? "yes" : "no");
+	ub_device_set_extra(device,
+			    "fastboot-mode",
+			    g_strcmp0(userspace, "yes") == 0 ? "fastbootd" : "bootloader");
 
 	if (!ub_fastboot_device_getvar_optional(self,
 						"max-fetch-size",
@@ -822,26 +1017,397 @@ ub_fastboot_device_list_partitions(UbDevice *device, GCancellable *cancellable, 
 	return ub_fastboot_var_lines_to_partitions(lines);
 }
 
+/* base names Android puts in super (dynamic partitions), without slot suffix */
+static gboolean
+ub_fastboot_is_dynamic_name(const gchar *name)
+{
+	const gchar *dynamic[] = {"system",
+				  "system_ext",
+				  "system_dlkm",
+				  "product",
+				  "vendor",
+				  "vendor_dlkm",
+				  "odm",
+				  "odm_dlkm",
+				  NULL};
+	g_autofree gchar *base = g_strdup(name);
+	gsize len = strlen(base);
+	if (len > 2 && base[len - 2] == '_' && (base[len - 1] == 'a' || base[len - 1] == 'b'))
+		base[len - 2] = '\0';
+	return g_strv_contains(dynamic, base);
+}
+
+/*
+ * Whether @name lives in super. fastbootd says so (is-logical:NAME); bootloaders
+ * answer FAIL or "no" for every name, so there a dynamic name the bootloader
+ * does not know, on a phone with a super partition, counts as logical too.
+ */
+static gboolean
+ub_fastboot_device_is_logical(UbFastbootDevice *self,
+			      const gchar *name,
+			      gboolean *logical,
+			      GCancellable *cancellable,
+			      GError **error)
+{
+	g_autofree gchar *var = g_strdup_printf("is-logical:%s", name);
+	g_autofree gchar *value = NULL;
+	guint64 size = 0;
+
+	*logical = FALSE;
+	if (!ub_fastboot_device_getvar_optional(self, var, &value, cancellable, error))
+		return FALSE;
+	if (g_strcmp0(value, "yes") == 0) {
+		*logical = TRUE;
+		return TRUE;
+	}
+	if (ub_device_get_mode(UB_DEVICE(self)) == UB_DEVICE_MODE_FASTBOOTD ||
+	    !ub_fastboot_is_dynamic_name(name))
+		return TRUE;
+	if (!ub_fastboot_device_get_partition_size(self, name, &size, cancellable, error))
+		return FALSE;
+	if (size != 0)
+		return TRUE;
+	if (!ub_fastboot_device_get_partition_size(self, "super", &size, cancellable, error))
+		return FALSE;
+	*logical = size != 0;
+	return TRUE;
+}
+
+/* the phone rebooted on its own command: the next use finds it in @mode */
+static void
+ub_fastboot_device_expect_reconnect(UbFastbootDevice *self, UbDeviceMode mode)
+{
+	g_clear_pointer(&self->wire, ub_fastboot_wire_free);
+	if (mode != UB_DEVICE_MODE_FASTBOOT && mode != UB_DEVICE_MODE_FASTBOOTD)
+		return;
+	self->reconnect_pending = TRUE;
+	self->reconnect_mode = mode;
+}
+
+/* a command that makes the phone leave: its OKAY may never arrive */
+static gboolean
+ub_fastboot_device_transact_leaving(UbFastbootDevice *self,
+				    const gchar *command,
+				    GPtrArray *info_lines,
+				    gchar **okay_text,
+				    GCancellable *cancellable,
+				    GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	if (ub_fastboot_device_transact(self,
+					command,
+					self->timeout_ms,
+					okay_text,
+					info_lines,
+					cancellable,
+					&error_local))
+		return TRUE;
+	if (g_error_matches(error_local, UB_ERROR, UB_ERROR_DEVICE_GONE)) {
+		g_debug("ignoring: %s", error_local->message);
+		return TRUE;
+	}
+	g_propagate_error(error, g_steal_pointer(&error_local));
+	return FALSE;
+}
+
+static gboolean
+ub_fastboot_device_reconnect_now(UbFastbootDevice *self,
+				 UbDeviceMode mode,
+				 GCancellable *cancellable,
+				 GError **error)
+{
+	UbDevice *device = UB_DEVICE(self);
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	const gchar *userspace;
+
+	self->reconnect_pending = FALSE;
+	g_clear_pointer(&self->wire, ub_fastboot_wire_free);
+	if (!ub_device_reconnect(device, mode, self->reconnect_timeout_ms, cancellable, error))
+		return FALSE;
+	if (!ub_device_open(device, progress, cancellable, error))
+		return FALSE;
+	if (!ub_device_identify(device, cancellable, error))
+		return FALSE;
+	userspace = g_hash_table_lookup(ub_device_get_extra(device), "is-userspace");
+	if (mode == UB_DEVICE_MODE_FASTBOOTD && g_strcmp0(userspace, "yes") != 0) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_PROTOCOL,
+				    "the phone came back in the bootloader instead of fastbootd "
+				    "(is-userspace is not yes): its recovery may have no fastbootd "
+				    "or be unbootable; flash the stock recovery/boot image first");
+		return FALSE;
+	}
+	if (mode == UB_DEVICE_MODE_FASTBOOT && g_strcmp0(userspace, "yes") == 0) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_PROTOCOL,
+				    "the phone came back in fastbootd instead of the bootloader");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * ub_fastboot_device_switch_mode:
+ * @self: a #UbFastbootDevice
+ * @mode: %UB_DEVICE_MODE_FASTBOOT (bootloader) or %UB_DEVICE_MODE_FASTBOOTD
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Reboots between the bootloader and fastbootd when the phone is not already
+ * in @mode ("reboot-fastboot" / "reboot-bootloader"), waits for it to come
+ * back through the device's reconnect hook, handshakes and identifies again
+ * (the variables, max-download-size included, differ between the two) and
+ * checks is-userspace.
+ *
+ * Returns: %TRUE once the phone answers in @mode
+ */
+gboolean
+ub_fastboot_device_switch_mode(UbFastbootDevice *self,
+			       UbDeviceMode mode,
+			       GCancellable *cancellable,
+			       GError **error)
+{
+	UbDevice *device = UB_DEVICE(self);
+	const gchar *command;
+
+	g_return_val_if_fail(UB_IS_FASTBOOT_DEVICE(self), FALSE);
+	if (mode != UB_DEVICE_MODE_FASTBOOT && mode != UB_DEVICE_MODE_FASTBOOTD) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "fastboot cannot switch to %s mode",
+			    ub_device_mode_to_string(mode));
+		return FALSE;
+	}
+	if (self->reconnect_pending &&
+	    !ub_fastboot_device_reconnect_now(self, self->reconnect_mode, cancellable, error))
+		return FALSE;
+	if (ub_device_get_mode(device) == mode)
+		return TRUE;
+	command = mode == UB_DEVICE_MODE_FASTBOOTD ? "reboot-fastboot" : "reboot-bootloader";
+	if (self->progress != NULL)
+		ub_progress_log(self->progress,
+				"rebooting into %s",
+				mode == UB_DEVICE_MODE_FASTBOOTD ? "fastbootd" : "the bootloader");
+	if (!ub_fastboot_device_transact_leaving(self, command, NULL, NULL, cancellable, error))
+		return FALSE;
+	if (!ub_fastboot_device_reconnect_now(self, mode, cancellable, error)) {
+		g_prefix_error(error,
+			       "failed to switch to %s: ",
+			       mode == UB_DEVICE_MODE_FASTBOOTD ? "fastbootd" : "the bootloader");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* reads the first bytes of the image: is it an Android sparse file, and how big expanded */
+static gboolean
+ub_fastboot_image_probe(GInputStream *stream,
+			gboolean *sparse,
+			guint64 *expanded,
+			GCancellable *cancellable,
+			GError **error)
+{
+	guint8 buf[UB_SPARSE_HEADER_SIZE] = {0};
+	gsize got = 0;
+	UbSparseHeader hdr = {0};
+	g_autoptr(GError) error_local = NULL;
+
+	*sparse = FALSE;
+	if (!g_input_stream_read_all(stream, buf, sizeof(buf), &got, cancellable, error)) {
+		g_prefix_error(error, "failed to read image: ");
+		return FALSE;
+	}
+	if (!ub_sparse_is_sparse(buf, got))
+		return TRUE;
+	if (!ub_sparse_header_parse(buf, got, &hdr, &error_local)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "image has the sparse magic but %s",
+			    error_local->message);
+		return FALSE;
+	}
+	*sparse = TRUE;
+	*expanded = (guint64)hdr.total_blks * hdr.blk_sz;
+	return TRUE;
+}
+
+/* one download:%08x + flash:NAME */
+static gboolean
+ub_fastboot_device_flash_piece(UbFastbootDevice *self,
+			       const gchar *command,
+			       GInputStream *stream,
+			       guint64 size,
+			       UbProgress *progress,
+			       GCancellable *cancellable,
+			       GError **error)
+{
+	if (!ub_fastboot_device_download_at(self, stream, size, progress, 0, size, cancellable, error))
+		return FALSE;
+	return ub_fastboot_device_transact(
+	    self,
+	    command,
+	    ub_fastboot_device_timeout_for_bytes(self, size, UB_FASTBOOT_WRITE_SPEED_MIN),
+	    NULL,
+	    NULL,
+	    cancellable,
+	    error);
+}
+
+static gboolean
+ub_fastboot_device_flash_split(UbFastbootDevice *self,
+			       const gchar *name,
+			       const gchar *command,
+			       gboolean sparse,
+			       guint64 limit,
+			       UbFastbootOpenFunc open_func,
+			       gpointer user_data,
+			       UbProgress *progress,
+			       GCancellable *cancellable,
+			       GError **error)
+{
+	g_autoptr(GInputStream) scan_stream = NULL;
+	g_autoptr(UbSparseImage) layout = NULL;
+	g_autoptr(UbSparseSplitter) splitter = NULL;
+	guint64 total = 0;
+	guint64 base = 0;
+	guint n_pieces;
+
+	/* the layout: sparse files are read header by header, raw images block by block */
+	scan_stream = open_func(user_data, cancellable, error);
+	if (scan_stream == NULL)
+		return FALSE;
+	if (sparse) {
+		layout = ub_sparse_reader_scan(scan_stream,
+					       UB_SPARSE_PARSE_FLAG_NONE,
+					       cancellable,
+					       error);
+	} else {
+		layout = ub_sparse_writer_scan_raw(scan_stream,
+						   UB_FASTBOOT_SPARSE_BLOCK_SIZE,
+						   UB_SPARSE_WRITER_FLAG_NONE,
+						   cancellable,
+						   error);
+	}
+	if (layout == NULL) {
+		g_prefix_error(error, "failed to scan the image for splitting: ");
+		return FALSE;
+	}
+	if (!g_input_stream_close(scan_stream, cancellable, error))
+		return FALSE;
+	splitter = ub_sparse_splitter_new(layout, MIN(limit, UB_FASTBOOT_RESPARSE_LIMIT), error);
+	if (splitter == NULL)
+		return FALSE;
+	n_pieces = ub_sparse_splitter_get_n_pieces(splitter);
+	for (guint i = 0; i < n_pieces; i++)
+		total += ub_sparse_splitter_get_piece_size(splitter, i);
+	ub_progress_step_done(progress);
+
+	for (guint i = 0; i < n_pieces; i++) {
+		guint64 piece_size = ub_sparse_splitter_get_piece_size(splitter, i);
+		g_autoptr(GInputStream) source = NULL;
+		g_autoptr(GInputStream) piece = NULL;
+
+		ub_progress_log(progress,
+				"sending sparse '%s' %u/%u (%" G_GUINT64_FORMAT " KiB)",
+				name,
+				i + 1,
+				n_pieces,
+				piece_size / 1024);
+		source = open_func(user_data, cancellable, error);
+		if (source == NULL)
+			return FALSE;
+		piece = ub_sparse_splitter_open_piece(splitter, i, source, error);
+		if (piece == NULL)
+			return FALSE;
+		if (!ub_fastboot_device_download_at(self,
+						    piece,
+						    piece_size,
+						    ub_progress_get_child(progress),
+						    base,
+						    total,
+						    cancellable,
+						    error)) {
+			g_prefix_error(error, "piece %u of %u: ", i + 1, n_pieces);
+			return FALSE;
+		}
+		base += piece_size;
+		if (!ub_fastboot_device_transact(
+			self,
+			command,
+			ub_fastboot_device_timeout_for_bytes(self,
+							     piece_size,
+							     UB_FASTBOOT_WRITE_SPEED_MIN),
+			NULL,
+			NULL,
+			cancellable,
+			error)) {
+			g_prefix_error(error, "piece %u of %u: ", i + 1, n_pieces);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/*
+ * flash:NAME of an image given either as a stream read once (@stream, only
+ * when it fits one download) or as @open_func, which opens it afresh for the
+ * probe, the layout scan and every split piece.
+ */
 static gboolean
 ub_fastboot_device_write_partition(UbFastbootDevice *self,
 				   const gchar *name,
 				   GInputStream *stream,
+				   UbFastbootOpenFunc open_func,
+				   gpointer user_data,
 				   guint64 size,
 				   UbProgress *progress,
 				   GCancellable *cancellable,
 				   GError **error)
 {
 	guint64 part_size = 0;
+	guint64 expanded = size;
+	guint64 limit;
+	gboolean sparse = FALSE;
+	gboolean logical = FALSE;
 	g_autofree gchar *command = g_strdup_printf("flash:%s", name);
 
 	/* checks, before anything reaches the device */
 	if (!ub_fastboot_command_validate(command, error))
 		return FALSE;
+	if (size == 0) {
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "the image is empty");
+		return FALSE;
+	}
+	if (!ub_fastboot_device_is_logical(self, name, &logical, cancellable, error))
+		return FALSE;
+	if (logical && ub_device_get_mode(UB_DEVICE(self)) != UB_DEVICE_MODE_FASTBOOTD) {
+		ub_progress_log(progress,
+				"%s is a logical partition in super: it is flashed from fastbootd",
+				name);
+		if (!ub_fastboot_device_switch_mode(self,
+						    UB_DEVICE_MODE_FASTBOOTD,
+						    cancellable,
+						    error))
+			return FALSE;
+	}
 	if (!ub_fastboot_device_ensure_max_download_size(self, cancellable, error))
 		return FALSE;
+	if (open_func != NULL) {
+		g_autoptr(GInputStream) probe = open_func(user_data, cancellable, error);
+		if (probe == NULL)
+			return FALSE;
+		if (!ub_fastboot_image_probe(probe, &sparse, &expanded, cancellable, error))
+			return FALSE;
+		if (!g_input_stream_close(probe, cancellable, error))
+			return FALSE;
+	}
 	if (!ub_fastboot_device_get_partition_size(self, name, &part_size, cancellable, error))
 		return FALSE;
-	if (part_size == 0) {
+	if (part_size == 0 && !logical) {
 		g_autofree gchar *var = g_strdup_printf("has-slot:%s", name);
 		g_autofree gchar *has_slot = NULL;
 		if (!ub_fastboot_device_getvar_optional(self, var, &has_slot, cancellable, error))
@@ -857,52 +1423,178 @@ ub_fastboot_device_write_partition(UbFastbootDevice *self,
 			return FALSE;
 		}
 	}
-	if (part_size != 0 && size > part_size) {
+	if (logical) {
+		/* what AOSP does before every flash of a logical partition */
+		g_autofree gchar *resize = g_strdup_printf("resize-logical-partition:%s:%" G_GUINT64_FORMAT,
+							   name,
+							   expanded);
+		if (!ub_fastboot_device_transact(self,
+						 resize,
+						 self->timeout_ms,
+						 NULL,
+						 NULL,
+						 cancellable,
+						 error))
+			return FALSE;
+	} else if (part_size != 0 && expanded > part_size) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_REFUSED,
 			    "image of %" G_GUINT64_FORMAT " bytes is larger than partition %s "
 			    "of %" G_GUINT64_FORMAT " bytes",
-			    size,
+			    expanded,
 			    name,
 			    part_size);
 		return FALSE;
 	}
-	if (self->max_download_size != 0 && size > self->max_download_size) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_NOT_SUPPORTED,
-			    "image of %" G_GUINT64_FORMAT " bytes is larger than the device's "
-			    "max-download-size of %" G_GUINT64_FORMAT
-			    " bytes: needs sparse splitting",
-			    size,
-			    self->max_download_size);
-		return FALSE;
+
+	/* one download when it fits, else sparse pieces as libsparse cuts them */
+	limit = self->max_download_size != 0 ? self->max_download_size
+					     : (guint64)UB_FASTBOOT_DOWNLOAD_MAX;
+	limit = MIN(limit, (guint64)UB_FASTBOOT_DOWNLOAD_MAX);
+	if (size > limit) {
+		if (open_func == NULL) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_SUPPORTED,
+				    "image of %" G_GUINT64_FORMAT " bytes is larger than the "
+				    "device's max-download-size of %" G_GUINT64_FORMAT
+				    " bytes and needs sparse splitting, which reads it more than "
+				    "once: give a file, not a stream",
+				    size,
+				    limit);
+			return FALSE;
+		}
+		return ub_fastboot_device_flash_split(self,
+						      name,
+						      command,
+						      sparse,
+						      limit,
+						      open_func,
+						      user_data,
+						      progress,
+						      cancellable,
+						      error);
 	}
 	ub_progress_step_done(progress);
-
-	/* send, then write */
-	if (!ub_fastboot_device_download(self,
-					 stream,
-					 size,
-					 ub_progress_get_child(progress),
-					 cancellable,
-					 error))
-		return FALSE;
-	ub_progress_step_done(progress);
-	if (!ub_fastboot_device_transact(
-		self,
-		command,
-		ub_fastboot_device_timeout_for_bytes(self, size, UB_FASTBOOT_WRITE_SPEED_MIN),
-		NULL,
-		NULL,
-		cancellable,
-		error))
-		return FALSE;
-	ub_progress_step_done(progress);
-	return TRUE;
+	if (open_func != NULL) {
+		g_autoptr(GInputStream) whole = open_func(user_data, cancellable, error);
+		if (whole == NULL)
+			return FALSE;
+		return ub_fastboot_device_flash_piece(self,
+						      command,
+						      whole,
+						      size,
+						      ub_progress_get_child(progress),
+						      cancellable,
+						      error);
+	}
+	return ub_fastboot_device_flash_piece(self,
+					      command,
+					      stream,
+					      size,
+					      ub_progress_get_child(progress),
+					      cancellable,
+					      error);
 }
 
+static gboolean
+ub_fastboot_device_flash_with_progress(UbFastbootDevice *self,
+				       const gchar *name,
+				       GInputStream *stream,
+				       UbFastbootOpenFunc open_func,
+				       gpointer user_data,
+				       guint64 size,
+				       UbProgress *progress,
+				       GCancellable *cancellable,
+				       GError **error)
+{
+	g_autoptr(UbProgress) progress_local = NULL;
+	gboolean ret;
+
+	if (progress == NULL)
+		progress = progress_local = ub_progress_new();
+	ub_progress_add_step(progress, UB_STATUS_CHECKING, 2, name);
+	ub_progress_add_step(progress, UB_STATUS_WRITING, 98, name);
+	self->progress = progress;
+	ret = ub_fastboot_device_write_partition(self,
+						 name,
+						 stream,
+						 open_func,
+						 user_data,
+						 size,
+						 progress,
+						 cancellable,
+						 error);
+	self->progress = NULL;
+	if (ret)
+		ub_progress_finished(progress);
+	return ret;
+}
+
+/**
+ * ub_fastboot_device_flash:
+ * @self: a #UbFastbootDevice
+ * @partition: the partition, slot suffix included ("system_a")
+ * @open_func: opens the image from its first byte; called several times when
+ *   the image needs splitting (probe, layout scan, one call per piece)
+ * @user_data: data for @open_func
+ * @size: the image size in bytes
+ * @progress: (nullable): a #UbProgress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Flashes an image of any size: one download when it fits max-download-size,
+ * else pieces cut as libsparse does (a raw image is scanned into a sparse
+ * layout first; a sparse image stays sparse, never expanded here). A logical
+ * partition on a phone in the bootloader is flashed after switching to
+ * fastbootd, resized to the image first as AOSP does. Use this for sources
+ * that can be opened again but not seeked (archive members);
+ * ub_device_write() does the same from any seekable stream.
+ *
+ * Returns: %TRUE when every piece was written
+ */
+gboolean
+ub_fastboot_device_flash(UbFastbootDevice *self,
+			 const gchar *partition,
+			 UbFastbootOpenFunc open_func,
+			 gpointer user_data,
+			 guint64 size,
+			 UbProgress *progress,
+			 GCancellable *cancellable,
+			 GError **error)
+{
+	g_return_val_if_fail(UB_IS_FASTBOOT_DEVICE(self), FALSE);
+	g_return_val_if_fail(open_func != NULL, FALSE);
+	if (!ub_fastboot_partition_name_validate(partition, error))
+		return FALSE;
+	return ub_fastboot_device_flash_with_progress(self,
+						      partition,
+						      NULL,
+						      open_func,
+						      user_data,
+						      size,
+						      progress,
+						      cancellable,
+						      error);
+}
+
+typedef struct {
+	GInputStream *stream;
+	goffset start;
+} UbFastbootSeekSource;
+
+static GInputStream *
+ub_fastboot_seek_source_open(gpointer user_data, GCancellable *cancellable, GError **error)
+{
+	UbFastbootSeekSource *src = user_data;
+	return ub_fastboot_stream_view_new(src->stream, src->start, cancellable, error);
+}
+
+/*
+ * A seekable stream (files, memory) is read again by seeking back to where it
+ * stood; any other stream is read once, which is enough unless it needs splitting.
+ */
 static gboolean
 ub_fastboot_device_write(UbDevice *device,
 			 const UbDeviceLocation *loc,
@@ -913,26 +1605,33 @@ ub_fastboot_device_write(UbDevice *device,
 			 GError **error)
 {
 	UbFastbootDevice *self = UB_FASTBOOT_DEVICE(device);
-	gboolean ret;
-	g_autoptr(UbProgress) progress_local = NULL;
 
 	if (!ub_fastboot_device_check_location(loc, FALSE, error))
 		return FALSE;
-	if (progress == NULL)
-		progress = progress_local = ub_progress_new();
-	ub_progress_add_step(progress, UB_STATUS_CHECKING, 1, loc->partition);
-	ub_progress_add_step(progress, UB_STATUS_WRITING, 80, loc->partition);
-	ub_progress_add_step(progress, UB_STATUS_WRITING, 19, loc->partition);
-	self->progress = progress;
-	ret = ub_fastboot_device_write_partition(self,
-						 loc->partition,
-						 stream,
-						 size,
-						 progress,
-						 cancellable,
-						 error);
-	self->progress = NULL;
-	return ret;
+	if (G_IS_SEEKABLE(stream) && g_seekable_can_seek(G_SEEKABLE(stream))) {
+		UbFastbootSeekSource src = {
+		    .stream = stream,
+		    .start = g_seekable_tell(G_SEEKABLE(stream)),
+		};
+		return ub_fastboot_device_flash_with_progress(self,
+							      loc->partition,
+							      NULL,
+							      ub_fastboot_seek_source_open,
+							      &src,
+							      size,
+							      progress,
+							      cancellable,
+							      error);
+	}
+	return ub_fastboot_device_flash_with_progress(self,
+						      loc->partition,
+						      stream,
+						      NULL,
+						      NULL,
+						      size,
+						      progress,
+						      cancellable,
+						      error);
 }
 
 static gboolean
@@ -1095,7 +1794,6 @@ ub_fastboot_device_reboot(UbDevice *device,
 {
 	UbFastbootDevice *self = UB_FASTBOOT_DEVICE(device);
 	const gchar *command = NULL;
-	g_autoptr(GError) error_local = NULL;
 
 	switch (mode) {
 	case UB_REBOOT_MODE_SYSTEM:
@@ -1128,16 +1826,255 @@ ub_fastboot_device_reboot(UbDevice *device,
 			    ub_reboot_mode_to_string(mode));
 		return FALSE;
 	}
-	if (ub_fastboot_device_command(self, command, NULL, cancellable, &error_local))
-		return TRUE;
-
 	/* some bootloaders reset before their OKAY gets out */
-	if (g_error_matches(error_local, UB_ERROR, UB_ERROR_DEVICE_GONE)) {
-		g_debug("ignoring: %s", error_local->message);
+	if (!ub_fastboot_device_transact_leaving(self, command, NULL, NULL, cancellable, error))
+		return FALSE;
+	ub_fastboot_device_expect_reconnect(self,
+					    mode == UB_REBOOT_MODE_BOOTLOADER ? UB_DEVICE_MODE_FASTBOOT
+					    : mode == UB_REBOOT_MODE_FASTBOOTD
+						? UB_DEVICE_MODE_FASTBOOTD
+						: UB_DEVICE_MODE_LAST);
+	return TRUE;
+}
+
+/* which mode a command needs: bootloader-only, fastbootd-only, or either (LAST) */
+static UbDeviceMode
+ub_fastboot_command_needs_mode(const gchar *command)
+{
+	const gchar *fastbootd[] = {"create-logical-partition:",
+				    "delete-logical-partition:",
+				    "resize-logical-partition:",
+				    "update-super:",
+				    "snapshot-update",
+				    "gsi:",
+				    NULL};
+	const gchar *bootloader[] = {"flashing ", "oem ", NULL};
+	for (guint i = 0; fastbootd[i] != NULL; i++) {
+		if (g_str_has_prefix(command, fastbootd[i]))
+			return UB_DEVICE_MODE_FASTBOOTD;
+	}
+	for (guint i = 0; bootloader[i] != NULL; i++) {
+		if (g_str_has_prefix(command, bootloader[i]))
+			return UB_DEVICE_MODE_FASTBOOT;
+	}
+	if (g_strcmp0(command, "boot") == 0 || g_strcmp0(command, "continue") == 0 ||
+	    g_strcmp0(command, "reboot-edl") == 0)
+		return UB_DEVICE_MODE_FASTBOOT;
+	return UB_DEVICE_MODE_LAST;
+}
+
+/* commands after whose OKAY the phone is gone */
+static gboolean
+ub_fastboot_command_leaves(const gchar *command, UbDeviceMode *next_mode)
+{
+	const gchar *leaving[] = {"reboot",
+				  "reboot-recovery",
+				  "reboot-edl",
+				  "continue",
+				  "shutdown",
+				  "boot",
+				  "oem edl",
+				  "oem reboot-edl",
+				  NULL};
+	*next_mode = UB_DEVICE_MODE_LAST;
+	if (g_strcmp0(command, "reboot-bootloader") == 0) {
+		*next_mode = UB_DEVICE_MODE_FASTBOOT;
 		return TRUE;
 	}
-	g_propagate_error(error, g_steal_pointer(&error_local));
-	return FALSE;
+	if (g_strcmp0(command, "reboot-fastboot") == 0) {
+		*next_mode = UB_DEVICE_MODE_FASTBOOTD;
+		return TRUE;
+	}
+	return g_strv_contains(leaving, command);
+}
+
+/* commands the user confirms on the phone's screen: they may take minutes */
+static gboolean
+ub_fastboot_command_needs_confirmation(const gchar *command)
+{
+	const gchar *confirm[] = {"flashing unlock",
+				  "flashing lock",
+				  "flashing unlock_critical",
+				  "flashing lock_critical",
+				  "oem unlock",
+				  "oem lock",
+				  NULL};
+	return g_strv_contains(confirm, command);
+}
+
+static gboolean
+ub_fastboot_device_prepare_mode(UbFastbootDevice *self,
+				const gchar *command,
+				GCancellable *cancellable,
+				GError **error)
+{
+	UbDeviceMode needs = ub_fastboot_command_needs_mode(command);
+	if (needs == UB_DEVICE_MODE_LAST)
+		return TRUE;
+	if (self->reconnect_pending &&
+	    !ub_fastboot_device_reconnect_now(self, self->reconnect_mode, cancellable, error))
+		return FALSE;
+	if (ub_device_get_mode(UB_DEVICE(self)) == needs)
+		return TRUE;
+	return ub_fastboot_device_switch_mode(self, needs, cancellable, error);
+}
+
+static gboolean
+ub_fastboot_device_run_command(UbFastbootDevice *self,
+			       const gchar *command,
+			       gchar **reply,
+			       GCancellable *cancellable,
+			       GError **error)
+{
+	UbDeviceMode next_mode = UB_DEVICE_MODE_LAST;
+	g_autoptr(GPtrArray) info_lines = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *okay_text = NULL;
+	guint timeout_ms = self->timeout_ms;
+
+	if (!ub_fastboot_command_validate(command, error))
+		return FALSE;
+	if (!ub_fastboot_device_prepare_mode(self, command, cancellable, error))
+		return FALSE;
+	if (ub_fastboot_command_needs_confirmation(command)) {
+		timeout_ms = MAX(timeout_ms, UB_FASTBOOT_CONFIRM_TIMEOUT_MS);
+		if (self->progress != NULL)
+			ub_progress_log(self->progress,
+					"'%s': confirm on the phone's screen if it asks",
+					command);
+	}
+	if (ub_fastboot_command_leaves(command, &next_mode)) {
+		if (!ub_fastboot_device_transact_leaving(self,
+							 command,
+							 info_lines,
+							 &okay_text,
+							 cancellable,
+							 error))
+			return FALSE;
+		ub_fastboot_device_expect_reconnect(self, next_mode);
+	} else if (!ub_fastboot_device_transact(self,
+						command,
+						timeout_ms,
+						&okay_text,
+						info_lines,
+						cancellable,
+						error)) {
+		return FALSE;
+	}
+	for (guint i = 0; i < info_lines->len; i++)
+		ub_fastboot_device_log_line(self, g_ptr_array_index(info_lines, i));
+	if (reply != NULL) {
+		/* "flashing get_unlock_ability" answers in INFO lines, most others in OKAY */
+		if (okay_text != NULL && okay_text[0] != '\0') {
+			*reply = g_steal_pointer(&okay_text);
+		} else {
+			g_ptr_array_add(info_lines, NULL);
+			*reply = g_strjoinv("\n", (gchar **)info_lines->pdata);
+		}
+	}
+	return TRUE;
+}
+
+static gchar *
+ub_fastboot_device_get_var(UbDevice *device,
+			   const gchar *name,
+			   GCancellable *cancellable,
+			   GError **error)
+{
+	return ub_fastboot_device_getvar(UB_FASTBOOT_DEVICE(device), name, cancellable, error);
+}
+
+static gboolean
+ub_fastboot_device_set_active(UbDevice *device,
+			      const gchar *slot,
+			      GCancellable *cancellable,
+			      GError **error)
+{
+	UbFastbootDevice *self = UB_FASTBOOT_DEVICE(device);
+	g_autofree gchar *slot_count = NULL;
+	g_autofree gchar *command = NULL;
+	guint64 count = 0;
+
+	if (slot != NULL && slot[0] == '_')
+		slot++;
+	if (g_strcmp0(slot, "a") != 0 && g_strcmp0(slot, "b") != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid slot '%s': use a or b",
+			    slot != NULL ? slot : "");
+		return FALSE;
+	}
+	if (!ub_fastboot_device_getvar_optional(self, "slot-count", &slot_count, cancellable, error))
+		return FALSE;
+	if (slot_count == NULL || !g_ascii_string_to_unsigned(slot_count, 10, 0, 26, &count, NULL))
+		count = 0;
+	if (count < 2 || (guint64)(slot[0] - 'a') >= count) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "this phone has no slot %s (slot-count is %s): it is not an A/B phone",
+			    slot,
+			    slot_count != NULL ? slot_count : "not reported");
+		return FALSE;
+	}
+	command = g_strdup_printf("set_active:%s", slot);
+	if (!ub_fastboot_device_transact(self, command, self->timeout_ms, NULL, NULL, cancellable, error))
+		return FALSE;
+	ub_device_set_extra(device, "current-slot", slot);
+	return TRUE;
+}
+
+static gboolean
+ub_fastboot_device_command_vfunc(UbDevice *device,
+				 const gchar *command,
+				 gchar **reply,
+				 UbProgress *progress,
+				 GCancellable *cancellable,
+				 GError **error)
+{
+	UbFastbootDevice *self = UB_FASTBOOT_DEVICE(device);
+	gboolean ret;
+	self->progress = progress;
+	ret = ub_fastboot_device_run_command(self, command, reply, cancellable, error);
+	self->progress = NULL;
+	return ret;
+}
+
+static gboolean
+ub_fastboot_device_command_with_data(UbDevice *device,
+				     const gchar *command,
+				     GInputStream *data,
+				     guint64 size,
+				     UbProgress *progress,
+				     GCancellable *cancellable,
+				     GError **error)
+{
+	UbFastbootDevice *self = UB_FASTBOOT_DEVICE(device);
+	gboolean ret = FALSE;
+	g_autoptr(UbProgress) progress_local = NULL;
+
+	if (!ub_fastboot_command_validate(command, error))
+		return FALSE;
+	if (progress == NULL)
+		progress = progress_local = ub_progress_new();
+	self->progress = progress;
+	ub_progress_add_step(progress, UB_STATUS_WRITING, 90, command);
+	ub_progress_add_step(progress, UB_STATUS_WRITING, 10, command);
+	if (ub_fastboot_device_prepare_mode(self, command, cancellable, error) &&
+	    ub_fastboot_device_ensure_max_download_size(self, cancellable, error) &&
+	    ub_fastboot_device_download(self,
+					data,
+					size,
+					ub_progress_get_child(progress),
+					cancellable,
+					error)) {
+		ub_progress_step_done(progress);
+		ret = ub_fastboot_device_run_command(self, command, NULL, cancellable, error);
+	}
+	self->progress = NULL;
+	if (ret)
+		ub_progress_finished(progress);
+	return ret;
 }
 
 static void
@@ -1159,6 +2096,8 @@ static void
 ub_fastboot_device_init(UbFastbootDevice *self)
 {
 	self->timeout_ms = UB_FASTBOOT_TIMEOUT_MS_DEFAULT;
+	self->reconnect_timeout_ms = UB_FASTBOOT_RECONNECT_TIMEOUT_MS;
+	self->reconnect_mode = UB_DEVICE_MODE_LAST;
 }
 
 static void
@@ -1175,4 +2114,8 @@ ub_fastboot_device_class_init(UbFastbootDeviceClass *klass)
 	device_class->erase = ub_fastboot_device_erase;
 	device_class->reboot = ub_fastboot_device_reboot;
 	device_class->close = ub_fastboot_device_close;
+	device_class->get_var = ub_fastboot_device_get_var;
+	device_class->set_active = ub_fastboot_device_set_active;
+	device_class->command = ub_fastboot_device_command_vfunc;
+	device_class->command_with_data = ub_fastboot_device_command_with_data;
 }

@@ -52,4 +52,36 @@ ub_fastboot_device_upload(UbFastbootDevice *self,
 			  GCancellable *cancellable,
 			  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+
+/**
+ * UbFastbootOpenFunc:
+ * @user_data: data given with the function
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Opens an image afresh, from its first byte.
+ *
+ * Returns: (transfer full): a new stream, closed by the caller
+ */
+typedef GInputStream *(*UbFastbootOpenFunc)(gpointer user_data,
+					    GCancellable *cancellable,
+					    GError **error);
+
+gboolean
+ub_fastboot_device_flash(UbFastbootDevice *self,
+			 const gchar *partition,
+			 UbFastbootOpenFunc open_func,
+			 gpointer user_data,
+			 guint64 size,
+			 UbProgress *progress,
+			 GCancellable *cancellable,
+			 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_fastboot_device_switch_mode(UbFastbootDevice *self,
+			       UbDeviceMode mode,
+			       GCancellable *cancellable,
+			       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void
+ub_fastboot_device_set_reconnect_timeout(UbFastbootDevice *self, guint timeout_ms);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "ub-error.h"
 #include "ub-fastboot-wire.h"
+#include "ub-mem.h"
 
 /* a peer sending endless empty packets must not keep us busy forever */
 #define UB_FASTBOOT_WIRE_MAX_EMPTY 1024
@@ -166,8 +167,7 @@ ub_fastboot_wire_write(UbFastbootWire *self,
 					  cancellable,
 					  error);
 	}
-	for (guint i = 0; i < 8; i++)
-		hdr[i] = (guint8)(((guint64)bufsz >> (56 - 8 * i)) & 0xff);
+	ub_mem_write_u64_be(hdr, 0, bufsz);
 	if (bufsz <= UB_FASTBOOT_WIRE_COALESCE_MAX) {
 		guint8 tmp[8 + UB_FASTBOOT_WIRE_COALESCE_MAX];
 		memcpy(tmp, hdr, sizeof(hdr));
@@ -221,8 +221,7 @@ ub_fastboot_wire_next_frame(UbFastbootWire *self,
 					     cancellable,
 					     error))
 			return FALSE;
-		for (guint j = 0; j < 8; j++)
-			self->frame_left = (self->frame_left << 8) | hdr[j];
+		self->frame_left = ub_mem_read_u64_be(hdr, 0);
 	}
 	return TRUE;
 }

@@ -9,6 +9,7 @@
 #include "ub-crc.h"
 #include "ub-error.h"
 #include "ub-gpt.h"
+#include "ub-mem.h"
 #include "ub-partition.h"
 
 /* UEFI 2.x, chapter 5.3: GUID partition table */
@@ -69,60 +70,14 @@ struct _UbGpt {
 
 G_DEFINE_TYPE(UbGpt, ub_gpt, G_TYPE_OBJECT)
 
-/* little-endian accessors; callers bounds-check first */
-static guint16
-ub_gpt_read_u16(const guint8 *buf, gsize offset)
-{
-	guint16 val = 0;
-	memcpy(&val, buf + offset, sizeof(val));
-	return GUINT16_FROM_LE(val);
-}
-
-static guint32
-ub_gpt_read_u32(const guint8 *buf, gsize offset)
-{
-	guint32 val = 0;
-	memcpy(&val, buf + offset, sizeof(val));
-	return GUINT32_FROM_LE(val);
-}
-
-static guint64
-ub_gpt_read_u64(const guint8 *buf, gsize offset)
-{
-	guint64 val = 0;
-	memcpy(&val, buf + offset, sizeof(val));
-	return GUINT64_FROM_LE(val);
-}
-
-static void
-ub_gpt_write_u16(guint8 *buf, gsize offset, guint16 val)
-{
-	guint16 tmp = GUINT16_TO_LE(val);
-	memcpy(buf + offset, &tmp, sizeof(tmp));
-}
-
-static void
-ub_gpt_write_u32(guint8 *buf, gsize offset, guint32 val)
-{
-	guint32 tmp = GUINT32_TO_LE(val);
-	memcpy(buf + offset, &tmp, sizeof(tmp));
-}
-
-static void
-ub_gpt_write_u64(guint8 *buf, gsize offset, guint64 val)
-{
-	guint64 tmp = GUINT64_TO_LE(val);
-	memcpy(buf + offset, &tmp, sizeof(tmp));
-}
-
 /* GUIDs are stored mixed-endian: the first three fields little-endian */
 static gchar *
 ub_gpt_guid_to_string(const guint8 *buf)
 {
 	return g_strdup_printf("%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			       ub_gpt_read_u32(buf, 0),
-			       ub_gpt_read_u16(buf, 4),
-			       ub_gpt_read_u16(buf, 6),
+			       ub_mem_read_u32_le(buf, 0),
+			       ub_mem_read_u16_le(buf, 4),
+			       ub_mem_read_u16_le(buf, 6),
 			       buf[8],
 			       buf[9],
 			       buf[10],
@@ -247,7 +202,7 @@ ub_gpt_parse_name(const guint8 *buf, guint index, GError **error)
 	g_autoptr(GError) error_local = NULL;
 
 	for (; len < UB_GPT_ENTRY_NAME_UNITS; len++) {
-		units[len] = ub_gpt_read_u16(buf, (gsize)len * 2);
+		units[len] = ub_mem_read_u16_le(buf, (gsize)len * 2);
 		if (units[len] == 0)
 			break;
 	}
@@ -279,7 +234,7 @@ ub_gpt_parse_header(UbGpt *self, const guint8 *hdr, gsize hdr_offset, GError **e
 			    hdr_offset);
 		return FALSE;
 	}
-	self->revision = ub_gpt_read_u32(hdr, UB_GPT_OFF_REVISION);
+	self->revision = ub_mem_read_u32_le(hdr, UB_GPT_OFF_REVISION);
 	if ((self->revision >> 16) != 1) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -288,7 +243,7 @@ ub_gpt_parse_header(UbGpt *self, const guint8 *hdr, gsize hdr_offset, GError **e
 			    self->revision);
 		return FALSE;
 	}
-	self->header_size = ub_gpt_read_u32(hdr, UB_GPT_OFF_HEADER_SIZE);
+	self->header_size = ub_mem_read_u32_le(hdr, UB_GPT_OFF_HEADER_SIZE);
 	if (self->header_size < UB_GPT_HEADER_SIZE || self->header_size > self->sector_size ||
 	    self->header_size > sizeof(tmp)) {
 		g_set_error(error,
@@ -302,7 +257,7 @@ ub_gpt_parse_header(UbGpt *self, const guint8 *hdr, gsize hdr_offset, GError **e
 	/* the CRC covers header_size bytes with the CRC field itself zeroed */
 	memcpy(tmp, hdr, self->header_size);
 	memset(tmp + UB_GPT_OFF_HEADER_CRC, 0, 4);
-	crc_stored = ub_gpt_read_u32(hdr, UB_GPT_OFF_HEADER_CRC);
+	crc_stored = ub_mem_read_u32_le(hdr, UB_GPT_OFF_HEADER_CRC);
 	crc_computed = ub_crc32(tmp, self->header_size);
 	if (crc_stored != crc_computed) {
 		g_set_error(error,
@@ -314,14 +269,14 @@ ub_gpt_parse_header(UbGpt *self, const guint8 *hdr, gsize hdr_offset, GError **e
 		return FALSE;
 	}
 
-	self->my_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_MY_LBA);
-	self->alternate_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA);
-	self->first_usable_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_FIRST_USABLE);
-	self->last_usable_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_LAST_USABLE);
+	self->my_lba = ub_mem_read_u64_le(hdr, UB_GPT_OFF_MY_LBA);
+	self->alternate_lba = ub_mem_read_u64_le(hdr, UB_GPT_OFF_ALTERNATE_LBA);
+	self->first_usable_lba = ub_mem_read_u64_le(hdr, UB_GPT_OFF_FIRST_USABLE);
+	self->last_usable_lba = ub_mem_read_u64_le(hdr, UB_GPT_OFF_LAST_USABLE);
 	self->disk_guid = ub_gpt_guid_to_string(hdr + UB_GPT_OFF_DISK_GUID);
-	self->entries_lba = ub_gpt_read_u64(hdr, UB_GPT_OFF_ENTRIES_LBA);
-	self->num_entries = ub_gpt_read_u32(hdr, UB_GPT_OFF_NUM_ENTRIES);
-	self->entry_size = ub_gpt_read_u32(hdr, UB_GPT_OFF_ENTRY_SIZE);
+	self->entries_lba = ub_mem_read_u64_le(hdr, UB_GPT_OFF_ENTRIES_LBA);
+	self->num_entries = ub_mem_read_u32_le(hdr, UB_GPT_OFF_NUM_ENTRIES);
+	self->entry_size = ub_mem_read_u32_le(hdr, UB_GPT_OFF_ENTRY_SIZE);
 	if (self->entry_size < UB_GPT_ENTRY_SIZE || self->entry_size > UB_GPT_MAX_ENTRY_SIZE ||
 	    self->entry_size % 8 != 0) {
 		g_set_error(error,
@@ -386,9 +341,9 @@ ub_gpt_parse_entries(UbGpt *self,
 		entry->index = i;
 		entry->type_guid = ub_gpt_guid_to_string(ent + UB_GPT_ENTRY_OFF_TYPE);
 		entry->unique_guid = ub_gpt_guid_to_string(ent + UB_GPT_ENTRY_OFF_UNIQUE);
-		entry->first_lba = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_FIRST);
-		entry->last_lba = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_LAST);
-		entry->attributes = ub_gpt_read_u64(ent, UB_GPT_ENTRY_OFF_ATTRS);
+		entry->first_lba = ub_mem_read_u64_le(ent, UB_GPT_ENTRY_OFF_FIRST);
+		entry->last_lba = ub_mem_read_u64_le(ent, UB_GPT_ENTRY_OFF_LAST);
+		entry->attributes = ub_mem_read_u64_le(ent, UB_GPT_ENTRY_OFF_ATTRS);
 		entry->name = ub_gpt_parse_name(ent + UB_GPT_ENTRY_OFF_NAME, i, error);
 		if (entry->name == NULL)
 			return FALSE;
@@ -490,7 +445,7 @@ ub_gpt_parse_internal(const guint8 *buf,
 	}
 	if (!ub_gpt_parse_header(self, buf + hdr_offset, hdr_offset, error))
 		return NULL;
-	entries_crc = ub_gpt_read_u32(buf + hdr_offset, UB_GPT_OFF_ENTRIES_CRC);
+	entries_crc = ub_mem_read_u32_le(buf + hdr_offset, UB_GPT_OFF_ENTRIES_CRC);
 
 	if (!backup) {
 		if (self->my_lba != 1) {
@@ -609,18 +564,18 @@ ub_gpt_write_header(guint8 *hdr,
 		    guint32 entries_crc)
 {
 	memcpy(hdr, UB_GPT_SIGNATURE, 8);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_REVISION, UB_GPT_REVISION);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_SIZE, UB_GPT_HEADER_SIZE);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_MY_LBA, my_lba);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_FIRST_USABLE, first_usable);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_REVISION, UB_GPT_REVISION);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_HEADER_SIZE, UB_GPT_HEADER_SIZE);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_MY_LBA, my_lba);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_FIRST_USABLE, first_usable);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
 	memcpy(hdr + UB_GPT_OFF_DISK_GUID, disk_guid, 16);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_NUM_ENTRIES, num_entries);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRY_SIZE, UB_GPT_ENTRY_SIZE);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, UB_GPT_HEADER_SIZE));
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_NUM_ENTRIES, num_entries);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_ENTRY_SIZE, UB_GPT_ENTRY_SIZE);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, UB_GPT_HEADER_SIZE));
 }
 
 static gboolean
@@ -666,11 +621,11 @@ ub_gpt_build_entry(guint8 *ent,
 	unique = item->unique_guid != NULL ? g_strdup(item->unique_guid) : g_uuid_string_random();
 	if (!ub_gpt_guid_from_string(unique, ent + UB_GPT_ENTRY_OFF_UNIQUE, error))
 		return FALSE;
-	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_FIRST, first_lba);
-	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_LAST, last_lba);
-	ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_ATTRS, item->attributes);
+	ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_FIRST, first_lba);
+	ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_LAST, last_lba);
+	ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_ATTRS, item->attributes);
 	for (glong i = 0; i < n_units; i++)
-		ub_gpt_write_u16(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)i * 2, units[i]);
+		ub_mem_write_u16_le(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)i * 2, units[i]);
 	return TRUE;
 }
 
@@ -826,8 +781,8 @@ ub_gpt_build(const UbGptLayoutEntry *layout,
 	pbuf[UB_GPT_MBR_PART_TABLE + 5] = 0xff;
 	pbuf[UB_GPT_MBR_PART_TABLE + 6] = 0xff;
 	pbuf[UB_GPT_MBR_PART_TABLE + 7] = 0xff;
-	ub_gpt_write_u32(pbuf, UB_GPT_MBR_PART_TABLE + 8, 1);
-	ub_gpt_write_u32(pbuf,
+	ub_mem_write_u32_le(pbuf, UB_GPT_MBR_PART_TABLE + 8, 1);
+	ub_mem_write_u32_le(pbuf,
 			 UB_GPT_MBR_PART_TABLE + 12,
 			 (guint32)MIN(last_lba, G_MAXUINT32));
 	pbuf[510] = 0x55;
@@ -1446,12 +1401,12 @@ ub_gpt_serialize_array(UbGpt *self, GError **error)
 					     ent + UB_GPT_ENTRY_OFF_UNIQUE,
 					     error))
 			return NULL;
-		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_FIRST, entry->first_lba);
-		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_LAST, entry->last_lba);
-		ub_gpt_write_u64(ent, UB_GPT_ENTRY_OFF_ATTRS, entry->attributes);
+		ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_FIRST, entry->first_lba);
+		ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_LAST, entry->last_lba);
+		ub_mem_write_u64_le(ent, UB_GPT_ENTRY_OFF_ATTRS, entry->attributes);
 		memset(ent + UB_GPT_ENTRY_OFF_NAME, 0, UB_GPT_ENTRY_NAME_UNITS * 2);
 		for (glong j = 0; j < n_units; j++)
-			ub_gpt_write_u16(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)j * 2, units[j]);
+			ub_mem_write_u16_le(ent, UB_GPT_ENTRY_OFF_NAME + (gsize)j * 2, units[j]);
 	}
 	return g_steal_pointer(&array);
 }
@@ -1468,18 +1423,18 @@ ub_gpt_serialize_header(UbGpt *self,
 			GError **error)
 {
 	memcpy(hdr, self->header, self->sector_size);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_MY_LBA, my_lba);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_FIRST_USABLE, self->first_usable_lba);
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_MY_LBA, my_lba);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_ALTERNATE_LBA, alternate_lba);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_FIRST_USABLE, self->first_usable_lba);
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_LAST_USABLE, last_usable);
 	if (!ub_gpt_guid_from_string(self->disk_guid, hdr + UB_GPT_OFF_DISK_GUID, error))
 		return FALSE;
-	ub_gpt_write_u64(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_NUM_ENTRIES, self->num_entries);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRY_SIZE, self->entry_size);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, 0);
-	ub_gpt_write_u32(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, self->header_size));
+	ub_mem_write_u64_le(hdr, UB_GPT_OFF_ENTRIES_LBA, entries_lba);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_NUM_ENTRIES, self->num_entries);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_ENTRY_SIZE, self->entry_size);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_ENTRIES_CRC, entries_crc);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_HEADER_CRC, 0);
+	ub_mem_write_u32_le(hdr, UB_GPT_OFF_HEADER_CRC, ub_crc32(hdr, self->header_size));
 	return TRUE;
 }
 
@@ -1492,8 +1447,8 @@ ub_gpt_write_protective_mbr(guint8 *mbr, guint64 disk_sectors)
 	mbr[UB_GPT_MBR_PART_TABLE + 5] = 0xff;
 	mbr[UB_GPT_MBR_PART_TABLE + 6] = 0xff;
 	mbr[UB_GPT_MBR_PART_TABLE + 7] = 0xff;
-	ub_gpt_write_u32(mbr, UB_GPT_MBR_PART_TABLE + 8, 1);
-	ub_gpt_write_u32(mbr,
+	ub_mem_write_u32_le(mbr, UB_GPT_MBR_PART_TABLE + 8, 1);
+	ub_mem_write_u32_le(mbr,
 			 UB_GPT_MBR_PART_TABLE + 12,
 			 disk_sectors == 0 ? G_MAXUINT32
 					   : (guint32)MIN(disk_sectors - 1, G_MAXUINT32));

@@ -8,6 +8,7 @@
 
 #include "ub-error.h"
 #include "ub-md5sum-xml.h"
+#include "ub-xml.h"
 
 /* 79 entries take 7 KB; a few thousand are still far below this */
 #define UB_MD5SUM_XML_MAX_SIZE (4 * 1024 * 1024)
@@ -236,7 +237,6 @@ ub_md5sum_xml_parse(const guint8 *buf, gsize bufsz, GError **error)
 	g_autoptr(UbMd5sumXml) self = g_object_new(UB_TYPE_MD5SUM_XML, NULL);
 	g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GString) text = g_string_new(NULL);
-	g_autoptr(GMarkupParseContext) ctx = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const GMarkupParser parser = {
 	    .start_element = ub_md5sum_xml_start_element_cb,
@@ -247,26 +247,16 @@ ub_md5sum_xml_parse(const guint8 *buf, gsize bufsz, GError **error)
 
 	g_return_val_if_fail(buf != NULL || bufsz == 0, NULL);
 
-	if (bufsz > UB_MD5SUM_XML_MAX_SIZE) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "md5sum.xml is %" G_GSIZE_FORMAT " bytes, too large",
-			    bufsz);
-		return NULL;
-	}
-	ctx = g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &helper, NULL);
-	if (!g_markup_parse_context_parse(ctx,
-					  bufsz > 0 ? (const gchar *)buf : "",
-					  (gssize)bufsz,
-					  &error_local) ||
-	    !g_markup_parse_context_end_parse(ctx, &error_local)) {
+	if (!ub_xml_parse(&parser,
+			  &helper,
+			  buf,
+			  bufsz,
+			  UB_MD5SUM_XML_MAX_SIZE,
+			  "md5sum.xml",
+			  &error_local)) {
+		/* GMarkup's own domain becomes ours */
 		ub_md5sum_digest_free(g_steal_pointer(&helper.current));
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "md5sum.xml is not valid XML: %s",
-			    error_local->message);
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, error_local->message);
 		return NULL;
 	}
 	ub_md5sum_digest_free(g_steal_pointer(&helper.current));

@@ -10,6 +10,7 @@
 #include "ub-error.h"
 #include "ub-qcom-expr.h"
 #include "ub-qcom-patch.h"
+#include "ub-xml.h"
 
 /*
  * patch*.xml: <patches> with <patch> children. Entries with filename="DISK" are
@@ -409,22 +410,7 @@ ub_qcom_patch_start_element_cb(GMarkupParseContext *context,
 	g_markup_parse_context_get_position(context, &line, NULL);
 	helper->depth++;
 	if (helper->depth == 1) {
-		if (g_strcmp0(element_name, "data") == 0) {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_INVALID_DATA,
-					    "this is a rawprogram file (<data>), not a patch file");
-			return;
-		}
-		if (g_strcmp0(element_name, "patches") != 0) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "root element is <%s>, expected <patches>",
-				    element_name);
-			return;
-		}
-		helper->root_seen = TRUE;
+		helper->root_seen = ub_xml_check_root(element_name, "patches", error);
 		return;
 	}
 	if (helper->depth > 2 || g_ascii_strcasecmp(element_name, "patch") != 0) {
@@ -464,7 +450,6 @@ UbQcomPatch *
 ub_qcom_patch_parse(const guint8 *buf, gsize bufsz, GError **error)
 {
 	g_autoptr(UbQcomPatch) self = g_object_new(UB_TYPE_QCOM_PATCH, NULL);
-	g_autoptr(GMarkupParseContext) ctx = NULL;
 	UbQcomPatchHelper helper = {.self = self};
 	const GMarkupParser parser = {
 	    .start_element = ub_qcom_patch_start_element_cb,
@@ -474,23 +459,8 @@ ub_qcom_patch_parse(const guint8 *buf, gsize bufsz, GError **error)
 	g_return_val_if_fail(buf != NULL || bufsz == 0, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	if (bufsz > UB_QCOM_PATCH_MAX_SIZE) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "patch file of %" G_GSIZE_FORMAT " bytes is too large",
-			    bufsz);
+	if (!ub_xml_parse(&parser, &helper, buf, bufsz, UB_QCOM_PATCH_MAX_SIZE, "patch file", error))
 		return NULL;
-	}
-	ctx = g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &helper, NULL);
-	if (!g_markup_parse_context_parse(ctx,
-					  buf != NULL ? (const gchar *)buf : "",
-					  (gssize)bufsz,
-					  error) ||
-	    !g_markup_parse_context_end_parse(ctx, error)) {
-		g_prefix_error(error, "failed to parse patch file: ");
-		return NULL;
-	}
 	if (!helper.root_seen) {
 		g_set_error_literal(error,
 				    UB_ERROR,

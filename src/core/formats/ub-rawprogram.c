@@ -9,6 +9,7 @@
 #include "ub-error.h"
 #include "ub-qcom-expr.h"
 #include "ub-rawprogram.h"
+#include "ub-xml.h"
 
 /*
  * rawprogram*.xml as written by ptool and consumed by QFIL, fh_loader and qdl:
@@ -384,22 +385,7 @@ ub_rawprogram_start_element_cb(GMarkupParseContext *context,
 	g_markup_parse_context_get_position(context, &line, NULL);
 	helper->depth++;
 	if (helper->depth == 1) {
-		if (g_strcmp0(element_name, "patches") == 0) {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_INVALID_DATA,
-					    "this is a patch file (<patches>), not a rawprogram file");
-			return;
-		}
-		if (g_strcmp0(element_name, "data") != 0) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "root element is <%s>, expected <data>",
-				    element_name);
-			return;
-		}
-		helper->root_seen = TRUE;
+		helper->root_seen = ub_xml_check_root(element_name, "data", error);
 		return;
 	}
 	if (helper->depth > 2) {
@@ -456,7 +442,6 @@ UbRawprogram *
 ub_rawprogram_parse(const guint8 *buf, gsize bufsz, GError **error)
 {
 	g_autoptr(UbRawprogram) self = g_object_new(UB_TYPE_RAWPROGRAM, NULL);
-	g_autoptr(GMarkupParseContext) ctx = NULL;
 	UbRawprogramHelper helper = {.self = self};
 	const GMarkupParser parser = {
 	    .start_element = ub_rawprogram_start_element_cb,
@@ -466,28 +451,19 @@ ub_rawprogram_parse(const guint8 *buf, gsize bufsz, GError **error)
 	g_return_val_if_fail(buf != NULL || bufsz == 0, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	if (bufsz > UB_RAWPROGRAM_MAX_SIZE) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "rawprogram file of %" G_GSIZE_FORMAT " bytes is too large",
-			    bufsz);
+	if (!ub_xml_parse(&parser,
+			  &helper,
+			  buf,
+			  bufsz,
+			  UB_RAWPROGRAM_MAX_SIZE,
+			  "rawprogram file",
+			  error))
 		return NULL;
-	}
-	ctx = g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &helper, NULL);
-	if (!g_markup_parse_context_parse(ctx,
-					  buf != NULL ? (const gchar *)buf : "",
-					  (gssize)bufsz,
-					  error) ||
-	    !g_markup_parse_context_end_parse(ctx, error)) {
-		g_prefix_error(error, "failed to parse rawprogram: ");
-		return NULL;
-	}
 	if (!helper.root_seen) {
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "failed to parse rawprogram: no <data> element");
+				    "failed to parse rawprogram file: no <data> element");
 		return NULL;
 	}
 	return g_steal_pointer(&self);

@@ -9,6 +9,7 @@
 #include "formats/ub-sparse-image.h"
 #include "ub-crc.h"
 #include "ub-error.h"
+#include "ub-mem.h"
 
 /*
  * The layout of an Android sparse image: block size, and the runs (RAW, FILL, DONT_CARE)
@@ -32,36 +33,6 @@ static guint64
 ub_sparse_image_max_raw_blocks(guint32 blk_sz)
 {
 	return (G_MAXUINT32 - UB_SPARSE_CHUNK_HEADER_SIZE) / blk_sz;
-}
-
-static guint16
-ub_sparse_read_u16(const guint8 *buf, gsize offset)
-{
-	guint16 val = 0;
-	memcpy(&val, buf + offset, sizeof(val));
-	return GUINT16_FROM_LE(val);
-}
-
-static guint32
-ub_sparse_read_u32(const guint8 *buf, gsize offset)
-{
-	guint32 val = 0;
-	memcpy(&val, buf + offset, sizeof(val));
-	return GUINT32_FROM_LE(val);
-}
-
-static void
-ub_sparse_write_u16(guint8 *buf, gsize offset, guint16 val)
-{
-	guint16 tmp = GUINT16_TO_LE(val);
-	memcpy(buf + offset, &tmp, sizeof(tmp));
-}
-
-static void
-ub_sparse_write_u32(guint8 *buf, gsize offset, guint32 val)
-{
-	guint32 tmp = GUINT32_TO_LE(val);
-	memcpy(buf + offset, &tmp, sizeof(tmp));
 }
 
 /**
@@ -99,7 +70,7 @@ ub_sparse_is_sparse(const guint8 *buf, gsize bufsz)
 {
 	if (buf == NULL || bufsz < 4)
 		return FALSE;
-	return ub_sparse_read_u32(buf, 0) == UB_SPARSE_MAGIC;
+	return ub_mem_read_u32_le(buf, 0) == UB_SPARSE_MAGIC;
 }
 
 /**
@@ -131,23 +102,23 @@ ub_sparse_header_parse(const guint8 *buf, gsize bufsz, UbSparseHeader *hdr, GErr
 			    (guint)UB_SPARSE_HEADER_SIZE);
 		return FALSE;
 	}
-	if (ub_sparse_read_u32(buf, 0) != UB_SPARSE_MAGIC) {
+	if (ub_mem_read_u32_le(buf, 0) != UB_SPARSE_MAGIC) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
 			    "not a sparse image: magic 0x%08x, expected 0x%08x",
-			    ub_sparse_read_u32(buf, 0),
+			    ub_mem_read_u32_le(buf, 0),
 			    UB_SPARSE_MAGIC);
 		return FALSE;
 	}
-	tmp.major_version = ub_sparse_read_u16(buf, 4);
-	tmp.minor_version = ub_sparse_read_u16(buf, 6);
-	tmp.file_hdr_sz = ub_sparse_read_u16(buf, 8);
-	tmp.chunk_hdr_sz = ub_sparse_read_u16(buf, 10);
-	tmp.blk_sz = ub_sparse_read_u32(buf, 12);
-	tmp.total_blks = ub_sparse_read_u32(buf, 16);
-	tmp.total_chunks = ub_sparse_read_u32(buf, 20);
-	tmp.image_checksum = ub_sparse_read_u32(buf, 24);
+	tmp.major_version = ub_mem_read_u16_le(buf, 4);
+	tmp.minor_version = ub_mem_read_u16_le(buf, 6);
+	tmp.file_hdr_sz = ub_mem_read_u16_le(buf, 8);
+	tmp.chunk_hdr_sz = ub_mem_read_u16_le(buf, 10);
+	tmp.blk_sz = ub_mem_read_u32_le(buf, 12);
+	tmp.total_blks = ub_mem_read_u32_le(buf, 16);
+	tmp.total_chunks = ub_mem_read_u32_le(buf, 20);
+	tmp.image_checksum = ub_mem_read_u32_le(buf, 24);
 	if (tmp.major_version != UB_SPARSE_MAJOR_VERSION) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -205,15 +176,15 @@ ub_sparse_header_write(const UbSparseHeader *hdr, guint8 *buf)
 {
 	g_return_if_fail(hdr != NULL);
 	g_return_if_fail(buf != NULL);
-	ub_sparse_write_u32(buf, 0, UB_SPARSE_MAGIC);
-	ub_sparse_write_u16(buf, 4, hdr->major_version);
-	ub_sparse_write_u16(buf, 6, hdr->minor_version);
-	ub_sparse_write_u16(buf, 8, hdr->file_hdr_sz);
-	ub_sparse_write_u16(buf, 10, hdr->chunk_hdr_sz);
-	ub_sparse_write_u32(buf, 12, hdr->blk_sz);
-	ub_sparse_write_u32(buf, 16, hdr->total_blks);
-	ub_sparse_write_u32(buf, 20, hdr->total_chunks);
-	ub_sparse_write_u32(buf, 24, hdr->image_checksum);
+	ub_mem_write_u32_le(buf, 0, UB_SPARSE_MAGIC);
+	ub_mem_write_u16_le(buf, 4, hdr->major_version);
+	ub_mem_write_u16_le(buf, 6, hdr->minor_version);
+	ub_mem_write_u16_le(buf, 8, hdr->file_hdr_sz);
+	ub_mem_write_u16_le(buf, 10, hdr->chunk_hdr_sz);
+	ub_mem_write_u32_le(buf, 12, hdr->blk_sz);
+	ub_mem_write_u32_le(buf, 16, hdr->total_blks);
+	ub_mem_write_u32_le(buf, 20, hdr->total_chunks);
+	ub_mem_write_u32_le(buf, 24, hdr->image_checksum);
 }
 
 /**
@@ -254,9 +225,9 @@ ub_sparse_chunk_header_parse(const guint8 *buf,
 			    (guint64)offset);
 		return FALSE;
 	}
-	tmp.chunk_type = ub_sparse_read_u16(buf, offset);
-	tmp.chunk_sz = ub_sparse_read_u32(buf, offset + 4);
-	tmp.total_sz = ub_sparse_read_u32(buf, offset + 8);
+	tmp.chunk_type = ub_mem_read_u16_le(buf, offset);
+	tmp.chunk_sz = ub_mem_read_u32_le(buf, offset + 4);
+	tmp.total_sz = ub_mem_read_u32_le(buf, offset + 8);
 	switch (tmp.chunk_type) {
 	case UB_SPARSE_CHUNK_TYPE_RAW:
 		expected = (guint64)hdr->chunk_hdr_sz + (guint64)tmp.chunk_sz * hdr->blk_sz;
@@ -303,10 +274,10 @@ ub_sparse_chunk_header_write(const UbSparseChunkHeader *chk, guint8 *buf)
 {
 	g_return_if_fail(chk != NULL);
 	g_return_if_fail(buf != NULL);
-	ub_sparse_write_u16(buf, 0, chk->chunk_type);
-	ub_sparse_write_u16(buf, 2, 0);
-	ub_sparse_write_u32(buf, 4, chk->chunk_sz);
-	ub_sparse_write_u32(buf, 8, chk->total_sz);
+	ub_mem_write_u16_le(buf, 0, chk->chunk_type);
+	ub_mem_write_u16_le(buf, 2, 0);
+	ub_mem_write_u32_le(buf, 4, chk->chunk_sz);
+	ub_mem_write_u32_le(buf, 8, chk->total_sz);
 }
 
 /* CRC-32 of a repeated word without touching every byte: processing a fixed word is an
@@ -368,7 +339,7 @@ ub_sparse_crc32_repeat(guint32 crc, guint32 pattern, guint64 count)
 
 	if (count == 0)
 		return crc;
-	ub_sparse_write_u32(word, 0, pattern);
+	ub_mem_write_u32_le(word, 0, pattern);
 	/* short runs (one block, typically) are cheaper byte by byte than by matrices */
 	if (count <= 16384) {
 		guint8 buf[4096];
@@ -691,7 +662,7 @@ ub_sparse_image_parse(const guint8 *buf, gsize bufsz, UbSparseParseFlags flags, 
 				return NULL;
 			break;
 		case UB_SPARSE_CHUNK_TYPE_FILL: {
-			guint32 fill = ub_sparse_read_u32(buf, data_offset);
+			guint32 fill = ub_mem_read_u32_le(buf, data_offset);
 			if (flags & UB_SPARSE_PARSE_FLAG_VERIFY_CRC) {
 				crc = ub_sparse_crc32_repeat(crc,
 							     fill,
@@ -710,7 +681,7 @@ ub_sparse_image_parse(const guint8 *buf, gsize bufsz, UbSparseParseFlags flags, 
 				return NULL;
 			break;
 		case UB_SPARSE_CHUNK_TYPE_CRC32: {
-			guint32 stored = ub_sparse_read_u32(buf, data_offset);
+			guint32 stored = ub_mem_read_u32_le(buf, data_offset);
 			if ((flags & UB_SPARSE_PARSE_FLAG_VERIFY_CRC) && stored != crc) {
 				g_set_error(error,
 					    UB_ERROR,

@@ -9,6 +9,7 @@
 #include "formats/ub-sparse-reader.h"
 #include "ub-crc.h"
 #include "ub-error.h"
+#include "ub-mem.h"
 
 /*
  * A GInputStream that expands an Android sparse file read from another stream into the
@@ -38,14 +39,6 @@ struct _UbSparseReader {
 };
 
 G_DEFINE_TYPE(UbSparseReader, ub_sparse_reader, G_TYPE_INPUT_STREAM)
-
-static guint32
-ub_sparse_reader_read_u32(const guint8 *buf)
-{
-	guint32 val = 0;
-	memcpy(&val, buf, sizeof(val));
-	return GUINT32_FROM_LE(val);
-}
 
 static gboolean
 ub_sparse_reader_read_all(UbSparseReader *self,
@@ -149,7 +142,7 @@ ub_sparse_reader_next_chunk(UbSparseReader *self,
 			guint32 stored;
 			if (!ub_sparse_reader_read_all(self, val, sizeof(val), cancellable, error))
 				return FALSE;
-			stored = ub_sparse_reader_read_u32(val);
+			stored = ub_mem_read_u32_le(val, 0);
 			if ((self->flags & UB_SPARSE_PARSE_FLAG_VERIFY_CRC) && stored != self->crc) {
 				g_set_error(error,
 					    UB_ERROR,
@@ -185,7 +178,7 @@ ub_sparse_reader_next_chunk(UbSparseReader *self,
 		out->type = chk.chunk_type;
 		out->block = self->cur_block;
 		out->n_blocks = chk.chunk_sz;
-		out->fill = ub_sparse_reader_read_u32(self->fill);
+		out->fill = ub_mem_read_u32_le(self->fill, 0);
 		out->src_offset = chk.chunk_type == UB_SPARSE_CHUNK_TYPE_RAW ? self->base_pos : 0;
 		out->src_size = chk.chunk_type == UB_SPARSE_CHUNK_TYPE_RAW
 				    ? (guint64)chk.chunk_sz * self->hdr.blk_sz

@@ -13,6 +13,7 @@
 #include "formats/ub-sparse-writer.h"
 #include "ub-crc.h"
 #include "ub-error.h"
+#include "ub-mem.h"
 
 /*
  * Raw -> sparse in two forward passes, as img2simg does: ub_sparse_writer_scan_raw()
@@ -51,14 +52,6 @@ struct _UbSparseWriter {
 };
 
 G_DEFINE_TYPE(UbSparseWriter, ub_sparse_writer, G_TYPE_INPUT_STREAM)
-
-static guint32
-ub_sparse_writer_read_u32(const guint8 *buf)
-{
-	guint32 val = 0;
-	memcpy(&val, buf, sizeof(val));
-	return GUINT32_FROM_LE(val);
-}
 
 /* fills buf from the stream; fewer bytes only at the end of the stream */
 static gboolean
@@ -201,7 +194,7 @@ ub_sparse_writer_scan_raw(GInputStream *raw,
 			gsize n = MIN(blk_sz, done - pos);
 			gboolean ok;
 			if (n == blk_sz && ub_sparse_writer_block_is_uniform(blk, blk_sz)) {
-				guint32 fill = ub_sparse_writer_read_u32(blk);
+				guint32 fill = ub_mem_read_u32_le(blk, 0);
 				if (fill == 0 && (flags & UB_SPARSE_WRITER_FLAG_ZERO_AS_DONT_CARE))
 					ok = ub_sparse_image_add_dont_care(layout, 1, error);
 				else
@@ -263,9 +256,8 @@ ub_sparse_writer_queue_chunk_header(UbSparseWriter *self,
 static void
 ub_sparse_writer_queue_u32(UbSparseWriter *self, guint32 val)
 {
-	guint32 tmp = GUINT32_TO_LE(val);
-	memcpy(self->small + self->small_len, &tmp, sizeof(tmp));
-	self->small_len += sizeof(tmp);
+	ub_mem_write_u32_le(self->small, self->small_len, val);
+	self->small_len += sizeof(val);
 }
 
 /* the next RAW chunk of the current run: header queued, data and padding pending */
