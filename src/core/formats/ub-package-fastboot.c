@@ -41,9 +41,10 @@ ub_package_fastboot_dir(const gchar *relpath)
 }
 
 static GHashTable *
-ub_package_fastboot_listing(UbPackageSource *source, GCancellable *cancellable, GError **error)
+ub_package_fastboot_listing(UbPackage *pkg, GCancellable *cancellable, GError **error)
 {
-	g_autoptr(GPtrArray) files = ub_package_source_list(source, cancellable, error);
+	/* with what image-*.zip archives hold, as "image-NAME.zip/boot.img" */
+	g_autoptr(GPtrArray) files = ub_package_list_files(pkg, cancellable, error);
 	GHashTable *set;
 	if (files == NULL)
 		return NULL;
@@ -65,7 +66,7 @@ ub_package_fastboot_load_optional(UbPackage *pkg,
 	GBytes *blob;
 	if (files != NULL && !g_hash_table_contains(files, relpath))
 		return NULL;
-	blob = ub_package_source_load(ub_package_get_source(pkg),
+	blob = ub_package_load_file(pkg,
 				      relpath,
 				      UB_PACKAGE_FASTBOOT_MAX_TEXT,
 				      cancellable,
@@ -94,7 +95,7 @@ ub_package_fastboot_parse_script(UbPackage *pkg,
 	UbFlashScript *script;
 	GPtrArray *warnings;
 
-	blob = ub_package_source_load(ub_package_get_source(pkg),
+	blob = ub_package_load_file(pkg,
 				      relpath,
 				      UB_PACKAGE_FASTBOOT_MAX_TEXT,
 				      cancellable,
@@ -590,7 +591,7 @@ ub_package_load_fastboot_rom(UbPackage *pkg,
 	g_return_val_if_fail(UB_IS_PACKAGE(pkg), FALSE);
 
 	source = ub_package_get_source(pkg);
-	files = ub_package_fastboot_listing(source, cancellable, error);
+	files = ub_package_fastboot_listing(pkg, cancellable, error);
 	if (files == NULL)
 		return FALSE;
 
@@ -999,7 +1000,7 @@ ub_package_load_google_factory(UbPackage *pkg,
 
 	g_return_val_if_fail(UB_IS_PACKAGE(pkg), FALSE);
 
-	files = ub_package_fastboot_listing(ub_package_get_source(pkg), cancellable, error);
+	files = ub_package_fastboot_listing(pkg, cancellable, error);
 	if (files == NULL)
 		return FALSE;
 	has_sh = g_hash_table_contains(files, sh);

@@ -474,6 +474,87 @@ ub_package_resolve(UbPackage *self,
 }
 
 /**
+ * ub_package_list_files:
+ * @self: a #UbPackage
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Lists the package's files, and those inside its image-*.zip archives as
+ * "image-NAME.zip/boot.img" (a Google factory image keeps its partition
+ * images there).
+ *
+ * Returns: (transfer container) (element-type utf8): relative paths
+ */
+GPtrArray *
+ub_package_list_files(UbPackage *self, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GPtrArray) files = NULL;
+	guint n;
+	g_return_val_if_fail(UB_IS_PACKAGE(self), NULL);
+	files = ub_package_source_list(self->source, cancellable, error);
+	if (files == NULL)
+		return NULL;
+	n = files->len;
+	for (guint i = 0; i < n; i++) {
+		const gchar *rel = g_ptr_array_index(files, i);
+		const gchar *slash = strrchr(rel, '/');
+		const gchar *base = slash != NULL ? slash + 1 : rel;
+		g_autofree gchar *probe = NULL;
+		g_autoptr(GPtrArray) inner = NULL;
+		const gchar *inner_rel = NULL;
+		UbPackageSource *nested;
+		g_autoptr(GError) error_local = NULL;
+		if (!g_str_has_prefix(base, "image-") || !g_str_has_suffix(base, ".zip"))
+			continue;
+		probe = g_strdup_printf("%s/", rel);
+		nested = ub_package_resolve(self, probe, &inner_rel, cancellable, &error_local);
+		if (nested == NULL || nested == self->source) {
+			ub_package_add_warning(self,
+					       "%s cannot be read: %s",
+					       rel,
+					       error_local != NULL ? error_local->message
+								   : "not an archive");
+			continue;
+		}
+		inner = ub_package_source_list(nested, cancellable, &error_local);
+		if (inner == NULL) {
+			ub_package_add_warning(self, "%s cannot be listed: %s", rel, error_local->message);
+			continue;
+		}
+		for (guint j = 0; j < inner->len; j++)
+			g_ptr_array_add(files,
+					g_strdup_printf("%s/%s", rel, (const gchar *)g_ptr_array_index(inner, j)));
+	}
+	return g_steal_pointer(&files);
+}
+
+/**
+ * ub_package_load_file:
+ * @self: a #UbPackage
+ * @file: a small file of the package, possibly inside a nested zip
+ * @max_size: refuse larger files
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): its content
+ */
+GBytes *
+ub_package_load_file(UbPackage *self,
+		     const gchar *file,
+		     gsize max_size,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	const gchar *inner = NULL;
+	UbPackageSource *source;
+	g_return_val_if_fail(UB_IS_PACKAGE(self), NULL);
+	source = ub_package_resolve(self, file, &inner, cancellable, error);
+	if (source == NULL)
+		return NULL;
+	return ub_package_source_load(source, inner, max_size, cancellable, error);
+}
+
+/**
  * ub_package_query_file_size:
  * @self: a #UbPackage
  * @file: a path inside the package, possibly inside a nested zip

@@ -226,6 +226,15 @@ ub_package_set_requirement(UbPackage *self, const gchar *key, const gchar *value
 GHashTable *
 ub_package_get_requirements(UbPackage *self);
 
+GPtrArray *
+ub_package_list_files(UbPackage *self, GCancellable *cancellable, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+GBytes *
+ub_package_load_file(UbPackage *self,
+		     const gchar *file,
+		     gsize max_size,
+		     GCancellable *cancellable,
+		     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean
 ub_package_query_file_size(UbPackage *self,
 			   const gchar *file,
