@@ -67,6 +67,12 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["result"] == "failed" and d["error"]["code"] == "refused", d
 PY
+# a logical partition on a Pixel-like phone: the bootloader does not list it,
+# the job switches to fastbootd by itself, writes the current slot, verifies
+UB_SIM_LAYOUT=pixel check "logical system on a Pixel-like phone" 0 "$CLI" download --device sim:fastboot system="$TMP/boot.img"
+contains "it says which slot" "$TMP/err" "system is a logical partition in super: using system_a (the current slot)"
+contains "and that it went to fastbootd" "$TMP/err" "rebooting into fastbootd"
+contains "and verified it" "$TMP/err" "verified system_a"
 check "fastboot getvar" 0 "$CLI" fastboot --device sim:fastboot getvar product
 contains "getvar prints the value" "$TMP/out" "product: "
 check "demo" 0 "$CLI" demo

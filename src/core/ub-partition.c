@@ -112,6 +112,33 @@ ub_partition_name_is_calibration(const gchar *name)
 }
 
 /**
+ * ub_partition_name_is_dynamic:
+ * @name: a partition name, with or without a slot suffix
+ *
+ * Returns: %TRUE for the names Android keeps as logical partitions inside
+ * super (system, vendor, product...): bootloaders do not list them, only
+ * fastbootd does
+ */
+gboolean
+ub_partition_name_is_dynamic(const gchar *name)
+{
+	const gchar *dynamic[] = {"system",
+				  "system_ext",
+				  "system_dlkm",
+				  "product",
+				  "vendor",
+				  "vendor_dlkm",
+				  "odm",
+				  "odm_dlkm",
+				  NULL};
+	g_autofree gchar *base = NULL;
+	if (name == NULL)
+		return FALSE;
+	base = ub_partition_base_name(name);
+	return g_strv_contains(dynamic, base);
+}
+
+/**
  * ub_partition_name_is_bootloader:
  * @name: a partition name
  *

@@ -36,6 +36,8 @@ gboolean
 ub_partition_name_is_calibration(const gchar *name);
 gboolean
 ub_partition_name_is_bootloader(const gchar *name);
+gboolean
+ub_partition_name_is_dynamic(const gchar *name);
 UbPartition *
 ub_partition_array_find(GPtrArray *partitions, const gchar *name);
 

@@ -148,6 +148,15 @@ ub_plan_image_size(UbPlanOp *op, guint64 *size, GError **error)
 	return ub_plan_file_size(op->path, size, error);
 }
 
+/* a dynamic partition the bootloader does not list, on a phone with super */
+static gboolean
+ub_plan_name_is_logical(const gchar *name, GPtrArray *partitions)
+{
+	return ub_partition_name_is_dynamic(name) && partitions != NULL &&
+	       ub_partition_array_find(partitions, name) == NULL &&
+	       ub_partition_array_find(partitions, "super") != NULL;
+}
+
 static gboolean
 ub_plan_check_op(UbPlan *plan,
 		 UbPlanOp *op,
@@ -218,7 +227,7 @@ ub_plan_check_op(UbPlan *plan,
 
 	/* the target must exist on this phone: a missing name usually means a
 	 * package for another model */
-	if (name != NULL && partitions != NULL &&
+	if (name != NULL && partitions != NULL && !ub_plan_name_is_logical(name, partitions) &&
 	    !(op->kind == UB_PLAN_OP_WRITE && ub_plan_name_is_pseudo(name) &&
 	      ub_partition_array_find(partitions, name) == NULL)) {
 		g_autofree gchar *ab_base = ub_plan_ab_base(name, partitions);
@@ -377,6 +386,32 @@ ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgre
 	}
 	name_a = g_strdup_printf("%s_a", op->partition);
 	name_b = g_strdup_printf("%s_b", op->partition);
+	/* a logical partition in super: the bootloader does not list it, the
+	 * engine switches to fastbootd; it has slots like the rest of the phone */
+	if (ub_plan_name_is_logical(op->partition, partitions) &&
+	    !g_str_has_suffix(op->partition, "_a") && !g_str_has_suffix(op->partition, "_b")) {
+		const gchar *current = g_hash_table_lookup(ub_device_get_extra(device), "current-slot");
+		const gchar *slot_use = op->slot != NULL ? op->slot : current;
+		if (g_strcmp0(slot_use, "other") == 0 && current != NULL)
+			slot_use = g_strcmp0(current, "a") == 0 ? "b" : "a";
+		if (g_strcmp0(slot_use, "all") == 0) {
+			g_ptr_array_add(names, g_steal_pointer(&name_a));
+			g_ptr_array_add(names, g_steal_pointer(&name_b));
+			return names;
+		}
+		if (g_strcmp0(slot_use, "a") == 0 || g_strcmp0(slot_use, "b") == 0) {
+			if (progress != NULL)
+				ub_progress_log(progress,
+						"%s is a logical partition in super: using %s_%s (%s)",
+						op->partition,
+						op->partition,
+						slot_use,
+						op->slot != NULL ? "the slot asked for"
+								 : "the current slot");
+			g_ptr_array_add(names, g_strdup_printf("%s_%s", op->partition, slot_use));
+			return names;
+		}
+	}
 	if (g_strcmp0(op->slot, "all") == 0 && ub_partition_array_find(partitions, name_a) != NULL &&
 	    ub_partition_array_find(partitions, name_b) != NULL) {
 		g_ptr_array_add(names, g_steal_pointer(&name_a));

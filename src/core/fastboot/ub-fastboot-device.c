@@ -1017,26 +1017,6 @@ ub_fastboot_device_list_partitions(UbDevice *device, GCancellable *cancellable, 
 	return ub_fastboot_var_lines_to_partitions(lines);
 }
 
-/* base names Android puts in super (dynamic partitions), without slot suffix */
-static gboolean
-ub_fastboot_is_dynamic_name(const gchar *name)
-{
-	const gchar *dynamic[] = {"system",
-				  "system_ext",
-				  "system_dlkm",
-				  "product",
-				  "vendor",
-				  "vendor_dlkm",
-				  "odm",
-				  "odm_dlkm",
-				  NULL};
-	g_autofree gchar *base = g_strdup(name);
-	gsize len = strlen(base);
-	if (len > 2 && base[len - 2] == '_' && (base[len - 1] == 'a' || base[len - 1] == 'b'))
-		base[len - 2] = '\0';
-	return g_strv_contains(dynamic, base);
-}
-
 /*
  * Whether @name lives in super. fastbootd says so (is-logical:NAME); bootloaders
  * answer FAIL or "no" for every name, so there a dynamic name the bootloader
@@ -1061,7 +1041,7 @@ ub_fastboot_device_is_logical(UbFastbootDevice *self,
 		return TRUE;
 	}
 	if (ub_device_get_mode(UB_DEVICE(self)) == UB_DEVICE_MODE_FASTBOOTD ||
-	    !ub_fastboot_is_dynamic_name(name))
+	    !ub_partition_name_is_dynamic(name))
 		return TRUE;
 	if (!ub_fastboot_device_get_partition_size(self, name, &size, cancellable, error))
 		return FALSE;
