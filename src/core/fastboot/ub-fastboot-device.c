@@ -21,7 +21,9 @@
 /* the default watchdog of one command: every INFO or TEXT line re-arms it */
 #define UB_FASTBOOT_TIMEOUT_MS_DEFAULT 30000
 /* payloads are read from the stream and written in pieces this large */
-#define UB_FASTBOOT_CHUNK_SIZE (1024 * 1024)
+/* each write is 4 MiB: the USB transport splits it into 1 MiB transfers with
+ * several in flight, while the reader thread fills the next buffer */
+#define UB_FASTBOOT_CHUNK_SIZE (4 * 1024 * 1024)
 /* the slowest storage we wait for while "flash" runs silently, bytes per second */
 #define UB_FASTBOOT_WRITE_SPEED_MIN (2 * 1024 * 1024)
 /* likewise for "erase" of a whole partition */
