@@ -952,7 +952,8 @@ ub_scatter_xml_start_cb(GMarkupParseContext *context,
 	el = g_new0(UbScatterXmlElement, 1);
 	el->name = g_strdup(element_name);
 	for (guint i = 0; attribute_names[i] != NULL; i++) {
-		if (g_strcmp0(attribute_names[i], "name") == 0)
+		/* a repeated attribute must not leak the first value */
+		if (g_strcmp0(attribute_names[i], "name") == 0 && el->name_attr == NULL)
 			el->name_attr = g_strdup(attribute_values[i]);
 	}
 	g_ptr_array_add(helper->stack, el);
