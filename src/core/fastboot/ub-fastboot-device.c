@@ -693,7 +693,7 @@ ub_fastboot_device_download_at(UbFastbootDevice *self,
  * @cancellable: (nullable): a #GCancellable, checked between chunks
  * @error: (nullable): return location for a #GError
  *
- * Sends "download:%08x" and then @size bytes of @stream in 1 MiB writes.
+ * Sends "download:%08x" and then @size bytes of @stream in 4 MiB writes.
  *
  * Returns: %TRUE when the device has accepted all of the data
  */
