@@ -644,6 +644,25 @@ ub_plan_peek_sparse(GBufferedInputStream *in, GCancellable *cancellable, GError 
 	return ub_sparse_is_sparse(buf, avail);
 }
 
+/* the same for a seekable stream: read the magic, then go back to where it stood */
+static gboolean
+ub_plan_peek_sparse_seekable(GInputStream *in,
+			     gboolean *sparse,
+			     GCancellable *cancellable,
+			     GError **error)
+{
+	guint8 buf[28] = {0};
+	gsize avail = 0;
+	goffset start = g_seekable_tell(G_SEEKABLE(in));
+	if (!g_input_stream_read_all(in, buf, sizeof(buf), &avail, cancellable, error) ||
+	    !g_seekable_seek(G_SEEKABLE(in), start, G_SEEK_SET, cancellable, error)) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	*sparse = ub_sparse_is_sparse(buf, avail);
+	return TRUE;
+}
+
 static gboolean
 ub_plan_write(UbDevice *device,
 	      UbPlanStep *step,
@@ -664,6 +683,12 @@ ub_plan_write(UbDevice *device,
 	g_autoptr(GError) error_local = NULL;
 	if (raw == NULL)
 		return FALSE;
+	/* a file is peeked at and rewound: the engine then reads (or maps) it directly */
+	if (G_IS_SEEKABLE(raw) && g_seekable_can_seek(G_SEEKABLE(raw))) {
+		if (!ub_plan_peek_sparse_seekable(raw, sparse, cancellable, error))
+			return FALSE;
+		return ub_device_write(device, &loc, raw, step->size, progress, cancellable, error);
+	}
 	in = g_buffered_input_stream_new_sized(raw, 64 * 1024);
 	*sparse = ub_plan_peek_sparse(G_BUFFERED_INPUT_STREAM(in), cancellable, &error_local);
 	if (error_local != NULL) {

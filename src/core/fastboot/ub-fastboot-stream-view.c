@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <gio/gfiledescriptorbased.h>
+
 #include "ub-error.h"
 #include "ub-fastboot-stream-view.h"
 
@@ -19,7 +21,30 @@ struct _UbFastbootStreamView {
 	GInputStream *base;
 };
 
-G_DEFINE_TYPE(UbFastbootStreamView, ub_fastboot_stream_view, G_TYPE_INPUT_STREAM)
+static void
+ub_fastboot_stream_view_fd_based_iface_init(GFileDescriptorBasedIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE(UbFastbootStreamView,
+			ub_fastboot_stream_view,
+			G_TYPE_INPUT_STREAM,
+			G_IMPLEMENT_INTERFACE(G_TYPE_FILE_DESCRIPTOR_BASED,
+					      ub_fastboot_stream_view_fd_based_iface_init))
+
+/* reads go straight to the base, so a scan may look at its file in place (-1: none) */
+static gint
+ub_fastboot_stream_view_get_fd(GFileDescriptorBased *fd_based)
+{
+	UbFastbootStreamView *self = UB_FASTBOOT_STREAM_VIEW(fd_based);
+	if (!G_IS_FILE_DESCRIPTOR_BASED(self->base))
+		return -1;
+	return g_file_descriptor_based_get_fd(G_FILE_DESCRIPTOR_BASED(self->base));
+}
+
+static void
+ub_fastboot_stream_view_fd_based_iface_init(GFileDescriptorBasedIface *iface)
+{
+	iface->get_fd = ub_fastboot_stream_view_get_fd;
+}
 
 static gssize
 ub_fastboot_stream_view_read(GInputStream *stream,

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#endif
 
 #include "formats/ub-sparse-writer.h"
 #include "ub-crc.h"
@@ -25,6 +28,8 @@
  */
 
 #define UB_SPARSE_WRITER_SCAN_BUFSZ (1024 * 1024)
+/* bytes of a local file mapped at once by the scan, instead of read into the buffer */
+#define UB_SPARSE_WRITER_SCAN_MAPSZ (64 * 1024 * 1024)
 
 struct _UbSparseWriter {
 	GInputStream parent_instance;
@@ -119,6 +124,119 @@ ub_sparse_writer_find_hole(GInputStream *raw,
 #endif
 }
 
+/* adds the blocks of buf (the last one may be partial), which starts at offset */
+static gboolean
+ub_sparse_writer_classify(UbSparseImage *layout,
+			  const guint8 *buf,
+			  gsize bufsz,
+			  guint64 offset,
+			  UbSparseWriterFlags flags,
+			  GError **error)
+{
+	guint32 blk_sz = ub_sparse_image_get_block_size(layout);
+
+	for (gsize pos = 0; pos < bufsz; pos += blk_sz) {
+		const guint8 *blk = buf + pos;
+		gsize n = MIN(blk_sz, bufsz - pos);
+		gboolean ok;
+		if (n == blk_sz && ub_sparse_writer_block_is_uniform(blk, blk_sz)) {
+			guint32 fill = ub_mem_read_u32_le(blk, 0);
+			if (fill == 0 && (flags & UB_SPARSE_WRITER_FLAG_ZERO_AS_DONT_CARE))
+				ok = ub_sparse_image_add_dont_care(layout, 1, error);
+			else
+				ok = ub_sparse_image_add_fill(layout, 1, fill, error);
+		} else {
+			ok = ub_sparse_image_add_raw(layout, 1, offset + pos, n, error);
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * for a stream reading straight from a local regular file (its position is the file
+ * position, which need not be its offset, and no buffer in between): classifies up to the next hole (at most
+ * UB_SPARSE_WRITER_SCAN_MAPSZ) through a read-only mapping instead of reading it,
+ * which saves copying every byte once (most blocks of a random image are told RAW by
+ * their first two words), then leaves the stream position after what it looked at.
+ * *mapped is FALSE when it cannot map or is at the end of the file (the caller reads
+ * instead); otherwise *want and *done are the bytes asked for and found (fewer at the
+ * end of the file).
+ */
+static gboolean
+ub_sparse_writer_scan_mapped(GInputStream *raw,
+			     UbSparseImage *layout,
+			     guint64 *offset,
+			     guint64 data_len,
+			     UbSparseWriterFlags flags,
+			     gsize *want,
+			     gsize *done,
+			     gboolean *mapped,
+			     GError **error)
+{
+#ifdef G_OS_UNIX
+	guint32 blk_sz = ub_sparse_image_get_block_size(layout);
+	guint64 page = (guint64)sysconf(_SC_PAGESIZE);
+	struct stat st = {0};
+	gsize ask;
+	gsize len;
+	guint64 map_start;
+	gsize map_len;
+	off_t pos;
+	gint fd;
+	gpointer map;
+	gboolean ok;
+
+	*mapped = FALSE;
+	if (!G_IS_FILE_DESCRIPTOR_BASED(raw) || page == 0 || page > G_MAXUINT32)
+		return TRUE;
+	fd = g_file_descriptor_based_get_fd(G_FILE_DESCRIPTOR_BASED(raw));
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return TRUE;
+	/* the stream may start anywhere in the file (a view): offset is where it stands */
+	pos = lseek(fd, 0, SEEK_CUR);
+	if (pos < 0)
+		return TRUE;
+
+	/* whole blocks up to the next hole, as the read path asks for */
+	ask = MAX(blk_sz, UB_SPARSE_WRITER_SCAN_MAPSZ / blk_sz * blk_sz);
+	if (data_len < ask)
+		ask = MAX(blk_sz, (data_len + blk_sz - 1) / blk_sz * blk_sz);
+	/* never map past the end of the file (touching that page is SIGBUS); the read path
+	 * finds the end, or data a size of zero does not tell */
+	if (st.st_size <= pos)
+		return TRUE;
+	len = (gsize)MIN((guint64)ask, (guint64)(st.st_size - pos));
+
+	map_start = (guint64)pos / page * page;
+	map_len = (gsize)((guint64)pos - map_start) + len;
+	map = mmap(NULL, map_len, PROT_READ, MAP_SHARED, fd, (off_t)map_start);
+	if (map == MAP_FAILED)
+		return TRUE;
+	(void)madvise(map, map_len, MADV_SEQUENTIAL);
+	ok = ub_sparse_writer_classify(layout,
+				       (const guint8 *)map + ((guint64)pos - map_start),
+				       len,
+				       *offset,
+				       flags,
+				       error);
+	(void)munmap(map, map_len);
+	if (!ok)
+		return FALSE;
+	*want = ask;
+	*done = len;
+	*mapped = TRUE;
+	*offset += len;
+	/* the stream reads from the fd position: leave it where the read path would */
+	(void)lseek(fd, pos + (off_t)len, SEEK_SET);
+	return TRUE;
+#else
+	*mapped = FALSE;
+	return TRUE;
+#endif
+}
+
 /**
  * ub_sparse_writer_scan_raw:
  * @raw: a stream of the raw image, read to its end (not closed)
@@ -168,6 +286,7 @@ ub_sparse_writer_scan_raw(GInputStream *raw,
 		gsize want = bufsz;
 		guint64 hole_blocks = 0;
 		guint64 data_len = G_MAXUINT64;
+		gboolean mapped = FALSE;
 
 		ub_sparse_writer_find_hole(raw, offset, blk_sz, &hole_blocks, &data_len);
 		if (hole_blocks > 0) {
@@ -180,6 +299,24 @@ ub_sparse_writer_scan_raw(GInputStream *raw,
 				return NULL;
 			offset += hole_blocks * blk_sz;
 		}
+		/* a local file is looked at in place, a window at a time: no copy */
+		if (!ub_sparse_writer_scan_mapped(raw,
+						  layout,
+						  &offset,
+						  data_len,
+						  flags,
+						  &want,
+						  &done,
+						  &mapped,
+						  error))
+			return NULL;
+		if (mapped) {
+			if (done < want)
+				break;
+			if (g_cancellable_set_error_if_cancelled(cancellable, error))
+				return NULL;
+			continue;
+		}
 		/* read up to the next hole only, in whole blocks */
 		if (data_len < want)
 			want = MAX(blk_sz, (data_len + blk_sz - 1) / blk_sz * blk_sz);
@@ -189,22 +326,8 @@ ub_sparse_writer_scan_raw(GInputStream *raw,
 				       offset);
 			return NULL;
 		}
-		for (gsize pos = 0; pos < done; pos += blk_sz) {
-			const guint8 *blk = buf + pos;
-			gsize n = MIN(blk_sz, done - pos);
-			gboolean ok;
-			if (n == blk_sz && ub_sparse_writer_block_is_uniform(blk, blk_sz)) {
-				guint32 fill = ub_mem_read_u32_le(blk, 0);
-				if (fill == 0 && (flags & UB_SPARSE_WRITER_FLAG_ZERO_AS_DONT_CARE))
-					ok = ub_sparse_image_add_dont_care(layout, 1, error);
-				else
-					ok = ub_sparse_image_add_fill(layout, 1, fill, error);
-			} else {
-				ok = ub_sparse_image_add_raw(layout, 1, offset + pos, n, error);
-			}
-			if (!ok)
-				return NULL;
-		}
+		if (!ub_sparse_writer_classify(layout, buf, done, offset, flags, error))
+			return NULL;
 		offset += done;
 		if (done < want)
 			break;
