@@ -29,7 +29,7 @@
 
 #define UB_SPARSE_WRITER_SCAN_BUFSZ (1024 * 1024)
 /* bytes of a local file mapped at once by the scan, instead of read into the buffer */
-#define UB_SPARSE_WRITER_SCAN_MAPSZ (64 * 1024 * 1024)
+#define UB_SPARSE_WRITER_SCAN_MAPSZ (8 * 1024 * 1024)
 
 struct _UbSparseWriter {
 	GInputStream parent_instance;
