@@ -380,6 +380,9 @@ static const UbFastbootAdvice ub_fastboot_advice[] = {
      "dynamic partitions (system, vendor, product...) exist only in fastbootd: reboot to "
      "fastbootd first, or check the partition name"},
     {"no such partition", "check the partition name; on A/B phones use NAME_a or NAME_b"},
+    {"could not find partition",
+     "super has no such logical partition: flash the whole package (it updates super first) "
+     "or create the partition"},
     {"partition doesn't exist",
      "dynamic partitions exist only in fastbootd: reboot to fastbootd first"},
     {"flash write failure",
