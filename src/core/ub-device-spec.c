@@ -130,6 +130,8 @@ ub_device_spec_parse(const gchar *str, GError **error)
 			g_free(spec->host);
 			spec->host = tmp;
 		}
+		if (spec->host[0] == '\0')
+			return ub_device_spec_invalid(str, "expected tcp:HOST:PORT", error);
 		spec->port = (guint16)port;
 		return g_steal_pointer(&spec);
 	}
