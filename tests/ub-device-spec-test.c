@@ -67,7 +67,7 @@ ub_device_spec_invalid_func(void)
 {
 	const gchar *bad[] = {"usb:", "usb:05c6", "usb:05c6:90080", "usb:zz:9008", "usb:1-",
 			      "usb:1-4..2", "serial:ttyUSB0", "tcp:host", "tcp:host:0",
-			      "tcp:host:70000", "tcp::5554", "tcp:[]:5", "sim:nokia", "bluetooth:1", "05c6:9008",
+			      "tcp:host:70000", "tcp::5554", "tcp:[]:5", "tcp:[[]]:4", "tcp:a b:5", "sim:nokia", "bluetooth:1", "05c6:9008",
 			      "usb:serial="};
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;

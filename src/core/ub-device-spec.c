@@ -130,8 +130,13 @@ ub_device_spec_parse(const gchar *str, GError **error)
 			g_free(spec->host);
 			spec->host = tmp;
 		}
+		/* a host name or an IPv4/IPv6 address, nothing else */
 		if (spec->host[0] == '\0')
 			return ub_device_spec_invalid(str, "expected tcp:HOST:PORT", error);
+		for (const gchar *p = spec->host; *p != '\0'; p++) {
+			if (!g_ascii_isalnum(*p) && strchr(".-_:%", *p) == NULL)
+				return ub_device_spec_invalid(str, "the host name is not valid", error);
+		}
 		spec->port = (guint16)port;
 		return g_steal_pointer(&spec);
 	}
