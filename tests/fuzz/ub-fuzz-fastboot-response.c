@@ -36,15 +36,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_autofree gchar *val = NULL;
 		if (ub_fastboot_var_line_parse(lines[i], &name, &val, NULL))
 			g_ptr_array_add(var_lines, g_strdup(lines[i]));
+		/* a size parses only from something with a (hex) digit in it */
 		if (ub_fastboot_parse_size(lines[i], TRUE, &value, NULL))
-			g_assert_true(lines[i][0] != '\0');
+			g_assert_nonnull(strpbrk(lines[i], "0123456789abcdefABCDEF"));
 		if (ub_fastboot_parse_size(lines[i], FALSE, &value, NULL))
-			g_assert_true(lines[i][0] != '\0');
+			g_assert_nonnull(strpbrk(lines[i], "0123456789"));
 		/* what is accepted as a command fits the bootloader's buffer */
 		if (ub_fastboot_command_validate(lines[i], NULL))
 			g_assert_cmpuint(strlen(lines[i]), <=, UB_FASTBOOT_COMMAND_MAX);
+		/* an accepted name can never smuggle a ':' or a space into a command */
 		if (ub_fastboot_partition_name_validate(lines[i], NULL))
-			g_assert_nonnull(lines[i]);
+			g_assert_null(strpbrk(lines[i], ": \t"));
 	}
 	vars = ub_fastboot_var_lines_to_hash(var_lines);
 	parts = ub_fastboot_var_lines_to_partitions(var_lines);
