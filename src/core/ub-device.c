@@ -19,6 +19,7 @@ typedef struct {
 	gboolean simulated;
 	GHashTable *extra; /* key -> value, shown by "info" */
 	GPtrArray *partitions; /* last list_partitions() result, nullable */
+	GPtrArray *regions;    /* UbDeviceRegion, in the order the engine found them */
 	GMutex mutex;	   /* identity is set in the worker and read in the UI */
 	UbDeviceReconnectFunc reconnect_func;
 	gpointer reconnect_data;
@@ -636,6 +637,104 @@ ub_device_set_extra(UbDevice *self, const gchar *key, const gchar *value)
 }
 
 static void
+ub_device_region_free(UbDeviceRegion *region)
+{
+	g_free(region->name);
+	g_free(region);
+}
+
+/**
+ * ub_device_add_region:
+ * @self: a #UbDevice
+ * @name: "user", "boot1", "boot2", "rpmb" (eMMC) or "lun0".."lunN" (UFS)
+ * @size: bytes
+ * @sector_size: bytes per sector of the region
+ *
+ * Records a physical region of the storage, as the engine finds it (Firehose
+ * getstorageinfo, the MediaTek DA's storage report). Adding a name again
+ * replaces its size.
+ */
+void
+ub_device_add_region(UbDevice *self, const gchar *name, guint64 size, guint32 sector_size)
+{
+	UbDevicePrivate *priv;
+	UbDeviceRegion *region;
+	g_return_if_fail(UB_IS_DEVICE(self));
+	g_return_if_fail(name != NULL);
+	priv = GET_PRIVATE(self);
+	g_mutex_lock(&priv->mutex);
+	for (guint i = 0; i < priv->regions->len; i++) {
+		region = g_ptr_array_index(priv->regions, i);
+		if (g_strcmp0(region->name, name) == 0) {
+			region->size = size;
+			region->sector_size = sector_size;
+			g_mutex_unlock(&priv->mutex);
+			return;
+		}
+	}
+	region = g_new0(UbDeviceRegion, 1);
+	region->name = g_strdup(name);
+	region->size = size;
+	region->sector_size = sector_size;
+	g_ptr_array_add(priv->regions, region);
+	g_mutex_unlock(&priv->mutex);
+}
+
+/**
+ * ub_device_clear_regions:
+ * @self: a #UbDevice
+ *
+ * Forgets the regions, before an engine reads them again.
+ */
+void
+ub_device_clear_regions(UbDevice *self)
+{
+	UbDevicePrivate *priv;
+	g_return_if_fail(UB_IS_DEVICE(self));
+	priv = GET_PRIVATE(self);
+	g_mutex_lock(&priv->mutex);
+	g_ptr_array_set_size(priv->regions, 0);
+	g_mutex_unlock(&priv->mutex);
+}
+
+/**
+ * ub_device_get_regions:
+ * @self: a #UbDevice
+ *
+ * Returns: (transfer none) (element-type UbDeviceRegion): the regions the
+ *   engine found; empty when it reports none. Read them from the thread that
+ *   runs the device, or after the job finished.
+ */
+GPtrArray *
+ub_device_get_regions(UbDevice *self)
+{
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	return GET_PRIVATE(self)->regions;
+}
+
+/**
+ * ub_device_find_region:
+ * @self: a #UbDevice
+ * @name: a region name
+ *
+ * Returns: (transfer none) (nullable): the region, or %NULL when the engine
+ *   reported none of that name
+ */
+const UbDeviceRegion *
+ub_device_find_region(UbDevice *self, const gchar *name)
+{
+	UbDevicePrivate *priv;
+	g_return_val_if_fail(UB_IS_DEVICE(self), NULL);
+	priv = GET_PRIVATE(self);
+	for (guint i = 0; i < priv->regions->len; i++) {
+		UbDeviceRegion *region = g_ptr_array_index(priv->regions, i);
+		if (g_strcmp0(region->name, name) == 0)
+			return region;
+	}
+	return NULL;
+}
+
+static void
 ub_device_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
 	UbDevicePrivate *priv = GET_PRIVATE(UB_DEVICE(object));
@@ -680,6 +779,7 @@ ub_device_finalize(GObject *object)
 	g_free(priv->storage_type);
 	g_hash_table_unref(priv->extra);
 	g_clear_pointer(&priv->partitions, g_ptr_array_unref);
+	g_ptr_array_unref(priv->regions);
 	if (priv->reconnect_destroy != NULL)
 		priv->reconnect_destroy(priv->reconnect_data);
 	g_mutex_clear(&priv->mutex);
@@ -692,6 +792,7 @@ ub_device_init(UbDevice *self)
 	UbDevicePrivate *priv = GET_PRIVATE(self);
 	g_mutex_init(&priv->mutex);
 	priv->extra = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	priv->regions = g_ptr_array_new_with_free_func((GDestroyNotify)ub_device_region_free);
 }
 
 static void

@@ -31,6 +31,21 @@ typedef struct {
 	guint64 length;
 } UbDeviceLocation;
 
+/**
+ * UbDeviceRegion:
+ * @name: "user", "boot1", "boot2", "rpmb" (eMMC) or "lun0".."lunN" (UFS)
+ * @size: bytes
+ * @sector_size: bytes per sector
+ *
+ * One physical region of the phone's storage (an eMMC hardware partition or
+ * a UFS LUN), as the engine reports it.
+ */
+typedef struct {
+	gchar *name;
+	guint64 size;
+	guint32 sector_size;
+} UbDeviceRegion;
+
 typedef enum {
 	UB_REBOOT_MODE_SYSTEM,
 	UB_REBOOT_MODE_BOOTLOADER,
@@ -251,6 +266,14 @@ guint32
 ub_device_get_sector_size(UbDevice *self);
 void
 ub_device_set_sector_size(UbDevice *self, guint32 sector_size);
+void
+ub_device_add_region(UbDevice *self, const gchar *name, guint64 size, guint32 sector_size);
+void
+ub_device_clear_regions(UbDevice *self);
+GPtrArray *
+ub_device_get_regions(UbDevice *self);
+const UbDeviceRegion *
+ub_device_find_region(UbDevice *self, const gchar *name);
 gboolean
 ub_device_get_simulated(UbDevice *self);
 void

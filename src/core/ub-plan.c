@@ -79,6 +79,8 @@ ub_plan_op_free(UbPlanOp *op)
 	g_clear_object(&op->package);
 	g_free(op->file);
 	g_free(op->origin);
+	g_free(op->label);
+	g_free(op->start_expr);
 	g_free(op);
 }
 

@@ -49,6 +49,13 @@ typedef enum {
  * @package: (nullable): the package @file is streamed from, instead of @path
  * @file: (nullable): the image inside @package
  * @origin: (nullable): where the step comes from ("flash_all.sh:12"), for messages
+ * @label: (nullable): for an op on a region (a flat-build entry): the name
+ *   the package gives the range ("modem", "PrimaryGPT"), for messages; the
+ *   target stays @region + @offset
+ * @start_expr: (nullable): for an op on a region: its start as a Qualcomm
+ *   sector expression ("NUM_DISK_SECTORS-5.") the executor evaluates against
+ *   the region's size before the op runs; @offset is then ignored
+ * @sector_size: bytes per sector for @start_expr (0 when unused)
  *
  * One step of a plan, as front-ends build it from a package or the user.
  */
@@ -67,6 +74,9 @@ typedef struct {
 	UbPackage *package;
 	gchar *file;
 	gchar *origin;
+	gchar *label;
+	gchar *start_expr;
+	guint32 sector_size;
 } UbPlanOp;
 
 const gchar *
