@@ -33,7 +33,8 @@ demo: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -x $(BUILDDIR)/src/gui/unbrick ]; then \
 		$(BUILDDIR)/src/gui/unbrick --demo; \
 	else \
-		$(BUILDDIR)/src/cli/unbrick-cli demo; \
+		$(BUILDDIR)/src/cli/unbrick-cli demo && \
+		$(BUILDDIR)/src/cli/unbrick-cli demo --kind edl; \
 	fi
 
 # the whole suite, then the unit suite again under ASan+UBSan

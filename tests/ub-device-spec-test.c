@@ -115,11 +115,16 @@ ub_device_spec_engine_func(void)
 	g_assert_nonnull(device);
 	g_assert_cmpint(ub_device_get_protocol(device), ==, UB_PROTOCOL_FASTBOOT);
 	g_clear_object(&device);
-	/* no engine yet: a clear refusal, not a crash */
 	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_EDL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(device);
+	g_assert_cmpint(ub_device_get_protocol(device), ==, UB_PROTOCOL_EDL);
+	g_clear_object(&device);
+	/* no engine yet: a clear refusal, not a crash */
+	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_MTK_BROM, FALSE, &error);
 	g_assert_null(device);
 	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
-	g_assert_nonnull(strstr(error->message, "EDL"));
+	g_assert_nonnull(strstr(error->message, "MediaTek"));
 }
 
 int

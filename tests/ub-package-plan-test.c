@@ -15,6 +15,7 @@
 #include "ub-memory-transport.h"
 #include "sim/ub-sim-fastboot.h"
 #include "sim/ub-sim-storage.h"
+#include "ub-test-device.h"
 
 /* packages as plans: conversion of the corpus packages, and end to end into
  * the simulated bootloader in this process */
@@ -708,6 +709,333 @@ ub_package_plan_set_active_condition_func(void)
 	ub_test_rm_rf(tmp);
 }
 
+
+/* a corpus flat build as a plan: its counts, regions, starts and order */
+static UbPlan *
+ub_test_flat_plan(const gchar *subdir,
+		  const gchar *rawprogram,
+		  const gchar *const *only,
+		  GError **error)
+{
+	g_autofree gchar *dir = ub_test_corpus(subdir);
+	g_autofree gchar *path = NULL;
+	g_autoptr(UbPackage) package = NULL;
+	UbPackagePlanOptions options = {.verify = TRUE, .only_labels = only};
+	if (dir == NULL)
+		return NULL;
+	path = g_build_filename(dir, rawprogram, NULL);
+	package = ub_package_open(path, NULL, NULL, error);
+	g_assert_no_error(*error);
+	g_assert_cmpint(ub_package_get_format(package), ==, UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD);
+	return ub_package_plan_for_mode(package, only != NULL ? "selected" : "flat-build", &options, error);
+}
+
+typedef struct {
+	guint writes;
+	guint erases;
+	guint patches;
+	guint bootable;
+	GHashTable *regions;
+} UbTestFlatCounts;
+
+static void
+ub_test_flat_count(UbPlan *plan, UbTestFlatCounts *counts)
+{
+	GPtrArray *ops = ub_plan_get_ops(plan);
+	gboolean seen_command = FALSE;
+	memset(counts, 0, sizeof(*counts));
+	counts->regions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < ops->len; i++) {
+		UbPlanOp *op = g_ptr_array_index(ops, i);
+		if (op->kind == UB_PLAN_OP_WRITE || op->kind == UB_PLAN_OP_ERASE) {
+			/* programs and erases all come before the first patch */
+			g_assert_false(seen_command);
+			g_assert_null(op->partition);
+			g_assert_nonnull(op->region);
+			g_assert_nonnull(op->label);
+			g_hash_table_add(counts->regions, g_strdup(op->region));
+			if (op->kind == UB_PLAN_OP_WRITE) {
+				g_assert_nonnull(op->package);
+				g_assert_nonnull(op->file);
+				counts->writes++;
+			} else {
+				counts->erases++;
+			}
+			/* a backup GPT sits where only the phone can say */
+			if (g_strcmp0(op->label, "BackupGPT") == 0) {
+				g_assert_nonnull(op->start_expr);
+				g_assert_true(g_str_has_prefix(op->start_expr, "NUM_DISK_SECTORS-"));
+				g_assert_cmpuint(op->sector_size, !=, 0);
+			} else {
+				g_assert_null(op->start_expr);
+			}
+			continue;
+		}
+		g_assert_cmpint(op->kind, ==, UB_PLAN_OP_COMMAND);
+		seen_command = TRUE;
+		if (g_str_has_prefix(op->value, "patch ")) {
+			/* patches come before the bootable LUN */
+			g_assert_cmpuint(counts->bootable, ==, 0);
+			g_assert_nonnull(strstr(op->value, "filename=\"DISK\""));
+			counts->patches++;
+		} else {
+			g_assert_true(g_str_has_prefix(op->value, "setbootablestoragedrive value=\""));
+			counts->bootable++;
+		}
+	}
+}
+
+static UbPlanOp *
+ub_test_flat_find(UbPlan *plan, const gchar *label)
+{
+	GPtrArray *ops = ub_plan_get_ops(plan);
+	for (guint i = 0; i < ops->len; i++) {
+		UbPlanOp *op = g_ptr_array_index(ops, i);
+		if (g_strcmp0(op->label, label) == 0)
+			return op;
+	}
+	return NULL;
+}
+
+static UbPlanOp *
+ub_test_flat_last(UbPlan *plan)
+{
+	GPtrArray *ops = ub_plan_get_ops(plan);
+	return g_ptr_array_index(ops, ops->len - 1);
+}
+
+static void
+ub_package_plan_flat_corpus_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) oneplus = NULL;
+	g_autoptr(UbPlan) smartisan = NULL;
+	g_autoptr(UbPlan) xiaomi = NULL;
+	UbTestFlatCounts counts = {0};
+	UbPlanOp *op;
+
+	oneplus = ub_test_flat_plan("qcom-rawprogram/oneplus-x-msm8974-emmc", "rawprogram0.xml", NULL, &error);
+	if (oneplus == NULL && error == NULL) {
+		g_test_skip("corpus missing");
+		return;
+	}
+	g_assert_no_error(error);
+	/* 31 programs, 11 of them placeholders; 13 DISK patches; sbl1 on LUN 0 */
+	ub_test_flat_count(oneplus, &counts);
+	g_assert_cmpuint(counts.writes, ==, 20);
+	g_assert_cmpuint(counts.erases, ==, 0);
+	g_assert_cmpuint(counts.patches, ==, 13);
+	g_assert_cmpuint(counts.bootable, ==, 1);
+	g_assert_cmpuint(g_hash_table_size(counts.regions), ==, 1);
+	g_assert_true(g_hash_table_contains(counts.regions, "user"));
+	g_hash_table_unref(counts.regions);
+	op = ub_test_flat_find(oneplus, "BackupGPT");
+	g_assert_cmpstr(op->start_expr, ==, "NUM_DISK_SECTORS-33.");
+	g_assert_cmpuint(op->length, ==, 33 * 512);
+	g_assert_cmpuint(op->sector_size, ==, 512);
+	op = ub_test_flat_find(oneplus, "modem");
+	g_assert_cmpuint(op->offset, ==, 16384 * 512);
+	g_assert_cmpuint(op->length, ==, 131072 * 512);
+	g_assert_cmpuint(op->file_offset, ==, 0);
+	g_assert_true(g_str_has_suffix(op->file, "NON-HLOS.bin"));
+	g_assert_nonnull(ub_test_flat_find(oneplus, "persist"));
+	g_assert_null(ub_test_flat_find(oneplus, "modemst1"));
+	g_assert_cmpstr(ub_test_flat_last(oneplus)->value, ==, "setbootablestoragedrive value=\"0\"");
+
+	smartisan = ub_test_flat_plan("qcom-rawprogram/smartisan-oscar-emmc",
+				      "rawprogram_unsparse.xml",
+				      NULL,
+				      &error);
+	g_assert_no_error(error);
+	ub_test_flat_count(smartisan, &counts);
+	g_assert_cmpuint(counts.writes, ==, 3);
+	g_assert_cmpuint(counts.patches, ==, 0);
+	g_assert_cmpuint(counts.bootable, ==, 1);
+	g_hash_table_unref(counts.regions);
+	op = ub_test_flat_find(smartisan, "recovery");
+	g_assert_cmpuint(op->offset, ==, (guint64)528384 * 512);
+
+	xiaomi = ub_test_flat_plan("qcom-rawprogram/xiaomi-raphael-sm8150-ufs",
+				   "rawprogram0.xml",
+				   NULL,
+				   &error);
+	g_assert_no_error(error);
+	ub_test_flat_count(xiaomi, &counts);
+	g_assert_cmpuint(counts.writes, ==, 58);
+	g_assert_cmpuint(counts.patches, ==, 13);
+	g_assert_cmpuint(counts.bootable, ==, 1);
+	g_assert_cmpuint(g_hash_table_size(counts.regions), ==, 6);
+	for (guint i = 0; i < 6; i++) {
+		g_autofree gchar *lun = g_strdup_printf("lun%u", i);
+		g_assert_true(g_hash_table_contains(counts.regions, lun));
+	}
+	g_hash_table_unref(counts.regions);
+	op = ub_test_flat_find(xiaomi, "BackupGPT");
+	g_assert_cmpstr(op->start_expr, ==, "NUM_DISK_SECTORS-5.");
+	g_assert_cmpuint(op->sector_size, ==, 4096);
+	op = ub_test_flat_find(xiaomi, "xbl");
+	g_assert_cmpstr(op->region, ==, "lun1");
+	/* xbl is on LUN 1: that LUN is made bootable, last */
+	g_assert_cmpstr(ub_test_flat_last(xiaomi)->value, ==, "setbootablestoragedrive value=\"1\"");
+}
+
+static void
+ub_package_plan_flat_only_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) plan = NULL;
+	const gchar *only_xbl[] = {"xbl", NULL};
+	const gchar *only_gpt[] = {"xbl", "PrimaryGPT", NULL};
+	const gchar *only_bad[] = {"xbl", "nosuch", NULL};
+	UbTestFlatCounts counts = {0};
+	UbPlanOp *op;
+
+	plan = ub_test_flat_plan("qcom-rawprogram/xiaomi-raphael-sm8150-ufs",
+				 "rawprogram0.xml",
+				 only_xbl,
+				 &error);
+	if (plan == NULL && error == NULL) {
+		g_test_skip("corpus missing");
+		return;
+	}
+	g_assert_no_error(error);
+	ub_test_flat_count(plan, &counts);
+	g_assert_cmpuint(counts.writes, ==, 1);
+	g_assert_cmpuint(counts.patches, ==, 0);
+	g_assert_cmpuint(counts.bootable, ==, 0);
+	g_hash_table_unref(counts.regions);
+	op = ub_test_flat_find(plan, "xbl");
+	g_assert_cmpstr(op->region, ==, "lun1");
+	g_assert_cmpuint(ub_plan_get_notes(plan)->len, ==, 1);
+	g_assert_nonnull(strstr(g_ptr_array_index(ub_plan_get_notes(plan), 0), "left out"));
+	g_clear_object(&plan);
+
+	/* with a partition table, the patches and the bootable LUN step stay */
+	plan = ub_test_flat_plan("qcom-rawprogram/xiaomi-raphael-sm8150-ufs",
+				 "rawprogram0.xml",
+				 only_gpt,
+				 &error);
+	g_assert_no_error(error);
+	ub_test_flat_count(plan, &counts);
+	/* PrimaryGPT of every LUN, and xbl */
+	g_assert_cmpuint(counts.writes, ==, 7);
+	g_assert_cmpuint(counts.patches, ==, 13);
+	g_assert_cmpuint(counts.bootable, ==, 1);
+	g_hash_table_unref(counts.regions);
+	g_assert_nonnull(strstr(g_ptr_array_index(ub_plan_get_notes(plan), 0), "run too"));
+	g_clear_object(&plan);
+
+	plan = ub_test_flat_plan("qcom-rawprogram/xiaomi-raphael-sm8150-ufs",
+				 "rawprogram0.xml",
+				 only_bad,
+				 &error);
+	g_assert_null(plan);
+	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
+	g_assert_nonnull(strstr(error->message, "nosuch"));
+}
+
+static void
+ub_package_plan_flat_modes_func(void)
+{
+	g_autofree gchar *dir = ub_test_corpus("qcom-rawprogram/oneplus-x-msm8974-emmc");
+	g_autofree gchar *path = NULL;
+	g_autoptr(UbPackage) package = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbPlan) plan = NULL;
+	const gchar *modes[] = {"clean-all", "keep-data", "clean-all-lock"};
+
+	if (dir == NULL) {
+		g_test_skip("corpus missing");
+		return;
+	}
+	path = g_build_filename(dir, "rawprogram0.xml", NULL);
+	package = ub_package_open(path, NULL, NULL, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < G_N_ELEMENTS(modes); i++) {
+		plan = ub_package_plan_for_mode(package, modes[i], NULL, &error);
+		g_assert_null(plan);
+		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
+		g_assert_nonnull(strstr(error->message, "flat build"));
+		g_clear_error(&error);
+	}
+	plan = ub_package_plan_for_mode(package, "selected", NULL, &error);
+	g_assert_null(plan);
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_clear_error(&error);
+	plan = ub_package_plan_for_mode(package, "flat-build", NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(plan);
+	g_assert_true(ub_plan_get_verify(plan));
+}
+
+/* the demo flat build into an in-memory phone with three LUNs: GPTs at both
+ * ends of each LUN, images at their sectors, then the patches, then LUN 1
+ * made bootable */
+static void
+ub_package_plan_flat_demo_func(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("ub-flat-demo-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, UB_DEMO_FLAT_BUILD_RAWPROGRAM, NULL);
+	g_autoptr(UbTestDevice) device = ub_test_device_new();
+	g_autoptr(UbPackage) package = NULL;
+	g_autoptr(UbPlan) plan = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) boot = ub_demo_package_make_flat_image("boot_b");
+	g_autoptr(GBytes) programmer = ub_demo_package_make_programmer();
+	GPtrArray *commands;
+	GByteArray *lun0;
+	GByteArray *lun2;
+	guint64 lun_sectors[UB_DEMO_FLAT_BUILD_N_LUNS] = {0};
+	UbPlanOp *op;
+
+	g_assert_true(ub_demo_package_write_flat_build(dir, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < UB_DEMO_FLAT_BUILD_N_LUNS; i++) {
+		g_autofree gchar *lun = g_strdup_printf("lun%u", i);
+		/* bigger than the GPTs were built for: the patches make them fit */
+		lun_sectors[i] = ub_demo_package_get_flat_build_min_lun_size(i) / 4096 + 37;
+		ub_test_device_add_region(device, lun, lun_sectors[i] * 4096, 4096);
+	}
+	package = ub_package_open(path, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(ub_package_get_warnings(package)->len, ==, 0);
+	g_assert_cmpstr(ub_package_get_storage(package), ==, "ufs");
+	plan = ub_package_plan_for_mode(package, "flat-build", NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_plan_execute(plan, UB_DEVICE(device), progress, NULL, &error));
+	g_assert_no_error(error);
+
+	/* the primary GPT at sector 0, the backup at the end of each LUN */
+	lun0 = ub_test_device_get_region_data(device, "lun0");
+	g_assert_cmpmem(lun0->data + 4096, 8, "EFI PART", 8);
+	g_assert_cmpmem(lun0->data + (lun_sectors[0] - 1) * 4096, 8, "EFI PART", 8);
+	/* boot_b at the sector its entry gives */
+	op = ub_test_flat_find(plan, "boot_b");
+	lun2 = ub_test_device_get_region_data(device, "lun2");
+	g_assert_cmpmem(lun2->data + op->offset,
+			g_bytes_get_size(boot),
+			g_bytes_get_data(boot, NULL),
+			g_bytes_get_size(boot));
+
+	/* 13 patches for LUN 0 (with userdata's end), 11 each for LUNs 1 and 2 */
+	commands = ub_test_device_get_commands(device);
+	g_assert_cmpuint(commands->len, ==, 13 + 11 + 11 + 1);
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(commands, 0), "patch "));
+	g_assert_cmpstr(g_ptr_array_index(commands, commands->len - 1),
+			==,
+			"setbootablestoragedrive value=\"1\"");
+
+	/* the programmer is an ELF64 with two loadable segments */
+	{
+		const guint8 *elf = g_bytes_get_data(programmer, NULL);
+		g_assert_cmpmem(elf, 4, "\177ELF", 4);
+		g_assert_cmpint(elf[4], ==, 2);
+		g_assert_cmpint(elf[56], ==, 2);
+	}
+	ub_test_rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -723,5 +1051,9 @@ main(int argc, char **argv)
 			ub_package_plan_corpus_end_to_end_func);
 	g_test_add_func("/ub/formats/package-plan/set-active-condition",
 			ub_package_plan_set_active_condition_func);
+	g_test_add_func("/ub/formats/package-plan/flat-corpus", ub_package_plan_flat_corpus_func);
+	g_test_add_func("/ub/formats/package-plan/flat-only", ub_package_plan_flat_only_func);
+	g_test_add_func("/ub/formats/package-plan/flat-modes", ub_package_plan_flat_modes_func);
+	g_test_add_func("/ub/formats/package-plan/flat-demo", ub_package_plan_flat_demo_func);
 	return g_test_run();
 }

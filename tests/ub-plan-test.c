@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-backup.h"
 #include "ub-test-device.h"
 
 typedef struct {
@@ -228,6 +229,341 @@ ub_plan_readback_func(UbPlanFixture *fx, gconstpointer data)
 	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
 }
 
+
+/* a UFS-like phone: lun0 of 64 sectors of 4096 bytes, lun5 with modemst1 in it */
+static void
+ub_plan_add_luns(UbPlanFixture *fx)
+{
+	ub_test_device_add_region(fx->device, "lun0", 64 * 4096, 4096);
+	ub_test_device_add_region(fx->device, "lun5", 32 * 4096, 4096);
+	ub_test_device_add_region_partition(fx->device, "lun5", "modem_a", 4 * 4096, 8 * 4096, 0x11);
+	ub_test_device_add_region_partition(fx->device, "lun5", "modemst1", 12 * 4096, 4 * 4096, 0xc1);
+	ub_test_device_add_region_partition(fx->device, "lun5", "modemst2", 16 * 4096, 4 * 4096, 0xc2);
+}
+
+static gboolean
+ub_plan_bytes_are(const guint8 *buf, gsize len, guint8 value)
+{
+	for (gsize i = 0; i < len; i++) {
+		if (buf[i] != value)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+ub_plan_region_start_expr_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "gpt_backup0.bin", 5 * 4096, 7);
+	g_autofree gchar *contents = NULL;
+	GByteArray *lun0;
+	gsize len = 0;
+	UbPlanOp *op;
+
+	ub_plan_add_luns(fx);
+	ub_plan_set_verify(plan, TRUE);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 0, 5 * 4096, path);
+	op->label = g_strdup("BackupGPT");
+	op->start_expr = g_strdup("NUM_DISK_SECTORS-5.");
+	op->sector_size = 4096;
+
+	/* without a phone the start stays open; with it, it is resolved */
+	g_assert_true(ub_plan_preflight(plan, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(ub_plan_preflight_for_device(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+	lun0 = ub_test_device_get_region_data(fx->device, "lun0");
+	/* the last five sectors hold the image, everything before is untouched */
+	g_assert_cmpmem(lun0->data + 59 * 4096, 5 * 4096, contents, len);
+	g_assert_true(ub_plan_bytes_are(lun0->data, 59 * 4096, 0x00));
+	g_assert_cmpuint(ub_test_device_get_writes(fx->device), ==, 1);
+}
+
+static void
+ub_plan_region_verify_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "xbl.elf", 3 * 4096 + 100, 9);
+	UbPlanOp *op;
+
+	ub_plan_add_luns(fx);
+	ub_plan_set_verify(plan, TRUE);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 8 * 4096, 4 * 4096, path);
+	op->label = g_strdup("xbl");
+	ub_test_device_set_corrupt_reads(fx->device, TRUE);
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_INVALID_DATA);
+	g_assert_nonnull(strstr(error->message, "xbl"));
+}
+
+static void
+ub_plan_region_file_offset_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "single.bin", 4 * 4096, 3);
+	g_autofree gchar *contents = NULL;
+	GByteArray *lun0;
+	gsize len = 0;
+	UbPlanOp *op;
+
+	/* sectors 1..2 of a four-sector file go to sector 10 */
+	ub_plan_add_luns(fx);
+	ub_plan_set_verify(plan, TRUE);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 10 * 4096, 2 * 4096, path);
+	op->file_offset = 4096;
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+	lun0 = ub_test_device_get_region_data(fx->device, "lun0");
+	g_assert_cmpmem(lun0->data + 10 * 4096, 2 * 4096, contents + 4096, 2 * 4096);
+	g_assert_true(ub_plan_bytes_are(lun0->data + 12 * 4096, 4096, 0x00));
+}
+
+static void
+ub_plan_region_refused_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "big.img", 8 * 4096, 1);
+	UbPlanOp *op;
+
+	ub_plan_add_luns(fx);
+
+	/* past the end of the LUN: refused before anything is written */
+	ub_plan_add_op(plan, UB_PLAN_OP_ERASE, NULL, "lun0", 0, 4096, NULL);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 60 * 4096, 8 * 4096, path);
+	op->label = g_strdup("toolong");
+	g_assert_false(ub_plan_preflight_for_device(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_clear_error(&error);
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "toolong"));
+	g_assert_nonnull(strstr(error->message, "outside LUN 0"));
+	g_assert_cmpuint(ub_test_device_get_writes(fx->device), ==, 0);
+	g_assert_cmpuint(ub_test_device_get_erases(fx->device), ==, 0);
+	g_clear_error(&error);
+
+	/* a start expression that lands outside it */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 0, 8 * 4096, path);
+	op->start_expr = g_strdup("NUM_DISK_SECTORS-5.");
+	op->sector_size = 4096;
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_clear_error(&error);
+
+	/* a LUN the phone does not have: named in the message */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun7", 0, 0, path);
+	op->label = g_strdup("abl");
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
+	g_assert_nonnull(strstr(error->message, "LUN 7"));
+	g_clear_error(&error);
+
+	/* eMMC entries on UFS storage */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 0, 0, path);
+	op->sector_size = 512;
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "512"));
+	g_assert_cmpuint(ub_test_device_get_writes(fx->device), ==, 0);
+}
+
+static void
+ub_plan_region_calibration_refused_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "modem.img", 10 * 4096, 5);
+	GByteArray *lun5;
+	UbPlanOp *op;
+
+	/* modem_a is sectors 4..11, the image runs into modemst1 at 12 */
+	ub_plan_add_luns(fx);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun5", 4 * 4096, 10 * 4096, path);
+	op->label = g_strdup("modem");
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "modemst1"));
+	g_assert_nonnull(strstr(error->message, "--allow-calibration"));
+	g_assert_null(strstr(error->message, "modemst2"));
+	g_assert_cmpuint(ub_test_device_get_writes(fx->device), ==, 0);
+	g_clear_error(&error);
+
+	/* an erase of the whole LUN covers both */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_FORMAT);
+	ub_plan_add_op(plan, UB_PLAN_OP_ERASE, NULL, "lun5", 0, 0, NULL);
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_clear_error(&error);
+
+	/* a range the package calls persist, though the phone has no such partition */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 0, 10 * 4096, path);
+	op->label = g_strdup("persist");
+	g_assert_false(ub_plan_preflight(plan, NULL, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "persist"));
+	g_clear_error(&error);
+
+	/* next to calibration data is fine */
+	g_clear_object(&plan);
+	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun5", 4 * 4096, 8 * 4096, path);
+	op->label = g_strdup("modem");
+	g_assert_false(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	/* (the image is 10 sectors: larger than the 8 it is given) */
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "larger"));
+	g_clear_error(&error);
+	lun5 = ub_test_device_get_region_data(fx->device, "lun5");
+	g_assert_true(ub_plan_bytes_are(lun5->data + 12 * 4096, 4 * 4096, 0xc1));
+}
+
+static gchar *
+ub_plan_sha256_file(const gchar *path)
+{
+	g_autofree gchar *contents = NULL;
+	gsize len = 0;
+	g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+	return g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guint8 *)contents, len);
+}
+
+static void
+ub_plan_region_calibration_backup_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(UbPlan) restore = NULL;
+	g_autoptr(UbBackup) backup = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) parts = NULL;
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autofree gchar *path = ub_plan_write_image(fx, "modem.img", 10 * 4096, 5);
+	g_autofree gchar *backup_dir = g_build_filename(fx->tmpdir, "backup", NULL);
+	g_autofree gchar *backup_img = g_build_filename(backup_dir, "modemst1.img", NULL);
+	g_autofree gchar *sha = NULL;
+	g_autofree guint8 *before = NULL;
+	const UbBackupItem *item;
+	GByteArray *lun5;
+	UbPlanOp *op;
+
+	ub_plan_add_luns(fx);
+	lun5 = ub_test_device_get_region_data(fx->device, "lun5");
+	before = g_memdup2(lun5->data, lun5->len);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun5", 4 * 4096, 10 * 4096, path);
+	op->label = g_strdup("modem");
+	ub_plan_set_allow_calibration(plan, TRUE);
+	ub_plan_set_backup_dir(plan, backup_dir);
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+
+	/* modemst1 was read before the write overwrote half of it */
+	g_assert_true(ub_plan_bytes_are(lun5->data + 14 * 4096, 2 * 4096, 0xc1));
+	g_assert_false(ub_plan_bytes_are(lun5->data + 12 * 4096, 2 * 4096, 0xc1));
+	backup = ub_backup_load(backup_dir, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(backup);
+	g_assert_cmpstr(ub_backup_get_serial(backup), ==, "TEST0001");
+	g_assert_cmpstr(ub_backup_get_chip(backup), ==, "TESTCHIP");
+	g_assert_cmpuint(ub_backup_get_items(backup)->len, ==, 1);
+	item = ub_backup_find_item(backup, "modemst1");
+	g_assert_nonnull(item);
+	g_assert_cmpstr(item->region, ==, "lun5");
+	g_assert_cmpuint(item->offset, ==, 12 * 4096);
+	g_assert_cmpuint(item->size, ==, 4 * 4096);
+	g_assert_cmpstr(item->file, ==, "modemst1.img");
+	sha = ub_plan_sha256_file(backup_img);
+	g_assert_cmpstr(item->sha256, ==, sha);
+	g_assert_true(ub_backup_verify(backup, NULL, &error));
+	g_assert_no_error(error);
+
+	/* restoring by name gives the old bytes back */
+	parts = ub_device_list_partitions(UB_DEVICE(fx->device), NULL, &error);
+	g_assert_no_error(error);
+	restore = ub_backup_to_restore_plan(backup, parts, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_plan_get_allow_calibration(restore));
+	g_assert_true(ub_plan_run(restore, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_cmpmem(lun5->data + 12 * 4096, 4 * 4096, before + 12 * 4096, 4 * 4096);
+
+	/* and by region and offset when the phone does not list the name */
+	memset(lun5->data + 12 * 4096, 0xee, 4 * 4096);
+	g_clear_object(&restore);
+	restore = ub_backup_to_restore_plan(backup, none, &error);
+	g_assert_no_error(error);
+	op = g_ptr_array_index(ub_plan_get_ops(restore), 0);
+	g_assert_null(op->partition);
+	g_assert_cmpstr(op->region, ==, "lun5");
+	g_assert_cmpuint(op->offset, ==, 12 * 4096);
+	g_assert_true(ub_plan_run(restore, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	g_assert_cmpmem(lun5->data + 12 * 4096, 4 * 4096, before + 12 * 4096, 4 * 4096);
+}
+
+/* a range the package calls calibration data with no partition on the phone:
+ * the range itself is backed up; a plain format backup gets a manifest too */
+static void
+ub_plan_label_backup_func(UbPlanFixture *fx, gconstpointer data)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	g_autoptr(UbPlan) format = ub_plan_new(UB_PLAN_KIND_FORMAT);
+	g_autoptr(UbBackup) backup = NULL;
+	g_autoptr(UbBackup) backup2 = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = ub_plan_write_image(fx, "persist.img", 2 * 4096, 5);
+	g_autofree gchar *backup_dir = g_build_filename(fx->tmpdir, "b1", NULL);
+	g_autofree gchar *backup_dir2 = g_build_filename(fx->tmpdir, "b2", NULL);
+	const UbBackupItem *item;
+	GByteArray *lun0;
+	UbPlanOp *op;
+
+	ub_plan_add_luns(fx);
+	lun0 = ub_test_device_get_region_data(fx->device, "lun0");
+	memset(lun0->data + 20 * 4096, 0x77, 2 * 4096);
+	op = ub_plan_add_op(plan, UB_PLAN_OP_WRITE, NULL, "lun0", 20 * 4096, 2 * 4096, path);
+	op->label = g_strdup("persist");
+	ub_plan_set_allow_calibration(plan, TRUE);
+	ub_plan_set_backup_dir(plan, backup_dir);
+	g_assert_true(ub_plan_run(plan, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	backup = ub_backup_load(backup_dir, &error);
+	g_assert_no_error(error);
+	item = ub_backup_find_item(backup, "persist");
+	g_assert_nonnull(item);
+	g_assert_cmpstr(item->region, ==, "lun0");
+	g_assert_cmpuint(item->offset, ==, 20 * 4096);
+	g_assert_cmpuint(item->size, ==, 2 * 4096);
+	g_assert_true(ub_backup_verify(backup, NULL, &error));
+	g_assert_no_error(error);
+
+	ub_plan_add_erase(format, "nvdata");
+	ub_plan_set_allow_calibration(format, TRUE);
+	ub_plan_set_backup_dir(format, backup_dir2);
+	g_assert_true(ub_plan_run(format, UB_DEVICE(fx->device), &error));
+	g_assert_no_error(error);
+	backup2 = ub_backup_load(backup_dir2, &error);
+	g_assert_no_error(error);
+	item = ub_backup_find_item(backup2, "nvdata");
+	g_assert_nonnull(item);
+	g_assert_cmpuint(item->size, ==, 64 * 1024);
+}
+
 static void
 ub_plan_strings_func(void)
 {
@@ -240,8 +576,12 @@ ub_plan_strings_func(void)
 int
 main(int argc, char **argv)
 {
+	g_autofree gchar *data_home = g_dir_make_tmp("ub-plan-test-home-XXXXXX", NULL);
+	g_autofree gchar *rm = g_strdup_printf("rm -rf '%s'", data_home);
+	gint rc;
 	g_test_init(&argc, &argv, NULL);
-	g_setenv("XDG_DATA_HOME", g_get_tmp_dir(), TRUE);
+	/* default backup folders go here, never into the user's data */
+	g_setenv("XDG_DATA_HOME", data_home, TRUE);
 #define ADD(path, func)                                                                            \
 	g_test_add(path, UbPlanFixture, NULL, ub_plan_fixture_setup, func, ub_plan_fixture_teardown)
 	ADD("/ub/core/plan/download-verify", ub_plan_download_verify_func);
@@ -251,7 +591,16 @@ main(int argc, char **argv)
 	ADD("/ub/core/plan/calibration-refused", ub_plan_calibration_refused_func);
 	ADD("/ub/core/plan/calibration-backup", ub_plan_calibration_backup_func);
 	ADD("/ub/core/plan/readback", ub_plan_readback_func);
+	ADD("/ub/core/plan/region-start-expr", ub_plan_region_start_expr_func);
+	ADD("/ub/core/plan/region-verify", ub_plan_region_verify_func);
+	ADD("/ub/core/plan/region-file-offset", ub_plan_region_file_offset_func);
+	ADD("/ub/core/plan/region-refused", ub_plan_region_refused_func);
+	ADD("/ub/core/plan/region-calibration-refused", ub_plan_region_calibration_refused_func);
+	ADD("/ub/core/plan/region-calibration-backup", ub_plan_region_calibration_backup_func);
+	ADD("/ub/core/plan/label-backup", ub_plan_label_backup_func);
 #undef ADD
 	g_test_add_func("/ub/core/plan/strings", ub_plan_strings_func);
-	return g_test_run();
+	rc = g_test_run();
+	g_assert_cmpint(system(rm), ==, 0);
+	return rc;
 }

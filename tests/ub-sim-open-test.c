@@ -94,11 +94,11 @@ ub_sim_open_unsupported_func(void)
 	g_assert_null(device);
 	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
 	g_clear_error(&error);
-	/* no EDL personality yet: refused with the reason, no thread left behind */
-	device = ub_sim_open_device("edl", NULL, &error);
+	/* no MTK personality yet: refused with the reason, no thread left behind */
+	device = ub_sim_open_device("mtk", NULL, &error);
 	g_assert_null(device);
 	g_assert_nonnull(error);
-	g_assert_nonnull(strstr(error->message, "edl"));
+	g_assert_nonnull(strstr(error->message, "mtk"));
 }
 
 int

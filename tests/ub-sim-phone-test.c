@@ -149,7 +149,7 @@ ub_sim_phone_kinds_func(void)
 {
 	g_autofree gchar *dir = NULL;
 	g_autoptr(UbSimStorage) storage = ub_sim_phone_test_storage(&dir);
-	const gchar *later[] = {"edl", "mtk"};
+	const gchar *later[] = {"mtk"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(later); i++) {
 		g_autoptr(GError) error = NULL;
@@ -169,7 +169,7 @@ ub_sim_phone_kinds_func(void)
 	{
 		g_autoptr(GError) error = NULL;
 		UbTransport *host = NULL;
-		g_autoptr(UbSimPhone) phone = ub_sim_phone_new_in_process("edl", &host, &error);
+		g_autoptr(UbSimPhone) phone = ub_sim_phone_new_in_process("mtk", &host, &error);
 		g_assert_null(phone);
 		g_assert_null(host);
 		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);

@@ -439,28 +439,28 @@ ub_sim_storage_ufs_func(void)
 	g_assert_cmpuint(g_strv_length(names), ==, 4);
 	g_assert_cmpstr(names[0], ==, "lun0");
 	g_assert_cmpstr(names[3], ==, "lun3");
-	/* boot LUNs are small, data LUNs have the given size */
-	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun0"), ==, 4 * MiB);
-	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun1"), ==, 4 * MiB);
-	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun2"), ==, 32 * GiB);
+	/* boot LUNs (lun1, lun2: Qualcomm's xbl copies) are small, the others have the given size */
+	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun0"), ==, 32 * GiB);
+	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun1"), ==, 8 * MiB);
+	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun2"), ==, 8 * MiB);
 	g_assert_cmpuint(ub_sim_storage_get_region_size(storage, "lun3"), ==, 32 * GiB);
 	g_assert_false(ub_sim_storage_has_region(storage, "lun4"));
 	g_assert_false(ub_sim_storage_has_region(storage, "user"));
 
-	/* the layout is on lun2, with 4096-byte sectors */
+	/* the layout is on lun0, with 4096-byte sectors */
 	parts = ub_sim_storage_get_partitions(storage);
-	g_assert_cmpstr(ub_partition_get_region(ub_partition_array_find(parts, "boot_a")), ==, "lun2");
-	g_assert_cmpstr(ub_partition_get_region(ub_partition_array_find(parts, "userdata")), ==, "lun2");
-	g_assert_true(ub_sim_storage_read(storage, "lun2", 0, buf, sizeof(buf), &error));
+	g_assert_cmpstr(ub_partition_get_region(ub_partition_array_find(parts, "boot_a")), ==, "lun0");
+	g_assert_cmpstr(ub_partition_get_region(ub_partition_array_find(parts, "userdata")), ==, "lun0");
+	g_assert_true(ub_sim_storage_read(storage, "lun0", 0, buf, sizeof(buf), &error));
 	g_assert_cmpmem(buf + 4096, 8, "EFI PART", 8);
-	/* lun3 has an empty table */
+	/* the other LUNs have empty tables */
 	g_assert_true(ub_sim_storage_read(storage, "lun3", 0, buf, sizeof(buf), &error));
 	g_assert_cmpmem(buf + 4096, 8, "EFI PART", 8);
-	g_assert_true(ub_sim_storage_read(storage, "lun0", 0, buf, sizeof(buf), &error));
-	g_assert_cmpuint(buf[510], ==, 0);
+	g_assert_true(ub_sim_storage_read(storage, "lun1", 0, buf, sizeof(buf), &error));
+	g_assert_cmpmem(buf + 4096, 8, "EFI PART", 8);
 
 	/* past the end of a boot LUN */
-	g_assert_false(ub_sim_storage_write(storage, "lun1", 4 * MiB - 4096, buf, 8192, &error));
+	g_assert_false(ub_sim_storage_write(storage, "lun1", 8 * MiB - 4096, buf, 8192, &error));
 	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
 	g_assert_nonnull(strstr(error->message, "lun1: attempt to access beyond end of device"));
 	g_clear_error(&error);

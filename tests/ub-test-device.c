@@ -8,10 +8,20 @@
 
 #define UB_TEST_DEVICE_CHUNK (64 * 1024)
 
+typedef struct {
+	gchar *name;
+	gchar *region;
+	guint64 offset;
+	guint64 size;
+} UbTestDevicePart;
+
 struct _UbTestDevice {
 	UbDevice parent_instance;
 	GPtrArray *names;
-	GHashTable *data; /* name -> GByteArray */
+	GHashTable *data;    /* name -> GByteArray */
+	GHashTable *regions; /* region -> GByteArray */
+	GPtrArray *region_parts; /* of UbTestDevicePart */
+	GPtrArray *commands;
 	guint delay_us;
 	gboolean corrupt_reads;
 	guint writes;
@@ -20,14 +30,47 @@ struct _UbTestDevice {
 
 G_DEFINE_TYPE(UbTestDevice, ub_test_device, UB_TYPE_DEVICE)
 
-static GByteArray *
-ub_test_device_lookup(UbTestDevice *self, const UbDeviceLocation *loc, GError **error)
+static void
+ub_test_device_part_free(UbTestDevicePart *part)
 {
-	GByteArray *buf = g_hash_table_lookup(self->data, loc->partition != NULL ? loc->partition : "");
+	g_free(part->name);
+	g_free(part->region);
+	g_free(part);
+}
+
+/* the buffer a location lives in, with the window it may touch */
+static GByteArray *
+ub_test_device_lookup_window(UbTestDevice *self,
+			     const UbDeviceLocation *loc,
+			     guint64 *base,
+			     guint64 *limit,
+			     GError **error)
+{
+	GByteArray *buf;
+	*base = 0;
+	if (loc->partition == NULL && loc->region != NULL) {
+		buf = g_hash_table_lookup(self->regions, loc->region);
+		if (buf == NULL) {
+			g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no region %s", loc->region);
+			return NULL;
+		}
+		*limit = buf->len;
+		return buf;
+	}
+	for (guint i = 0; loc->partition != NULL && i < self->region_parts->len; i++) {
+		UbTestDevicePart *part = g_ptr_array_index(self->region_parts, i);
+		if (g_strcmp0(part->name, loc->partition) != 0)
+			continue;
+		*base = part->offset;
+		*limit = part->size;
+		return g_hash_table_lookup(self->regions, part->region);
+	}
+	buf = g_hash_table_lookup(self->data, loc->partition != NULL ? loc->partition : "");
 	if (buf == NULL) {
 		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no partition %s", loc->partition);
 		return NULL;
 	}
+	*limit = buf->len;
 	return buf;
 }
 
@@ -53,6 +96,11 @@ ub_test_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErr
 		g_ptr_array_add(parts, ub_partition_new(name, "user", offset, buf->len));
 		offset += buf->len;
 	}
+	for (guint i = 0; i < self->region_parts->len; i++) {
+		UbTestDevicePart *part = g_ptr_array_index(self->region_parts, i);
+		g_ptr_array_add(parts,
+				ub_partition_new(part->name, part->region, part->offset, part->size));
+	}
 	return parts;
 }
 
@@ -66,11 +114,13 @@ ub_test_device_write(UbDevice *device,
 		     GError **error)
 {
 	UbTestDevice *self = UB_TEST_DEVICE(device);
-	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	guint64 base = 0;
+	guint64 limit = 0;
+	GByteArray *buf = ub_test_device_lookup_window(self, loc, &base, &limit, error);
 	guint64 done = 0;
 	if (buf == NULL)
 		return FALSE;
-	if (loc->offset + size > buf->len) {
+	if (loc->offset + size > limit) {
 		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "too large");
 		return FALSE;
 	}
@@ -78,7 +128,7 @@ ub_test_device_write(UbDevice *device,
 		gsize chunk = MIN(UB_TEST_DEVICE_CHUNK, size - done);
 		gsize n = 0;
 		if (!g_input_stream_read_all(stream,
-					     buf->data + loc->offset + done,
+					     buf->data + base + loc->offset + done,
 					     chunk,
 					     &n,
 					     cancellable,
@@ -106,15 +156,25 @@ ub_test_device_read(UbDevice *device,
 		    GError **error)
 {
 	UbTestDevice *self = UB_TEST_DEVICE(device);
-	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	guint64 base = 0;
+	guint64 limit = 0;
+	GByteArray *buf = ub_test_device_lookup_window(self, loc, &base, &limit, error);
 	guint64 size;
 	guint64 done = 0;
 	if (buf == NULL)
 		return FALSE;
-	size = loc->length != 0 ? loc->length : buf->len - loc->offset;
+	if (loc->offset > limit) {
+		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "read beyond the end");
+		return FALSE;
+	}
+	size = loc->length != 0 ? loc->length : limit - loc->offset;
+	if (size > limit - loc->offset) {
+		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "read beyond the end");
+		return FALSE;
+	}
 	while (done < size) {
 		gsize chunk = MIN(UB_TEST_DEVICE_CHUNK, size - done);
-		g_autofree guint8 *tmp = g_memdup2(buf->data + loc->offset + done, chunk);
+		g_autofree guint8 *tmp = g_memdup2(buf->data + base + loc->offset + done, chunk);
 		if (g_cancellable_set_error_if_cancelled(cancellable, error))
 			return FALSE;
 		if (self->corrupt_reads)
@@ -135,11 +195,38 @@ ub_test_device_erase(UbDevice *device,
 		     GError **error)
 {
 	UbTestDevice *self = UB_TEST_DEVICE(device);
-	GByteArray *buf = ub_test_device_lookup(self, loc, error);
+	guint64 base = 0;
+	guint64 limit = 0;
+	GByteArray *buf = ub_test_device_lookup_window(self, loc, &base, &limit, error);
+	guint64 len;
 	if (buf == NULL)
 		return FALSE;
-	memset(buf->data, 0xff, buf->len);
+	if (loc->offset > limit) {
+		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "erase beyond the end");
+		return FALSE;
+	}
+	len = loc->length != 0 ? loc->length : limit - loc->offset;
+	if (len > limit - loc->offset) {
+		g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "erase beyond the end");
+		return FALSE;
+	}
+	memset(buf->data + base + loc->offset, 0xff, len);
 	self->erases++;
+	return TRUE;
+}
+
+static gboolean
+ub_test_device_command(UbDevice *device,
+		       const gchar *command,
+		       gchar **reply,
+		       UbProgress *progress,
+		       GCancellable *cancellable,
+		       GError **error)
+{
+	UbTestDevice *self = UB_TEST_DEVICE(device);
+	g_ptr_array_add(self->commands, g_strdup(command));
+	if (reply != NULL)
+		*reply = NULL;
 	return TRUE;
 }
 
@@ -157,6 +244,48 @@ ub_test_device_add_partition(UbTestDevice *self, const gchar *name, gsize size, 
 	memset(buf->data, fill, size);
 	g_ptr_array_add(self->names, g_strdup(name));
 	g_hash_table_insert(self->data, g_strdup(name), buf);
+}
+
+void
+ub_test_device_add_region(UbTestDevice *self, const gchar *region, gsize size, guint32 sector_size)
+{
+	GByteArray *buf = g_byte_array_sized_new(size);
+	g_byte_array_set_size(buf, size);
+	memset(buf->data, 0, size);
+	g_hash_table_insert(self->regions, g_strdup(region), buf);
+	ub_device_add_region(UB_DEVICE(self), region, size, sector_size);
+}
+
+void
+ub_test_device_add_region_partition(UbTestDevice *self,
+				    const gchar *region,
+				    const gchar *name,
+				    guint64 offset,
+				    gsize size,
+				    guint8 fill)
+{
+	GByteArray *buf = g_hash_table_lookup(self->regions, region);
+	UbTestDevicePart *part = g_new0(UbTestDevicePart, 1);
+	g_assert_nonnull(buf);
+	g_assert_cmpuint(offset + size, <=, buf->len);
+	memset(buf->data + offset, fill, size);
+	part->name = g_strdup(name);
+	part->region = g_strdup(region);
+	part->offset = offset;
+	part->size = size;
+	g_ptr_array_add(self->region_parts, part);
+}
+
+GByteArray *
+ub_test_device_get_region_data(UbTestDevice *self, const gchar *region)
+{
+	return g_hash_table_lookup(self->regions, region);
+}
+
+GPtrArray *
+ub_test_device_get_commands(UbTestDevice *self)
+{
+	return self->commands;
 }
 
 GByteArray *
@@ -195,6 +324,9 @@ ub_test_device_finalize(GObject *object)
 	UbTestDevice *self = UB_TEST_DEVICE(object);
 	g_ptr_array_unref(self->names);
 	g_hash_table_unref(self->data);
+	g_hash_table_unref(self->regions);
+	g_ptr_array_unref(self->region_parts);
+	g_ptr_array_unref(self->commands);
 	G_OBJECT_CLASS(ub_test_device_parent_class)->finalize(object);
 }
 
@@ -202,6 +334,12 @@ static void
 ub_test_device_init(UbTestDevice *self)
 {
 	self->names = g_ptr_array_new_with_free_func(g_free);
+	self->regions = g_hash_table_new_full(g_str_hash,
+					      g_str_equal,
+					      g_free,
+					      (GDestroyNotify)g_byte_array_unref);
+	self->region_parts = g_ptr_array_new_with_free_func((GDestroyNotify)ub_test_device_part_free);
+	self->commands = g_ptr_array_new_with_free_func(g_free);
 	self->data =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_byte_array_unref);
 }
@@ -217,6 +355,7 @@ ub_test_device_class_init(UbTestDeviceClass *klass)
 	device_class->read = ub_test_device_read;
 	device_class->erase = ub_test_device_erase;
 	device_class->reboot = ub_test_device_reboot;
+	device_class->command = ub_test_device_command;
 }
 
 UbTestDevice *

@@ -28,5 +28,21 @@ guint
 ub_test_device_get_writes(UbTestDevice *self);
 guint
 ub_test_device_get_erases(UbTestDevice *self);
+/* regions (LUNs): partitions added with ub_test_device_add_region_partition()
+ * live inside them; reads, writes and erases by region + offset work too */
+void
+ub_test_device_add_region(UbTestDevice *self, const gchar *region, gsize size, guint32 sector_size);
+void
+ub_test_device_add_region_partition(UbTestDevice *self,
+				    const gchar *region,
+				    const gchar *name,
+				    guint64 offset,
+				    gsize size,
+				    guint8 fill);
+GByteArray *
+ub_test_device_get_region_data(UbTestDevice *self, const gchar *region);
+/* the raw commands it was sent, in order */
+GPtrArray *
+ub_test_device_get_commands(UbTestDevice *self);
 
 G_END_DECLS

@@ -52,6 +52,7 @@ struct _UbUmockdevSim {
 	gchar *devnode;
 	UbUmockdevSimOutFunc out_func;
 	gpointer out_func_data;
+	GArray *out_lengths; /* of UbUmockdevSimOutRecord, one per OUT transfer, when recording */
 	GMutex mutex;
 	GQueue pending_in; /* of UbUmockdevSimUrb */
 	GQueue done;	   /* of UbUmockdevSimUrb, to be reaped */
@@ -228,6 +229,17 @@ ub_umockdev_sim_accept_out(UbUmockdevSim *self, UbUmockdevSimUrb *u)
 			     urb->buffer_length > 0 && urb->buffer_length % 512 == 0;
 	guint8 ep = urb->endpoint;
 
+	g_mutex_lock(&self->mutex);
+	if (self->out_lengths != NULL) {
+		UbUmockdevSimOutRecord rec = {.length = (guint32)urb->buffer_length};
+		UbUmockdevSimOutRecord zlp = {0};
+		if (u->buf != NULL)
+			memcpy(rec.head, u->buf->data, MIN(sizeof(rec.head), (gsize)urb->buffer_length));
+		g_array_append_val(self->out_lengths, rec);
+		if (zlp_after)
+			g_array_append_val(self->out_lengths, zlp);
+	}
+	g_mutex_unlock(&self->mutex);
 	if (self->out_func != NULL) {
 		self->out_func(self,
 			       ep,
@@ -789,6 +801,47 @@ ub_umockdev_sim_set_config_descriptor(UbUmockdevSim *self, const guint8 *buf, gs
 }
 
 /**
+ * ub_umockdev_sim_set_record_out:
+ * @self: a #UbUmockdevSim
+ * @record: whether to record the length of every OUT transfer
+ *
+ * For tests of the wire rules (zero-length packets, message sizes): from now
+ * on every OUT transfer's length and first bytes are kept, a ZLP as length 0.
+ */
+void
+ub_umockdev_sim_set_record_out(UbUmockdevSim *self, gboolean record)
+{
+	g_return_if_fail(UB_IS_UMOCKDEV_SIM(self));
+	g_mutex_lock(&self->mutex);
+	if (record && self->out_lengths == NULL)
+		self->out_lengths = g_array_new(FALSE, FALSE, sizeof(UbUmockdevSimOutRecord));
+	else if (!record)
+		g_clear_pointer(&self->out_lengths, g_array_unref);
+	g_mutex_unlock(&self->mutex);
+}
+
+/**
+ * ub_umockdev_sim_steal_out_lengths:
+ * @self: a #UbUmockdevSim
+ *
+ * Returns: (transfer full): the OUT transfers recorded since the last call
+ *   (#UbUmockdevSimOutRecord each, length 0 for a ZLP), recording goes on;
+ *   %NULL when not recording
+ */
+GArray *
+ub_umockdev_sim_steal_out_lengths(UbUmockdevSim *self)
+{
+	GArray *lengths;
+	g_return_val_if_fail(UB_IS_UMOCKDEV_SIM(self), NULL);
+	g_mutex_lock(&self->mutex);
+	lengths = self->out_lengths;
+	if (lengths != NULL)
+		self->out_lengths = g_array_new(FALSE, FALSE, sizeof(UbUmockdevSimOutRecord));
+	g_mutex_unlock(&self->mutex);
+	return lengths;
+}
+
+/**
  * ub_umockdev_sim_set_out_func:
  * @self: a #UbUmockdevSim
  * @func: (nullable): the device side of OUT transfers
@@ -903,6 +956,8 @@ ub_umockdev_sim_finalize(GObject *object)
 	g_queue_clear_full(&self->held_out, (GDestroyNotify)ub_umockdev_sim_urb_free);
 	g_queue_clear_full(&self->in_data, (GDestroyNotify)g_bytes_unref);
 	g_mutex_clear(&self->mutex);
+	if (self->out_lengths != NULL)
+		g_array_unref(self->out_lengths);
 	if (self->config != NULL)
 		g_byte_array_unref(self->config);
 	g_clear_object(&self->testbed);

@@ -46,6 +46,20 @@ void
 ub_umockdev_sim_set_config_descriptor(UbUmockdevSim *self, const guint8 *buf, gsize bufsz);
 void
 ub_umockdev_sim_set_out_func(UbUmockdevSim *self, UbUmockdevSimOutFunc func, gpointer user_data);
+/**
+ * UbUmockdevSimOutRecord:
+ * @length: bytes of one OUT transfer, 0 for a zero-length packet
+ * @head: its first bytes (zeros past @length)
+ */
+typedef struct {
+	guint32 length;
+	guint8 head[8];
+} UbUmockdevSimOutRecord;
+
+void
+ub_umockdev_sim_set_record_out(UbUmockdevSim *self, gboolean record);
+GArray *
+ub_umockdev_sim_steal_out_lengths(UbUmockdevSim *self);
 gboolean
 ub_umockdev_sim_plug(UbUmockdevSim *self, UMockdevTestbed *testbed, GError **error);
 void

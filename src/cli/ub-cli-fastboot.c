@@ -65,9 +65,8 @@ ub_cli_print_package_summary(UbCli *cli, UbPackage *package, const gchar *mode, 
 
 /* a package as a plan, checked before the phone is even looked for */
 static UbPlan *
-ub_cli_package_plan(UbCli *cli, const gchar *path, const gchar *mode, GError **error)
+ub_cli_package_plan(UbCli *cli, UbPackage *package, const gchar *mode, GError **error)
 {
-	g_autoptr(UbPackage) package = NULL;
 	g_autoptr(UbPlan) plan = NULL;
 	UbPackagePlanOptions options = {
 	    .slot = ub_cli_plan_options.slot,
@@ -77,9 +76,6 @@ ub_cli_package_plan(UbCli *cli, const gchar *path, const gchar *mode, GError **e
 	UbPackageData data = UB_PACKAGE_DATA_AS_PACKAGE;
 	const gchar *id;
 
-	package = ub_package_open(path, NULL, cli->cancellable, error);
-	if (package == NULL)
-		return NULL;
 	id = ub_package_plan_id_for_mode(package, mode, &data, error);
 	if (id == NULL)
 		return NULL;
@@ -107,9 +103,20 @@ ub_cli_download_package(UbCli *cli, const gchar *path)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbPlan) plan = NULL;
 	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(UbPackage) package = NULL;
 	const gchar *mode =
 	    ub_cli_plan_options.mode != NULL ? ub_cli_plan_options.mode : "keep-data";
 
+	package = ub_package_open(path, NULL, cli->cancellable, &error);
+	if (package == NULL)
+		return ub_cli_fail(cli, error);
+	/* a Qualcomm flat build goes to a phone in EDL mode */
+	if (ub_package_get_format(package) == UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD)
+		return ub_cli_edl_download_flat_build(cli, package);
+	if (ub_cli_edl_options.only != NULL) {
+		g_printerr("%s\n", _("--only is for Qualcomm flat builds."));
+		return UB_CLI_EXIT_USAGE;
+	}
 	if (!ub_cli_check_slot_option())
 		return UB_CLI_EXIT_USAGE;
 	if (g_strcmp0(mode, "clean-all") != 0 && g_strcmp0(mode, "keep-data") != 0 &&
@@ -117,7 +124,7 @@ ub_cli_download_package(UbCli *cli, const gchar *path)
 		g_printerr("%s\n", _("--mode takes clean-all, keep-data or clean-all-lock."));
 		return UB_CLI_EXIT_USAGE;
 	}
-	plan = ub_cli_package_plan(cli, path, mode, &error);
+	plan = ub_cli_package_plan(cli, package, mode, &error);
 	if (plan == NULL)
 		return ub_cli_fail(cli, error);
 	if (ub_cli_plan_options.reboot)
@@ -194,12 +201,16 @@ ub_cli_fastboot_plan(UbCli *cli, gint argc, gchar **argv)
 	} else {
 		/* flashall [PACKAGE]: as fastboot, user data stays unless -w */
 		const gchar *path = argc >= 2 ? argv[1] : ".";
+		g_autoptr(UbPackage) package = NULL;
 		if (argc > 2) {
 			g_printerr("%s\n", _("Usage: fastboot flashall [PACKAGE]"));
 			return UB_CLI_EXIT_USAGE;
 		}
+		package = ub_package_open(path, NULL, cli->cancellable, &error);
+		if (package == NULL)
+			return ub_cli_fail(cli, error);
 		plan = ub_cli_package_plan(cli,
-					   path,
+					   package,
 					   ub_cli_plan_options.wipe ? "clean-all" : "keep-data",
 					   &error);
 		if (plan == NULL)
@@ -455,6 +466,12 @@ ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv)
 	g_autofree gchar *dir = ub_demo_package_get_dir();
 	UbPackagePlanOptions options = {.verify = TRUE};
 
+	if (g_strcmp0(ub_cli_edl_options.kind, "edl") == 0)
+		return ub_cli_edl_demo(cli);
+	if (ub_cli_edl_options.kind != NULL && g_strcmp0(ub_cli_edl_options.kind, "fastboot") != 0) {
+		g_printerr("%s\n", _("--kind takes fastboot or edl."));
+		return UB_CLI_EXIT_USAGE;
+	}
 	g_print("== %s\n", _("Starting a simulated fastboot phone in this process"));
 	device = ub_sim_open_device("fastboot", NULL, &error);
 	if (device == NULL)
@@ -464,7 +481,10 @@ ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv)
 	if (!ub_cli_run_plan(cli, device, identify, &error))
 		return ub_cli_fail(cli, error);
 	ub_cli_print_device(device);
-	ub_cli_print_partitions(ub_device_get_partitions(device));
+	{
+		g_autoptr(GPtrArray) parts = ub_device_get_partitions(device);
+		ub_cli_print_partitions(parts);
+	}
 
 	g_print("== %s %s\n", _("Writing a demo fastboot package (MiFlash style) to"), dir);
 	if (!ub_demo_package_write(dir, NULL, &error))

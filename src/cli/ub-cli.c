@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "edl/ub-edl-device.h"
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
 #include "formats/ub-package.h"
@@ -78,15 +79,90 @@ ub_cli_print_json(JsonBuilder *b)
 	g_print("%s\n", str);
 }
 
+/**
+ * ub_cli_device_prepare:
+ * @cli: the CLI
+ * @device: a device, not yet opened
+ * @needs_programmer: the command talks to Firehose, not only to Sahara
+ * @error: (nullable): return location for a #GError
+ *
+ * --loader and --storage: for a Qualcomm EDL phone the programmer and the
+ * memory type, an error for any other phone.
+ *
+ * Returns: %TRUE if the device may be opened
+ */
+gboolean
+ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, GError **error)
+{
+	const gchar *memories[] = {"ufs", "emmc", "nand", "spinor", "nvme", NULL};
+	g_autoptr(GFile) programmer = NULL;
+
+	if (!UB_IS_EDL_DEVICE(device)) {
+		if (cli->loader != NULL || cli->storage != NULL) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "%s is for Qualcomm phones in EDL (9008) mode; this is a %s phone",
+				    cli->loader != NULL ? "--loader" : "--storage",
+				    ub_protocol_to_string(ub_device_get_protocol(device)));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (cli->storage != NULL) {
+		if (!g_strv_contains(memories, cli->storage)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid --storage '%s': use ufs, emmc, nand, spinor or nvme",
+				    cli->storage);
+			return FALSE;
+		}
+		ub_edl_device_set_memory_name(UB_EDL_DEVICE(device), cli->storage);
+	}
+	if (cli->loader != NULL) {
+		if (!g_file_test(cli->loader, G_FILE_TEST_IS_REGULAR)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "the programmer %s does not exist",
+				    cli->loader);
+			return FALSE;
+		}
+		programmer = g_file_new_for_path(cli->loader);
+		ub_edl_device_set_programmer(UB_EDL_DEVICE(device), programmer);
+		return TRUE;
+	}
+	if (!needs_programmer) {
+		ub_edl_device_set_identify_only(UB_EDL_DEVICE(device), TRUE);
+		return TRUE;
+	}
+	g_set_error_literal(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "this phone is in Qualcomm EDL (9008) mode and is flashed through its "
+			    "Firehose programmer: give it with --loader prog_firehose_*.elf (or "
+			    "*.mbn); it comes with the phone's firmware package, next to "
+			    "rawprogram0.xml, or from the phone maker");
+	return FALSE;
+}
+
 UbDevice *
 ub_cli_open_device(UbCli *cli, GError **error)
 {
 	g_autoptr(UbDeviceSpec) spec = ub_device_spec_parse(cli->device, error);
+	g_autoptr(UbDevice) device = NULL;
 	if (spec == NULL)
 		return NULL;
 	if (spec->kind == UB_DEVICE_SPEC_KIND_SIM)
-		return ub_sim_open_device(spec->sim_kind, spec->path, error);
-	return ub_device_spec_open(spec, 5000, cli->cancellable, error);
+		device = ub_sim_open_device(spec->sim_kind, spec->path, error);
+	else
+		device = ub_device_spec_open(spec, 5000, cli->cancellable, error);
+	if (device == NULL)
+		return NULL;
+	if (!ub_cli_device_prepare(cli, device, !cli->identify_only, error))
+		return NULL;
+	return g_steal_pointer(&device);
 }
 
 static void
@@ -232,13 +308,22 @@ static gint
 ub_cli_cmd_info(UbCli *cli, gint argc, gchar **argv)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(UbDevice) device = ub_cli_open_device(cli, &error);
+	g_autoptr(UbDevice) device = NULL;
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
 	g_autoptr(GPtrArray) parts = NULL;
+
+	/* EDL without a programmer: what Sahara tells */
+	cli->identify_only = TRUE;
+	device = ub_cli_open_device(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	if (!ub_cli_run_plan(cli, device, plan, &error))
 		return ub_cli_fail(cli, error);
+	if (UB_IS_EDL_DEVICE(device)) {
+		ub_cli_edl_print_info(cli, device);
+		ub_device_close(device);
+		return UB_CLI_EXIT_OK;
+	}
 	parts = ub_device_get_partitions(device);
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
@@ -325,7 +410,9 @@ static const GOptionEntry ub_cli_download_entries[] = {
 
 static const GOptionEntry ub_cli_readback_entries[] = {
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &ub_cli_plan_options.output,
-     N_("Folder for PARTITION.img files (default: the current folder)"), N_("DIR")},
+     N_("The file for --partition or --lun; the folder for PARTITION.img files (default: the "
+	"current folder)"),
+     N_("PATH")},
     {NULL}};
 
 static const GOptionEntry ub_cli_format_entries[] = {
@@ -397,6 +484,8 @@ ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
 	g_autoptr(UbDevice) device = NULL;
 	const gchar *outdir = ub_cli_plan_options.output != NULL ? ub_cli_plan_options.output : ".";
+	if (ub_cli_edl_wants_range())
+		return ub_cli_edl_readback(cli, argc, argv);
 	if (argc < 1) {
 		g_printerr("%s\n", _("Name at least one PARTITION or PARTITION=FILE to read."));
 		return UB_CLI_EXIT_USAGE;
@@ -433,6 +522,8 @@ ub_cli_cmd_format(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_FORMAT);
 	g_autoptr(UbDevice) device = NULL;
+	if (ub_cli_edl_wants_range())
+		return ub_cli_edl_format(cli, argc, argv);
 	if (argc < 1) {
 		g_printerr("%s\n", _("Name at least one PARTITION to erase."));
 		return UB_CLI_EXIT_USAGE;
@@ -886,7 +977,8 @@ static const UbCliCmd ub_cli_cmds[] = {
     {"devices", ub_cli_cmd_devices, "", N_("List phones connected in EDL, MediaTek or fastboot mode"),
      "unbrick-cli devices --watch"},
     {"info", ub_cli_cmd_info, "", N_("Identify a phone and show its partitions"),
-     "unbrick-cli info --device sim:fastboot"},
+     "unbrick-cli info --device sim:fastboot\n"
+     "  unbrick-cli info --device usb:05c6:9008 --loader prog_firehose_ddr.elf"},
     {"inspect", ub_cli_cmd_inspect, N_("PACKAGE"),
      N_("Show a firmware package's partition table and plans (scatter, rawprogram, ROM folder, "
 	"archive, GPT image)"),
@@ -895,20 +987,34 @@ static const UbCliCmd ub_cli_cmds[] = {
      N_("Flash a firmware package, or write images to partitions, checking everything "
 	"first and verifying after"),
      "unbrick-cli download --device sim:fastboot --mode keep-data miui_ROM.tgz\n"
-     "  unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img"},
+     "  unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img\n"
+     "  unbrick-cli download --device usb:05c6:9008 --loader prog_firehose_ddr.elf "
+     "rawprogram0.xml"},
     {"readback", ub_cli_cmd_readback, N_("PARTITION[=FILE]…"),
-     N_("Read partitions back into files"),
-     "unbrick-cli readback --device sim:fastboot -o backup/ boot_a nvdata"},
+     N_("Read partitions, a LUN range or everything back into files"),
+     "unbrick-cli readback --device sim:fastboot -o backup/ boot_a nvdata\n"
+     "  unbrick-cli readback --device serial:/dev/ttyUSB0 --loader prog.elf --partition "
+     "boot_a -o boot_a.img\n"
+     "  unbrick-cli readback --device sim:edl --loader prog.elf --all backup/"},
     {"format", ub_cli_cmd_format, N_("PARTITION…"),
-     N_("Erase partitions (calibration data only with --allow-calibration, backed up first)"),
-     "unbrick-cli format --device sim:fastboot userdata"},
+     N_("Erase partitions or a LUN range (calibration data only with --allow-calibration, "
+	"backed up first)"),
+     "unbrick-cli format --device sim:fastboot userdata\n"
+     "  unbrick-cli format --device sim:edl --loader prog.elf --lun 0 --start 6 --count 8"},
+    {"edl", ub_cli_cmd_edl, N_("slot"),
+     N_("Qualcomm EDL: show or switch the active A/B slot"),
+     "unbrick-cli edl slot --device sim:edl --loader prog.elf --set b"},
+    {"backups", ub_cli_cmd_backups, N_("list | restore DIR"),
+     N_("List the calibration backups, or write one back to its phone"),
+     "unbrick-cli backups restore ~/.local/share/unbrick/backups/SERIAL/TIME --device sim:edl "
+     "--loader prog.elf"},
     {"fastboot", ub_cli_cmd_fastboot, N_("COMMAND [ARG…]"),
      N_("Run a fastboot command: getvar, flash, erase, reboot, set_active, oem, flashing, "
 	"boot, fetch, flashall"),
      "unbrick-cli fastboot --device usb:18d1:4ee0 flash system system.img"},
     {"demo", ub_cli_cmd_demo, "",
-     N_("Flash a generated demo fastboot package into the built-in simulated phone and verify it"),
-     "unbrick-cli demo"},
+     N_("Flash a generated demo package into the built-in simulated phone and verify it"),
+     "unbrick-cli demo\n  unbrick-cli demo --kind edl"},
 };
 
 static void
@@ -927,7 +1033,7 @@ ub_cli_print_usage(void)
 	g_print("  usb:BUS-PORT    %s\n", _("e.g. usb:1-4.2, as listed by 'devices'"));
 	g_print("  serial:PATH     %s\n", _("e.g. serial:/dev/ttyUSB0 or serial:/dev/ttyACM0"));
 	g_print("  tcp:HOST:PORT   %s\n", _("fastboot over TCP, e.g. tcp:192.168.1.20:5554"));
-	g_print("  sim:KIND[:DIR]  %s\n", _("a simulated phone: sim:fastboot"));
+	g_print("  sim:KIND[:DIR]  %s\n", _("a simulated phone: sim:fastboot, sim:edl"));
 	g_print("\n%s\n", _("Examples:"));
 	g_print("  unbrick-cli info --device sim:fastboot\n");
 	g_print("  unbrick-cli download --device sim:fastboot boot_a=boot.img\n");
@@ -953,6 +1059,15 @@ main(int argc, char **argv)
 	     NULL},
 	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &cli.verbose, N_("Show debug messages"), NULL},
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &cli.quiet, N_("Show no progress"), NULL},
+	    {NULL}};
+	const GOptionEntry edl_entries[] = {
+	    {"loader", 0, 0, G_OPTION_ARG_FILENAME, &cli.loader,
+	     N_("Qualcomm EDL: the phone's Firehose programmer (prog_firehose_*.elf or .mbn)"),
+	     N_("PROG")},
+	    {"storage", 0, 0, G_OPTION_ARG_STRING, &cli.storage,
+	     N_("Qualcomm EDL: the storage type, ufs or emmc (default: the package's, else "
+		"detected)"),
+	     N_("TYPE")},
 	    {NULL}};
 
 	setlocale(LC_ALL, "");
@@ -985,12 +1100,26 @@ main(int argc, char **argv)
 	desc = g_strdup_printf("%s\n  %s\n", _("Example:"), cmd->example);
 	g_option_context_set_description(context, desc);
 	g_option_context_add_main_entries(context, common_entries, GETTEXT_PACKAGE);
-	if (cmd->func == ub_cli_cmd_download)
+	if (cmd->func == ub_cli_cmd_info || cmd->func == ub_cli_cmd_download ||
+	    cmd->func == ub_cli_cmd_readback || cmd->func == ub_cli_cmd_format ||
+	    cmd->func == ub_cli_cmd_edl || cmd->func == ub_cli_cmd_backups)
+		g_option_context_add_main_entries(context, edl_entries, GETTEXT_PACKAGE);
+	if (cmd->func == ub_cli_cmd_download) {
 		g_option_context_add_main_entries(context, ub_cli_download_entries, GETTEXT_PACKAGE);
-	else if (cmd->func == ub_cli_cmd_readback)
+		g_option_context_add_main_entries(context, ub_cli_only_entries, GETTEXT_PACKAGE);
+	} else if (cmd->func == ub_cli_cmd_readback) {
 		g_option_context_add_main_entries(context, ub_cli_readback_entries, GETTEXT_PACKAGE);
-	else if (cmd->func == ub_cli_cmd_format)
+		g_option_context_add_main_entries(context, ub_cli_range_entries, GETTEXT_PACKAGE);
+	} else if (cmd->func == ub_cli_cmd_format) {
 		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
+		g_option_context_add_main_entries(context, ub_cli_range_entries, GETTEXT_PACKAGE);
+	} else if (cmd->func == ub_cli_cmd_edl) {
+		g_option_context_add_main_entries(context, ub_cli_slot_entries, GETTEXT_PACKAGE);
+	} else if (cmd->func == ub_cli_cmd_backups) {
+		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
+	} else if (cmd->func == ub_cli_cmd_demo) {
+		g_option_context_add_main_entries(context, ub_cli_demo_entries, GETTEXT_PACKAGE);
+	}
 	else if (cmd->func == ub_cli_cmd_devices)
 		g_option_context_add_main_entries(context, ub_cli_devices_entries, GETTEXT_PACKAGE);
 	else if (cmd->func == ub_cli_cmd_fastboot)
@@ -1018,6 +1147,9 @@ main(int argc, char **argv)
 	g_main_loop_unref(cli.loop);
 	g_object_unref(cli.cancellable);
 	g_free(cli.device);
+	g_free(cli.loader);
+	g_free(cli.storage);
+	ub_cli_edl_options_free();
 	g_free(ub_cli_plan_options.backup_dir);
 	g_free(ub_cli_plan_options.slot);
 	g_free(ub_cli_plan_options.output);

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 
 typedef struct {
 	gchar *device;
+	gchar *loader;	/* Qualcomm EDL: the Firehose programmer */
+	gchar *storage; /* Qualcomm EDL: ufs, emmc... */
+	gboolean identify_only; /* Qualcomm EDL: Sahara's identity is enough */
 	gboolean json;
 	gboolean verbose;
 	gboolean quiet;
@@ -48,8 +51,25 @@ typedef struct {
 	gboolean wipe;
 } UbCliPlanOptions;
 
+/* the options of the EDL-specific forms of readback, format and download */
+typedef struct {
+	gchar *only;
+	gchar *partition;
+	gint lun;
+	gchar *start;
+	gchar *count;
+	gchar *all;
+	gchar *set;
+	gchar *kind;
+} UbCliEdlOptions;
+
 extern UbCliPlanOptions ub_cli_plan_options;
+extern UbCliEdlOptions ub_cli_edl_options;
 extern const GOptionEntry ub_cli_fastboot_entries[];
+extern const GOptionEntry ub_cli_range_entries[];
+extern const GOptionEntry ub_cli_only_entries[];
+extern const GOptionEntry ub_cli_slot_entries[];
+extern const GOptionEntry ub_cli_demo_entries[];
 
 /* ub-cli.c */
 gint
@@ -68,6 +88,8 @@ void
 ub_cli_print_device(UbDevice *device);
 gint
 ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan);
+gboolean
+ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, GError **error);
 
 /* ub-cli-fastboot.c */
 gint
@@ -76,5 +98,25 @@ gint
 ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv);
 gint
 ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv);
+
+/* ub-cli-edl.c */
+void
+ub_cli_edl_options_free(void);
+gint
+ub_cli_edl_download_flat_build(UbCli *cli, UbPackage *package);
+gint
+ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv);
+gint
+ub_cli_edl_format(UbCli *cli, gint argc, gchar **argv);
+gboolean
+ub_cli_edl_wants_range(void);
+void
+ub_cli_edl_print_info(UbCli *cli, UbDevice *device);
+gint
+ub_cli_cmd_edl(UbCli *cli, gint argc, gchar **argv);
+gint
+ub_cli_cmd_backups(UbCli *cli, gint argc, gchar **argv);
+gint
+ub_cli_edl_demo(UbCli *cli);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "edl/ub-edl-device.h"
 #include "fastboot/ub-fastboot-device.h"
 #include "ub-device-spec.h"
 #include "ub-error.h"
@@ -219,12 +220,7 @@ ub_device_new_for_transport(UbTransport *transport, UbDeviceMode mode, gboolean 
 	case UB_PROTOCOL_FASTBOOT:
 		return ub_fastboot_device_new(transport, tcp);
 	case UB_PROTOCOL_EDL:
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_NOT_SUPPORTED,
-			    "found a Qualcomm EDL (9008) device, but this build has no EDL "
-			    "engine yet");
-		return NULL;
+		return ub_edl_device_new(transport);
 	case UB_PROTOCOL_MTK:
 		g_set_error(error,
 			    UB_ERROR,

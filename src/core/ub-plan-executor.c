@@ -8,7 +8,9 @@
 
 #include <string.h>
 
+#include "formats/ub-qcom-expr.h"
 #include "formats/ub-sparse-image.h"
+#include "ub-backup.h"
 #include "ub-checksum-output-stream.h"
 #include "ub-compare-output-stream.h"
 #include "ub-error.h"
@@ -24,17 +26,101 @@
  * anti-rollback), commands that need consent (locking), steps that change
  * what the phone reports (reboot into fastbootd, update-super: the steps after
  * them are checked again when they run) and conditional steps.
+ *
+ * Ops on a region (a flat build's entries: LUN + byte range, the start maybe a
+ * sector expression such as NUM_DISK_SECTORS-5.) are resolved against the
+ * region size the phone reports, range-checked, and refused when the range
+ * covers a calibration partition of the phone's table (or the package calls
+ * the range by a calibration name) unless the user agreed; then those
+ * partitions are read back first. Every backup folder gets a backup.json
+ * manifest (ub-backup.c) that lists and restores it.
  */
+
+/* calibration data read back before a step overwrites or erases it */
+typedef struct {
+	gchar *name;   /* nullable: a partition name, else @region + @offset + @size */
+	gchar *label;  /* the image's file name without .img */
+	gchar *region; /* nullable */
+	guint64 offset;
+	guint64 size; /* 0: the whole partition */
+} UbPlanBackupTarget;
 
 typedef struct {
 	UbPlanOp *op;
 	gchar *name;		/* the partition written: op->partition with its slot */
 	UbPartition *partition; /* nullable, not owned */
+	guint64 offset;		/* where in the partition or region: op->offset or the start_expr */
 	guint64 size;		/* bytes this op moves */
-	gboolean backup;	/* calibration data the user agreed to overwrite */
+	GPtrArray *backups;	/* nullable, of UbPlanBackupTarget: calibration data the user
+				   agreed to overwrite */
 	gboolean verify;
 	gboolean deferred;	/* names checked when it runs: after a mode switch or a condition */
+	gboolean start_pending; /* a start_expr with no phone to resolve it yet (preflight) */
+	guint32 align;		/* the target's sector size when reads must be whole sectors */
 } UbPlanStep;
+
+/* what one execution shares between its steps */
+typedef struct {
+	gchar *backup_dir;
+	UbBackup *backup;	 /* nullable until the first image */
+	GHashTable *backed_up; /* keys of the targets already read in this run */
+} UbPlanRun;
+
+static void
+ub_plan_backup_target_free(UbPlanBackupTarget *target)
+{
+	g_free(target->name);
+	g_free(target->label);
+	g_free(target->region);
+	g_free(target);
+}
+
+static void
+ub_plan_run_clear(UbPlanRun *run)
+{
+	g_free(run->backup_dir);
+	g_clear_object(&run->backup);
+	g_clear_pointer(&run->backed_up, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(UbPlanRun, ub_plan_run_clear)
+
+/* what users call the step: the partition, the package's label, or the region */
+static const gchar *
+ub_plan_step_get_label(UbPlanStep *step)
+{
+	if (step->name != NULL)
+		return step->name;
+	if (step->op->label != NULL)
+		return step->op->label;
+	return step->op->region;
+}
+
+static void
+ub_plan_step_add_backup(UbPlanStep *step,
+			const gchar *name,
+			const gchar *label,
+			const gchar *region,
+			guint64 offset,
+			guint64 size)
+{
+	UbPlanBackupTarget *target;
+	if (step->backups == NULL)
+		step->backups =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)ub_plan_backup_target_free);
+	for (guint i = 0; name != NULL && i < step->backups->len; i++) {
+		target = g_ptr_array_index(step->backups, i);
+		if (g_strcmp0(target->name, name) == 0)
+			return;
+	}
+	target = g_new0(UbPlanBackupTarget, 1);
+	target->name = g_strdup(name);
+	target->label = g_strdup(label);
+	target->region = g_strdup(region);
+	target->offset = offset;
+	target->size = size;
+	g_ptr_array_add(step->backups, target);
+}
 
 /* "boot_ab": Xiaomi's name for every slot, passed through to the bootloader */
 static gchar *
@@ -111,6 +197,7 @@ static void
 ub_plan_step_clear(UbPlanStep *step)
 {
 	g_free(step->name);
+	g_clear_pointer(&step->backups, g_ptr_array_unref);
 }
 
 static gboolean
@@ -143,9 +230,260 @@ ub_plan_image_size(UbPlanOp *op, guint64 *size, GError **error)
 			g_prefix_error(error, "cannot read image %s: ", op->file);
 			return FALSE;
 		}
+	} else if (!ub_plan_file_size(op->path, size, error)) {
+		return FALSE;
+	}
+
+	/* a slice of a bigger file (file_sector_offset): from there, at most
+	 * the length the package gives it */
+	if (op->file_offset > 0) {
+		if (op->file_offset >= *size) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "image %s has %" G_GUINT64_FORMAT " bytes, the package reads "
+				    "it from byte %" G_GUINT64_FORMAT,
+				    ub_plan_op_get_source_name(op),
+				    *size,
+				    op->file_offset);
+			return FALSE;
+		}
+		*size -= op->file_offset;
+		if (op->length != 0 && *size > op->length)
+			*size = op->length;
+	}
+	return TRUE;
+}
+
+/* "LUN 4", "the eMMC user area" */
+static gchar *
+ub_plan_region_to_text(const gchar *region)
+{
+	if (g_str_has_prefix(region, "lun"))
+		return g_strdup_printf("LUN %s", region + 3);
+	return g_strdup_printf("the eMMC %s area", region);
+}
+
+static gboolean
+ub_plan_eval_start(UbPlanOp *op,
+		   const UbDeviceRegion *region,
+		   guint64 *offset,
+		   GError **error)
+{
+	guint32 ss = op->sector_size != 0 ? op->sector_size : region->sector_size;
+	UbQcomExprContext ctx = {
+	    .num_disk_sectors = ss != 0 ? region->size / ss : 0,
+	    .num_disk_sectors_known = ss != 0,
+	};
+	guint64 sector = 0;
+	if (!ub_qcom_expr_eval(op->start_expr, &ctx, &sector, error)) {
+		g_prefix_error(error,
+			       "cannot place %s at %s: ",
+			       op->label != NULL ? op->label : op->region,
+			       op->start_expr);
+		return FALSE;
+	}
+	if (!g_uint64_checked_mul(offset, sector, ss)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "%s evaluates to sector %" G_GUINT64_FORMAT ", beyond any disk",
+			    op->start_expr,
+			    sector);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* "modemst1 (modem EFS: ...)", joined with "and" */
+static void
+ub_plan_append_hit(GString *hits, const gchar *name)
+{
+	const gchar *reason = ub_partition_calibration_reason(name);
+	if (hits->len > 0)
+		g_string_append(hits, " and ");
+	g_string_append_printf(hits, "%s (%s)", name, reason != NULL ? reason : "calibration data");
+}
+
+/* a write or erase whose range covers calibration data: refused without
+ * consent, else those partitions are backed up first */
+static gboolean
+ub_plan_check_overlap(UbPlan *plan,
+		      UbPlanOp *op,
+		      GPtrArray *partitions,
+		      const UbDeviceRegion *region,
+		      UbPlanStep *step,
+		      guint64 extent,
+		      GError **error)
+{
+	guint64 start = step->offset;
+	guint64 end = extent > G_MAXUINT64 - start ? G_MAXUINT64 : start + extent;
+	UbPartition *by_label = NULL;
+	const gchar *hit = NULL;
+	g_autoptr(GString) hits = g_string_new(NULL);
+
+	/* the package itself calls the range calibration data */
+	if (op->label != NULL && ub_partition_name_is_calibration(op->label)) {
+		hit = op->label;
+		ub_plan_append_hit(hits, op->label);
+		if (partitions != NULL) {
+			UbPartition *part = ub_partition_array_find(partitions, op->label);
+			if (part != NULL && g_strcmp0(ub_partition_get_region(part), op->region) == 0)
+				by_label = part;
+		}
+		if (by_label != NULL)
+			ub_plan_step_add_backup(step,
+						op->label,
+						op->label,
+						op->region,
+						ub_partition_get_offset(by_label),
+						ub_partition_get_size(by_label));
+		else if (!step->start_pending && region != NULL)
+			ub_plan_step_add_backup(step,
+						NULL,
+						op->label,
+						op->region,
+						start,
+						MIN(end, region->size) - start);
+	}
+
+	/* what the phone's own table has under the range */
+	for (guint i = 0; partitions != NULL && !step->start_pending && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		if (part == by_label || !ub_partition_is_calibration(part) ||
+		    g_strcmp0(ub_partition_get_region(part), op->region) != 0)
+			continue;
+		if (ub_partition_get_offset(part) >= end || ub_partition_get_end(part) <= start)
+			continue;
+		if (hit == NULL)
+			hit = ub_partition_get_name(part);
+		ub_plan_append_hit(hits, ub_partition_get_name(part));
+		ub_plan_step_add_backup(step,
+					ub_partition_get_name(part),
+					ub_partition_get_name(part),
+					op->region,
+					ub_partition_get_offset(part),
+					ub_partition_get_size(part));
+	}
+	if (hit != NULL && !ub_plan_get_allow_calibration(plan)) {
+		g_autofree gchar *where = ub_plan_region_to_text(op->region);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "%s %s would overwrite %s on %s, this phone's own data that no "
+			    "firmware package can restore; it is left alone unless you explicitly "
+			    "allow changing calibration partitions (--allow-calibration), which "
+			    "backs it up first",
+			    op->kind == UB_PLAN_OP_ERASE ? "erasing" : "writing",
+			    op->label != NULL ? op->label : "this range",
+			    hits->str,
+			    where);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* an op on a region: the phone must have it, the start is resolved, the
+ * range must lie inside it and must not cover calibration data unasked */
+static gboolean
+ub_plan_check_region(UbPlan *plan,
+		     UbPlanOp *op,
+		     UbDevice *device,
+		     GPtrArray *partitions,
+		     UbPlanStep *step,
+		     GError **error)
+{
+	const UbDeviceRegion *region =
+	    device != NULL ? ub_device_find_region(device, op->region) : NULL;
+	const gchar *label = op->label != NULL ? op->label : op->region;
+	guint32 ss = op->sector_size;
+	guint64 extent = G_MAXUINT64;
+
+	if (device != NULL && region == NULL) {
+		g_autofree gchar *where = ub_plan_region_to_text(op->region);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    "%s goes to %s (%s), which this phone does not report; check that "
+			    "the package is for this phone and its storage type",
+			    label,
+			    where,
+			    op->region);
+		return FALSE;
+	}
+	if (region != NULL && op->sector_size != 0 && op->sector_size != region->sector_size) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "%s is laid out in %u-byte sectors but %s of this phone has %u-byte "
+			    "sectors: the package is for another storage type (eMMC uses 512, "
+			    "UFS 4096)",
+			    label,
+			    op->sector_size,
+			    op->region,
+			    region->sector_size);
+		return FALSE;
+	}
+	if (ss == 0 && region != NULL)
+		ss = region->sector_size;
+	if (region != NULL)
+		step->align = region->sector_size;
+	step->offset = op->offset;
+	if (op->start_expr != NULL) {
+		if (region == NULL)
+			step->start_pending = TRUE;
+		else if (!ub_plan_eval_start(op, region, &step->offset, error))
+			return FALSE;
+	}
+
+	/* how far it reaches */
+	switch (op->kind) {
+	case UB_PLAN_OP_WRITE:
+		extent = step->size;
+		if (ss > 1 && extent % ss != 0)
+			extent += ss - extent % ss;
+		extent = MAX(extent, op->length);
+		break;
+	case UB_PLAN_OP_READ:
+	case UB_PLAN_OP_ERASE:
+		if (op->length != 0)
+			extent = op->length;
+		else if (region != NULL && !step->start_pending && step->offset <= region->size)
+			extent = region->size - step->offset;
+		break;
+	case UB_PLAN_OP_REBOOT:
+	case UB_PLAN_OP_SET_ACTIVE:
+	case UB_PLAN_OP_REQUIRE_VAR:
+	case UB_PLAN_OP_CHECK_ANTI:
+	case UB_PLAN_OP_COMMAND:
+	case UB_PLAN_OP_UPDATE_SUPER:
+	case UB_PLAN_OP_LAST:
+	default:
 		return TRUE;
 	}
-	return ub_plan_file_size(op->path, size, error);
+	if (region != NULL && !step->start_pending &&
+	    (step->offset > region->size || extent > region->size - step->offset)) {
+		g_autofree gchar *where = ub_plan_region_to_text(op->region);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "%s: bytes 0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER
+			    "x are outside %s (%s, 0x%" G_GINT64_MODIFIER "x bytes); check that "
+			    "the package is for this phone",
+			    label,
+			    step->offset,
+			    extent,
+			    where,
+			    op->region,
+			    region->size);
+		return FALSE;
+	}
+	if (op->kind == UB_PLAN_OP_READ) {
+		if (step->size == 0 && extent != G_MAXUINT64)
+			step->size = extent;
+		return TRUE;
+	}
+	return ub_plan_check_overlap(plan, op, partitions, region, step, extent, error);
 }
 
 /* a dynamic partition the bootloader does not list, on a phone with super */
@@ -161,6 +499,7 @@ static gboolean
 ub_plan_check_op(UbPlan *plan,
 		 UbPlanOp *op,
 		 const gchar *name,
+		 UbDevice *device,
 		 GPtrArray *partitions,
 		 UbPlanStep *step,
 		 GError **error)
@@ -169,6 +508,7 @@ ub_plan_check_op(UbPlan *plan,
 
 	step->op = op;
 	step->name = g_strdup(name);
+	step->offset = op->offset;
 	switch (op->kind) {
 	case UB_PLAN_OP_REBOOT:
 	case UB_PLAN_OP_REQUIRE_VAR:
@@ -270,6 +610,12 @@ ub_plan_check_op(UbPlan *plan,
 		}
 	}
 	step->partition = part;
+	if (part != NULL && device != NULL && ub_partition_get_region(part) != NULL) {
+		const UbDeviceRegion *region =
+		    ub_device_find_region(device, ub_partition_get_region(part));
+		if (region != NULL)
+			step->align = region->sector_size;
+	}
 
 	/* calibration data is never touched without consent, and then backed up */
 	if (ub_plan_op_targets_calibration(op, name)) {
@@ -284,7 +630,12 @@ ub_plan_check_op(UbPlan *plan,
 				    name);
 			return FALSE;
 		}
-		step->backup = TRUE;
+		ub_plan_step_add_backup(step,
+					name,
+					name,
+					part != NULL ? ub_partition_get_region(part) : NULL,
+					part != NULL ? ub_partition_get_offset(part) : 0,
+					part != NULL ? ub_partition_get_size(part) : 0);
 	}
 
 	switch (op->kind) {
@@ -353,6 +704,8 @@ ub_plan_check_op(UbPlan *plan,
 	default:
 		break;
 	}
+	if (name == NULL && op->region != NULL)
+		return ub_plan_check_region(plan, op, device, partitions, step, error);
 	return TRUE;
 }
 
@@ -463,7 +816,7 @@ ub_plan_check(UbPlan *plan,
 		 * decides: the files and consent now, the target when it runs */
 		if (ub_plan_op_has_target(op) && (table_changed || op->condition != NULL)) {
 			UbPlanStep step = {0};
-			if (!ub_plan_check_op(plan, op, op->partition, NULL, &step, error)) {
+			if (!ub_plan_check_op(plan, op, op->partition, NULL, NULL, &step, error)) {
 				ub_plan_step_clear(&step);
 				return NULL;
 			}
@@ -479,6 +832,7 @@ ub_plan_check(UbPlan *plan,
 			if (!ub_plan_check_op(plan,
 					      op,
 					      g_ptr_array_index(names, j),
+					      device,
 					      partitions,
 					      &step,
 					      error)) {
@@ -510,15 +864,27 @@ ub_plan_preflight(UbPlan *plan, GPtrArray *partitions, GError **error)
 	return steps != NULL;
 }
 
-static gchar *
-ub_plan_default_backup_dir(UbDevice *device)
+/**
+ * ub_plan_preflight_for_device:
+ * @plan: a #UbPlan
+ * @device: a #UbDevice that was identified: its partitions and regions are known
+ * @error: (nullable): return location for a #GError
+ *
+ * As ub_plan_preflight(), and also resolves region starts (NUM_DISK_SECTORS)
+ * against the regions @device reported and checks every range against them.
+ *
+ * Returns: %TRUE if the plan may run
+ */
+gboolean
+ub_plan_preflight_for_device(UbPlan *plan, UbDevice *device, GError **error)
 {
-	g_autoptr(GDateTime) now = g_date_time_new_now_local();
-	g_autofree gchar *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-	const gchar *serial = ub_device_get_serial(device);
-	g_autofree gchar *safe = g_strdup(serial != NULL ? serial : "unknown");
-	g_strcanon(safe, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", '_');
-	return g_build_filename(g_get_user_data_dir(), "unbrick", "backups", safe, stamp, NULL);
+	g_autoptr(GPtrArray) partitions = NULL;
+	g_autoptr(GArray) steps = NULL;
+	g_return_val_if_fail(UB_IS_PLAN(plan), FALSE);
+	g_return_val_if_fail(UB_IS_DEVICE(device), FALSE);
+	partitions = ub_device_get_partitions(device);
+	steps = ub_plan_check(plan, device, partitions, NULL, error);
+	return steps != NULL;
 }
 
 /* @sha256 non-NULL hashes on the way (backups); plain read backs skip it,
@@ -568,19 +934,54 @@ ub_plan_read_to_file(UbDevice *device,
 	return TRUE;
 }
 
+/* the image's file name in the backup folder: the label, made safe, unique in the run */
+static gchar *
+ub_plan_backup_basename(UbPlanRun *run, UbPlanBackupTarget *target)
+{
+	g_autofree gchar *safe = g_strdup(target->label != NULL ? target->label : "region");
+	g_strcanon(safe, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", '_');
+	if (safe[0] == '.')
+		safe[0] = '_';
+	for (guint i = 1;; i++) {
+		g_autofree gchar *basename =
+		    i == 1 ? g_strdup_printf("%s.img", safe) : g_strdup_printf("%s-%u.img", safe, i);
+		g_autofree gchar *path = g_build_filename(run->backup_dir, basename, NULL);
+		if (!g_file_test(path, G_FILE_TEST_EXISTS))
+			return g_steal_pointer(&basename);
+	}
+}
+
 static gboolean
 ub_plan_backup(UbDevice *device,
-	       UbPlanStep *step,
-	       const gchar *backup_dir,
+	       UbPlanRun *run,
+	       UbPlanBackupTarget *target,
 	       UbProgress *progress,
 	       GCancellable *cancellable,
 	       GError **error)
 {
-	UbDeviceLocation loc = {.partition = step->name};
-	g_autofree gchar *basename = g_strdup_printf("%s.img", step->name);
-	g_autofree gchar *path = g_build_filename(backup_dir, basename, NULL);
+	UbDeviceLocation loc = {
+	    .partition = target->name,
+	    .region = target->name == NULL ? target->region : NULL,
+	    .offset = target->name == NULL ? target->offset : 0,
+	    .length = target->name == NULL ? target->size : 0,
+	};
+	g_autofree gchar *key = NULL;
+	g_autofree gchar *basename = NULL;
+	g_autofree gchar *path = NULL;
 	g_autofree gchar *sha256 = NULL;
+	GStatBuf st = {0};
 
+	/* the same partition under two steps: its first state is what counts */
+	key = target->name != NULL ? g_strdup(target->name)
+				   : g_strdup_printf("%s@%s+%" G_GUINT64_FORMAT "+%" G_GUINT64_FORMAT,
+						     target->label,
+						     target->region,
+						     target->offset,
+						     target->size);
+	if (g_hash_table_contains(run->backed_up, key)) {
+		ub_progress_log(progress, "%s is already backed up", target->label);
+		return TRUE;
+	}
 	if (!ub_device_can_read(device)) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -588,23 +989,88 @@ ub_plan_backup(UbDevice *device,
 			    "'%s' holds calibration data and this phone cannot be read back "
 			    "in its current mode, so it cannot be backed up first; nothing "
 			    "was changed",
-			    step->name);
+			    target->label);
 		return FALSE;
 	}
-	if (g_mkdir_with_parents(backup_dir, 0700) != 0) {
+	if (g_mkdir_with_parents(run->backup_dir, 0700) != 0) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_PERMISSION_DENIED,
 			    "cannot create backup folder %s: %s",
-			    backup_dir,
+			    run->backup_dir,
 			    g_strerror(errno));
 		return FALSE;
 	}
+	basename = ub_plan_backup_basename(run, target);
+	path = g_build_filename(run->backup_dir, basename, NULL);
 	if (!ub_plan_read_to_file(device, &loc, path, &sha256, progress, cancellable, error)) {
-		g_prefix_error(error, "failed to back up %s: ", step->name);
+		g_prefix_error(error, "failed to back up %s: ", target->label);
 		return FALSE;
 	}
-	ub_progress_log(progress, "backed up %s to %s (sha256 %s)", loc.partition, path, sha256);
+	if (g_stat(path, &st) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_IO,
+			    "cannot read back %s: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+
+	/* the manifest is rewritten after every image: a run that stops half
+	 * way leaves a folder that still lists and restores */
+	if (run->backup == NULL) {
+		run->backup = ub_backup_new(run->backup_dir);
+		ub_backup_set_device(run->backup, device);
+	}
+	ub_backup_add_item(run->backup,
+			   target->name != NULL ? target->name : target->label,
+			   target->region,
+			   target->offset,
+			   (guint64)st.st_size,
+			   sha256,
+			   basename);
+	if (!ub_backup_save(run->backup, error))
+		return FALSE;
+	g_hash_table_add(run->backed_up, g_steal_pointer(&key));
+	ub_progress_log(progress, "backed up %s to %s (sha256 %s)", target->label, path, sha256);
+	return TRUE;
+}
+
+/* a flat build's file_sector_offset: seek in a file, skip in an archive */
+static gboolean
+ub_plan_skip_to(GInputStream *stream, guint64 offset, GCancellable *cancellable, GError **error)
+{
+	guint64 done = 0;
+	if (G_IS_SEEKABLE(stream) && g_seekable_can_seek(G_SEEKABLE(stream))) {
+		if (!g_seekable_seek(G_SEEKABLE(stream),
+				     (goffset)offset,
+				     G_SEEK_SET,
+				     cancellable,
+				     error)) {
+			ub_error_convert(error);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	while (done < offset) {
+		gssize n = g_input_stream_skip(stream,
+					       (gsize)MIN(offset - done, 1024 * 1024),
+					       cancellable,
+					       error);
+		if (n < 0) {
+			ub_error_convert(error);
+			return FALSE;
+		}
+		if (n == 0) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "the image ends before its offset");
+			return FALSE;
+		}
+		done += (guint64)n;
+	}
 	return TRUE;
 }
 
@@ -614,20 +1080,27 @@ ub_plan_open_image(UbPlanOp *op, GCancellable *cancellable, GError **error)
 {
 	g_autoptr(GFile) file = NULL;
 	g_autoptr(GFileInputStream) in = NULL;
+	g_autoptr(GInputStream) stream = NULL;
 	if (op->package != NULL) {
-		GInputStream *stream =
-		    ub_package_open_file(op->package, op->file, NULL, cancellable, error);
-		if (stream == NULL)
+		stream = ub_package_open_file(op->package, op->file, NULL, cancellable, error);
+		if (stream == NULL) {
 			g_prefix_error(error, "cannot read %s from the package: ", op->file);
-		return stream;
+			return NULL;
+		}
+	} else {
+		file = g_file_new_for_path(op->path);
+		in = g_file_read(file, cancellable, error);
+		if (in == NULL) {
+			ub_error_convert(error);
+			return NULL;
+		}
+		stream = G_INPUT_STREAM(g_steal_pointer(&in));
 	}
-	file = g_file_new_for_path(op->path);
-	in = g_file_read(file, cancellable, error);
-	if (in == NULL) {
-		ub_error_convert(error);
+	if (op->file_offset > 0 && !ub_plan_skip_to(stream, op->file_offset, cancellable, error)) {
+		g_prefix_error(error, "cannot read %s: ", ub_plan_op_get_source_name(op));
 		return NULL;
 	}
-	return G_INPUT_STREAM(g_steal_pointer(&in));
+	return g_steal_pointer(&stream);
 }
 
 /* whether the stream starts with the sparse magic, without consuming it */
@@ -675,7 +1148,7 @@ ub_plan_write(UbDevice *device,
 	UbDeviceLocation loc = {
 	    .partition = step->name,
 	    .region = op->region,
-	    .offset = op->offset,
+	    .offset = step->offset,
 	    .length = op->length,
 	};
 	g_autoptr(GInputStream) raw = ub_plan_open_image(op, cancellable, error);
@@ -698,6 +1171,55 @@ ub_plan_write(UbDevice *device,
 	return ub_device_write(device, &loc, in, step->size, progress, cancellable, error);
 }
 
+/* the image's last partial sector: its sector read whole, the image's part compared */
+static gboolean
+ub_plan_verify_tail(UbDevice *device,
+		    const UbDeviceLocation *loc_head,
+		    GInputStream *in,
+		    guint64 head,
+		    guint64 tail,
+		    guint32 align,
+		    const gchar *label,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	UbDeviceLocation loc = *loc_head;
+	g_autofree guint8 *want = g_malloc0(tail);
+	g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable();
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	const guint8 *got;
+	gsize n = 0;
+
+	loc.offset = loc_head->offset + head;
+	loc.length = align;
+	if (!g_input_stream_read_all(in, want, tail, &n, cancellable, error)) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	if (n != tail) {
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "image of %s is short", label);
+		return FALSE;
+	}
+	if (!ub_device_read(device, &loc, sink, progress, cancellable, error) ||
+	    !g_output_stream_close(sink, cancellable, error)) {
+		g_prefix_error(error, "failed to verify: ");
+		return FALSE;
+	}
+	got = g_memory_output_stream_get_data(G_MEMORY_OUTPUT_STREAM(sink));
+	if (g_memory_output_stream_get_data_size(G_MEMORY_OUTPUT_STREAM(sink)) < tail ||
+	    memcmp(got, want, tail) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "verification failed; the storage may be failing: %s differs from the "
+			    "image in its last sector, at byte 0x%" G_GINT64_MODIFIER "x",
+			    label,
+			    head);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_plan_verify_one(UbDevice *device,
 		   UbPlanStep *step,
@@ -710,36 +1232,47 @@ ub_plan_verify_one(UbDevice *device,
 	UbDeviceLocation loc = {
 	    .partition = name,
 	    .region = op->region,
-	    .offset = op->offset,
+	    .offset = step->offset,
 	    .length = step->size,
 	};
-	const gchar *label = name != NULL ? name : op->region;
+	const gchar *label = name != NULL ? name : ub_plan_step_get_label(step);
 	g_autoptr(GInputStream) in = NULL;
 	g_autoptr(GOutputStream) compare = NULL;
+	/* storage read in whole sectors: the image's last partial sector on its own */
+	guint64 head = step->align > 1 ? step->size / step->align * step->align : step->size;
+	guint64 tail = step->size - head;
+
 	if (step->size == 0)
 		return TRUE;
 	in = ub_plan_open_image(op, cancellable, error);
 	if (in == NULL)
 		return FALSE;
-	compare = ub_compare_output_stream_new(in, label);
-	if (!ub_device_read(device, &loc, compare, progress, cancellable, error)) {
-		if (g_error_matches(*error, UB_ERROR, UB_ERROR_INVALID_DATA))
-			g_prefix_error(error, "verification failed; the storage may be failing: ");
-		else
-			g_prefix_error(error, "failed to verify: ");
-		return FALSE;
+	if (head > 0) {
+		loc.length = head;
+		compare = ub_compare_output_stream_new(in, label);
+		if (!ub_device_read(device, &loc, compare, progress, cancellable, error)) {
+			if (g_error_matches(*error, UB_ERROR, UB_ERROR_INVALID_DATA))
+				g_prefix_error(error,
+					       "verification failed; the storage may be failing: ");
+			else
+				g_prefix_error(error, "failed to verify: ");
+			return FALSE;
+		}
+		if (ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)) != head) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_PROTOCOL,
+				    "verification of %s read back %" G_GUINT64_FORMAT
+				    " of %" G_GUINT64_FORMAT " bytes",
+				    label,
+				    ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)),
+				    head);
+			return FALSE;
+		}
 	}
-	if (ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)) != step->size) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_PROTOCOL,
-			    "verification of %s read back %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-			    " bytes",
-			    label,
-			    ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)),
-			    step->size);
+	if (tail > 0 && !ub_plan_verify_tail(device, &loc, in, head, tail, step->align, label,
+					     cancellable, error))
 		return FALSE;
-	}
 	ub_progress_log(progress, "verified %s (%" G_GUINT64_FORMAT " bytes)", label, step->size);
 	return TRUE;
 }
@@ -997,24 +1530,27 @@ static gboolean
 ub_plan_run_step(UbPlan *plan,
 		 UbDevice *device,
 		 UbPlanStep *step,
-		 const gchar *backup_dir,
+		 UbPlanRun *run,
 		 UbProgress *progress,
 		 GCancellable *cancellable,
 		 GError **error)
 {
 	UbPlanOp *op = step->op;
-	const gchar *name = step->name != NULL ? step->name : op->region;
+	const gchar *name = ub_plan_step_get_label(step);
 	UbDeviceLocation loc = {
 	    .partition = step->name,
 	    .region = op->region,
-	    .offset = op->offset,
+	    .offset = step->offset,
 	    .length = op->length,
 	};
 
 	/* phases, weighted by the bytes they move */
-	if (step->backup) {
-		guint64 psize = step->partition != NULL ? ub_partition_get_size(step->partition) : 1;
-		ub_progress_add_step(progress, UB_STATUS_BACKING_UP, MAX(psize / 4096, 1), name);
+	for (guint i = 0; step->backups != NULL && i < step->backups->len; i++) {
+		UbPlanBackupTarget *target = g_ptr_array_index(step->backups, i);
+		ub_progress_add_step(progress,
+				     UB_STATUS_BACKING_UP,
+				     MAX(target->size / 4096, 1),
+				     target->label);
 	}
 	switch (op->kind) {
 	case UB_PLAN_OP_WRITE:
@@ -1051,10 +1587,10 @@ ub_plan_run_step(UbPlan *plan,
 		return FALSE;
 	}
 
-	if (step->backup) {
+	for (guint i = 0; step->backups != NULL && i < step->backups->len; i++) {
 		if (!ub_plan_backup(device,
-				    step,
-				    backup_dir,
+				    run,
+				    g_ptr_array_index(step->backups, i),
 				    ub_progress_get_child(progress),
 				    cancellable,
 				    error))
@@ -1166,11 +1702,15 @@ ub_plan_run_step(UbPlan *plan,
 				       cancellable,
 				       error))
 			return FALSE;
-		ub_progress_log(progress,
-				"%s: OKAY%s%s",
-				op->value,
-				reply != NULL && reply[0] != '\0' ? " " : "",
-				reply != NULL ? reply : "");
+		/* a flat build's patch is long: its origin says which one */
+		if (g_str_has_prefix(op->value, "patch ") && op->origin != NULL)
+			ub_progress_log(progress, "patch from %s: OKAY", op->origin);
+		else
+			ub_progress_log(progress,
+					"%s: OKAY%s%s",
+					op->value,
+					reply != NULL && reply[0] != '\0' ? " " : "",
+					reply != NULL ? reply : "");
 		ub_progress_step_done(progress);
 		break;
 	}
@@ -1201,8 +1741,10 @@ ub_plan_step_weight(UbPlanStep *step)
 	guint64 weight = MAX(step->size, 4096);
 	if (step->verify)
 		weight += step->size;
-	if (step->backup && step->partition != NULL)
-		weight += ub_partition_get_size(step->partition);
+	for (guint i = 0; step->backups != NULL && i < step->backups->len; i++) {
+		UbPlanBackupTarget *target = g_ptr_array_index(step->backups, i);
+		weight += target->size;
+	}
 	return weight;
 }
 
@@ -1231,7 +1773,7 @@ ub_plan_run_deferred(UbPlan *plan,
 		     UbDevice *device,
 		     UbPlanStep *deferred,
 		     GPtrArray *partitions,
-		     const gchar *backup_dir,
+		     UbPlanRun *run,
 		     UbProgress *progress,
 		     GCancellable *cancellable,
 		     GError **error)
@@ -1244,6 +1786,7 @@ ub_plan_run_deferred(UbPlan *plan,
 		if (!ub_plan_check_op(plan,
 				      deferred->op,
 				      g_ptr_array_index(names, i),
+				      device,
 				      partitions,
 				      &step,
 				      error)) {
@@ -1258,7 +1801,7 @@ ub_plan_run_deferred(UbPlan *plan,
 		if (!ub_plan_run_step(plan,
 				      device,
 				      &g_array_index(steps, UbPlanStep, i),
-				      backup_dir,
+				      run,
 				      ub_progress_get_child(progress),
 				      cancellable,
 				      error))
@@ -1293,7 +1836,7 @@ ub_plan_execute(UbPlan *plan,
 {
 	g_autoptr(GPtrArray) partitions = NULL;
 	g_autoptr(GArray) steps = NULL;
-	g_autofree gchar *backup_dir = NULL;
+	g_auto(UbPlanRun) run = {0};
 	g_autoptr(GError) error_local = NULL;
 	guint64 bytes_total = 0;
 
@@ -1325,6 +1868,8 @@ ub_plan_execute(UbPlan *plan,
 		return FALSE;
 	}
 	ub_progress_step_done(progress);
+	for (guint i = 0; i < ub_plan_get_notes(plan)->len; i++)
+		ub_progress_log(progress, "%s", (const gchar *)g_ptr_array_index(ub_plan_get_notes(plan), i));
 
 	/* everything is checked before anything is written */
 	steps = ub_plan_check(plan, device, partitions, progress, error);
@@ -1348,9 +1893,10 @@ ub_plan_execute(UbPlan *plan,
 	for (guint i = 0; i < steps->len; i++)
 		bytes_total += ub_plan_step_weight(&g_array_index(steps, UbPlanStep, i));
 	ub_progress_set_bytes_total(progress, bytes_total);
-	backup_dir = g_strdup(ub_plan_get_backup_dir(plan));
-	if (backup_dir == NULL)
-		backup_dir = ub_plan_default_backup_dir(device);
+	run.backup_dir = g_strdup(ub_plan_get_backup_dir(plan));
+	if (run.backup_dir == NULL)
+		run.backup_dir = ub_backup_new_dir(NULL, ub_device_get_serial(device));
+	run.backed_up = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ub_progress_step_done(progress);
 
 	/* run */
@@ -1359,8 +1905,7 @@ ub_plan_execute(UbPlan *plan,
 		gboolean stale = FALSE;
 		for (guint i = 0; i < steps->len; i++) {
 			UbPlanStep *step = &g_array_index(steps, UbPlanStep, i);
-			const gchar *name =
-			    step->name != NULL ? step->name : step->op->region;
+			const gchar *name = ub_plan_step_get_label(step);
 			ub_progress_add_step(progress_ops,
 					     UB_STATUS_BUSY,
 					     MAX(ub_plan_step_weight(step) / 4096, 1),
@@ -1412,7 +1957,7 @@ ub_plan_execute(UbPlan *plan,
 							  device,
 							  step,
 							  partitions,
-							  backup_dir,
+							  &run,
 							  ub_progress_get_child(progress_ops),
 							  cancellable,
 							  error))
@@ -1420,7 +1965,7 @@ ub_plan_execute(UbPlan *plan,
 			} else if (!ub_plan_run_step(plan,
 						     device,
 						     step,
-						     backup_dir,
+						     &run,
 						     ub_progress_get_child(progress_ops),
 						     cancellable,
 						     error)) {

@@ -18,5 +18,8 @@ ub_plan_execute(UbPlan *plan,
 
 gboolean
 ub_plan_preflight(UbPlan *plan, GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_plan_preflight_for_device(UbPlan *plan, UbDevice *device, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

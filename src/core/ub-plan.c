@@ -16,6 +16,7 @@ struct _UbPlan {
 	gboolean allow_calibration;
 	gboolean allow_lock;
 	gchar *backup_dir;
+	GPtrArray *notes; /* of gchar* */
 };
 
 G_DEFINE_TYPE(UbPlan, ub_plan, G_TYPE_OBJECT)
@@ -294,11 +295,44 @@ ub_plan_get_allow_lock(UbPlan *self)
 	return self->allow_lock;
 }
 
+/**
+ * ub_plan_add_note:
+ * @self: a #UbPlan
+ * @fmt: printf-style format
+ *
+ * Records something the user should read about how the plan was made ("only
+ * the selected entries: the patches are left out"); the executor logs the
+ * notes before it starts.
+ */
+void
+ub_plan_add_note(UbPlan *self, const gchar *fmt, ...)
+{
+	va_list args;
+	g_return_if_fail(UB_IS_PLAN(self));
+	va_start(args, fmt);
+	g_ptr_array_add(self->notes, g_strdup_vprintf(fmt, args));
+	va_end(args);
+}
+
+/**
+ * ub_plan_get_notes:
+ * @self: a #UbPlan
+ *
+ * Returns: (transfer none) (element-type utf8): the notes, in order
+ */
+GPtrArray *
+ub_plan_get_notes(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
+	return self->notes;
+}
+
 static void
 ub_plan_finalize(GObject *object)
 {
 	UbPlan *self = UB_PLAN(object);
 	g_ptr_array_unref(self->ops);
+	g_ptr_array_unref(self->notes);
 	g_free(self->backup_dir);
 	G_OBJECT_CLASS(ub_plan_parent_class)->finalize(object);
 }
@@ -307,6 +341,7 @@ static void
 ub_plan_init(UbPlan *self)
 {
 	self->ops = g_ptr_array_new_with_free_func((GDestroyNotify)ub_plan_op_free);
+	self->notes = g_ptr_array_new_with_free_func(g_free);
 }
 
 static void

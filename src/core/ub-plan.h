@@ -56,6 +56,9 @@ typedef enum {
  *   sector expression ("NUM_DISK_SECTORS-5.") the executor evaluates against
  *   the region's size before the op runs; @offset is then ignored
  * @sector_size: bytes per sector for @start_expr (0 when unused)
+ * @file_offset: for writes, bytes of the image skipped before the data
+ *   (a flat build's file_sector_offset * sector size): the op writes the
+ *   image from there, at most @length bytes when @length is set
  *
  * One step of a plan, as front-ends build it from a package or the user.
  */
@@ -77,6 +80,7 @@ typedef struct {
 	gchar *label;
 	gchar *start_expr;
 	guint32 sector_size;
+	guint64 file_offset;
 } UbPlanOp;
 
 const gchar *
@@ -132,5 +136,9 @@ void
 ub_plan_set_allow_lock(UbPlan *self, gboolean allow);
 gboolean
 ub_plan_get_allow_lock(UbPlan *self);
+void
+ub_plan_add_note(UbPlan *self, const gchar *fmt, ...) G_GNUC_PRINTF(2, 3);
+GPtrArray *
+ub_plan_get_notes(UbPlan *self);
 
 G_END_DECLS

@@ -31,6 +31,8 @@ G_DECLARE_FINAL_TYPE(UbSimEdl, ub_sim_edl, UB, SIM_EDL, UbSimPersonality)
 #define UB_SIM_EDL_ENV_MAX_PAYLOAD    "UB_SIM_EDL_MAX_PAYLOAD"	  /* bytes, default 1048576 */
 #define UB_SIM_EDL_ENV_READ64	      "UB_SIM_EDL_READ64"	  /* 1: READ_DATA64 requests */
 
+UbSimPersonality *
+ub_sim_edl_new(UbSimStorage *storage, UbSimFaults *faults);
 void
 ub_sim_edl_set_sahara_version(UbSimEdl *self, guint version);
 void

@@ -109,12 +109,84 @@ static const UbSimLayoutPart ub_sim_layout_xiaomi[] = {
     {"userdata", 0, FALSE, UB_SIM_LAYOUT_TYPE_USERDATA},
 };
 
-static const gchar *const ub_sim_layout_names[] = {"gpt", "pixel", "xiaomi", NULL};
+/*
+ * qcom: what a Qualcomm phone in EDL holds, calibration partitions included
+ * (modemst1, modemst2, fsg, fsc, persist) so that backups can be tested.
+ * UFS: one GPT per LUN; eMMC: one GPT in the user area. Sizes are nominal and
+ * scaled down to fit small test storage; the last entry of each table takes
+ * the rest. Slot a is active on every _a partition.
+ */
+static const UbSimLayoutPart ub_sim_layout_qcom_lun0[] = {
+    {"ssd", 8 * KiB, FALSE, NULL},
+    {"persist", 32 * MiB, FALSE, NULL},
+    {"misc", 1 * MiB, FALSE, NULL},
+    {"keystore", 512 * KiB, FALSE, NULL},
+    {"frp", 512 * KiB, FALSE, NULL},
+    {"devinfo", 4 * KiB, FALSE, NULL},
+    {"metadata", 16 * MiB, FALSE, NULL},
+    {"userdata", 0, FALSE, UB_SIM_LAYOUT_TYPE_USERDATA},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_lun1[] = {
+    {"xbl_a", 3 * MiB, FALSE, NULL},
+    {"xbl_config_a", 128 * KiB, FALSE, NULL},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_lun2[] = {
+    {"xbl_b", 3 * MiB, FALSE, NULL},
+    {"xbl_config_b", 128 * KiB, FALSE, NULL},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_lun3[] = {
+    {"ALIGN_TO_128K_1", 104 * KiB, FALSE, NULL},
+    {"cdt", 128 * KiB, FALSE, NULL},
+    {"ddr", 1 * MiB, FALSE, NULL},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_lun4[] = {
+    {"aop", 512 * KiB, TRUE, NULL},
+    {"tz", 4 * MiB, TRUE, NULL},
+    {"hyp", 8 * MiB, TRUE, NULL},
+    {"modem", 128 * MiB, TRUE, NULL},
+    {"abl", 1 * MiB, TRUE, NULL},
+    {"boot", 64 * MiB, TRUE, UB_SIM_LAYOUT_TYPE_BOOT},
+    {"dtbo", 16 * MiB, TRUE, NULL},
+    {"vbmeta", 64 * KiB, TRUE, NULL},
+    {"modemst1", 2 * MiB, FALSE, NULL},
+    {"modemst2", 2 * MiB, FALSE, NULL},
+    {"fsg", 2 * MiB, FALSE, NULL},
+    {"fsc", 128 * KiB, FALSE, NULL},
+    {"devcfg", 128 * KiB, TRUE, NULL},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_lun5[] = {
+    {"ALIGN_TO_128K_2", 104 * KiB, FALSE, NULL},
+    {"modemst1_bak", 128 * KiB, FALSE, NULL},
+};
+
+static const UbSimLayoutPart ub_sim_layout_qcom_emmc[] = {
+    {"sbl1", 512 * KiB, FALSE, NULL},
+    {"aboot", 1 * MiB, FALSE, NULL},
+    {"rpm", 512 * KiB, FALSE, NULL},
+    {"tz", 1 * MiB, FALSE, NULL},
+    {"boot", 32 * MiB, FALSE, UB_SIM_LAYOUT_TYPE_BOOT},
+    {"modem", 64 * MiB, FALSE, NULL},
+    {"modemst1", 1536 * KiB, FALSE, NULL},
+    {"modemst2", 1536 * KiB, FALSE, NULL},
+    {"fsg", 1536 * KiB, FALSE, NULL},
+    {"fsc", 1 * KiB, FALSE, NULL},
+    {"persist", 32 * MiB, FALSE, NULL},
+    {"misc", 1 * MiB, FALSE, NULL},
+    {"system", 512 * MiB, FALSE, NULL},
+    {"userdata", 0, FALSE, UB_SIM_LAYOUT_TYPE_USERDATA},
+};
+
+static const gchar *const ub_sim_layout_names[] = {"gpt", "pixel", "xiaomi", "qcom", NULL};
 
 /**
  * ub_sim_layout_get_names:
  *
- * Returns: (transfer none): "gpt", "pixel", "xiaomi"
+ * Returns: (transfer none): "gpt", "pixel", "xiaomi", "qcom"
  */
 const gchar *const *
 ub_sim_layout_get_names(void)
@@ -130,7 +202,7 @@ ub_sim_layout_check_name(const gchar *name, GError **error)
 	g_set_error(error,
 		    UB_ERROR,
 		    UB_ERROR_NOT_FOUND,
-		    "unknown layout '%s', expected gpt, pixel or xiaomi",
+		    "unknown layout '%s', expected gpt, pixel, xiaomi or qcom",
 		    name != NULL ? name : "");
 	return FALSE;
 }
@@ -243,6 +315,110 @@ ub_sim_layout_write_gpt(UbSimStorage *storage,
 				    error);
 }
 
+/* one table of the qcom layout in @region, scaled to fit when the region is small */
+static gboolean
+ub_sim_layout_write_qcom_region(UbSimStorage *storage,
+				const gchar *region,
+				const UbSimLayoutPart *parts,
+				guint n_parts,
+				GError **error)
+{
+	guint64 region_size = ub_sim_storage_get_region_size(storage, region);
+	guint32 sector_size = ub_sim_storage_get_sector_size(storage);
+	g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(UbGptLayoutEntry));
+	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GBytes) primary = NULL;
+	g_autoptr(GBytes) backup = NULL;
+	g_autofree gchar *disk_guid = ub_sim_layout_guid("qcom", region);
+	guint64 total = 0;
+	guint64 room;
+	guint n_entries = 0;
+
+	/* both GPT copies plus alignment, and a quarter left for the last entry */
+	for (guint i = 0; i < n_parts; i++) {
+		guint n = parts[i].slotted ? 2 : 1;
+		total += parts[i].size * n;
+		n_entries += n;
+	}
+	room = region_size > 256 * KiB ? (region_size - 256 * KiB - n_entries * 4 * KiB) / 4 * 3 : 0;
+	for (guint i = 0; i < n_parts; i++) {
+		for (guint s = 0; s < (parts[i].slotted ? 2u : 1u); s++) {
+			UbGptLayoutEntry e = {0};
+			gchar *name = parts[i].slotted
+					  ? g_strdup_printf("%s_%c", parts[i].name, "ab"[s])
+					  : g_strdup(parts[i].name);
+			gchar *guid = ub_sim_layout_guid("qcom", name);
+			g_ptr_array_add(strings, name);
+			g_ptr_array_add(strings, guid);
+			e.name = name;
+			e.unique_guid = guid;
+			e.type_guid = parts[i].type_guid;
+			e.size = parts[i].size;
+			if (e.size > 0 && total > room)
+				e.size = (guint64)((gdouble)e.size * (gdouble)room / (gdouble)total);
+			if (e.size > 0)
+				e.size = MAX(e.size / 4096 * 4096, MAX(4096, sector_size));
+			if (parts[i].slotted)
+				e.attributes = s == 0 ? UB_SIM_LAYOUT_SLOT_A : UB_SIM_LAYOUT_SLOT_B;
+			g_array_append_val(entries, e);
+		}
+	}
+	if (!ub_gpt_build((const UbGptLayoutEntry *)entries->data,
+			  entries->len,
+			  sector_size,
+			  region_size,
+			  disk_guid,
+			  &primary,
+			  &backup,
+			  error)) {
+		g_prefix_error(error, "failed to build the qcom layout of %s: ", region);
+		return FALSE;
+	}
+	if (!ub_sim_storage_write(storage,
+				  region,
+				  0,
+				  g_bytes_get_data(primary, NULL),
+				  g_bytes_get_size(primary),
+				  error))
+		return FALSE;
+	return ub_sim_storage_write(storage,
+				    region,
+				    region_size - g_bytes_get_size(backup),
+				    g_bytes_get_data(backup, NULL),
+				    g_bytes_get_size(backup),
+				    error);
+}
+
+static gboolean
+ub_sim_layout_write_qcom(UbSimStorage *storage, GError **error)
+{
+	struct {
+		const gchar *region;
+		const UbSimLayoutPart *parts;
+		guint n_parts;
+	} tables[] = {
+	    {"user", ub_sim_layout_qcom_emmc, G_N_ELEMENTS(ub_sim_layout_qcom_emmc)},
+	    {"lun0", ub_sim_layout_qcom_lun0, G_N_ELEMENTS(ub_sim_layout_qcom_lun0)},
+	    {"lun1", ub_sim_layout_qcom_lun1, G_N_ELEMENTS(ub_sim_layout_qcom_lun1)},
+	    {"lun2", ub_sim_layout_qcom_lun2, G_N_ELEMENTS(ub_sim_layout_qcom_lun2)},
+	    {"lun3", ub_sim_layout_qcom_lun3, G_N_ELEMENTS(ub_sim_layout_qcom_lun3)},
+	    {"lun4", ub_sim_layout_qcom_lun4, G_N_ELEMENTS(ub_sim_layout_qcom_lun4)},
+	    {"lun5", ub_sim_layout_qcom_lun5, G_N_ELEMENTS(ub_sim_layout_qcom_lun5)},
+	};
+	/* the LUNs a small test storage lacks are skipped */
+	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
+		if (!ub_sim_storage_has_region(storage, tables[i].region))
+			continue;
+		if (!ub_sim_layout_write_qcom_region(storage,
+						     tables[i].region,
+						     tables[i].parts,
+						     tables[i].n_parts,
+						     error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_sim_layout_create_logical(UbSimStorage *storage,
 			     const UbSimLayoutLogical *logical,
@@ -282,7 +458,7 @@ ub_sim_layout_create_logical(UbSimStorage *storage,
 /**
  * ub_sim_layout_apply:
  * @storage: the phone's storage
- * @name: "gpt", "pixel" or "xiaomi"
+ * @name: "gpt", "pixel", "xiaomi" or "qcom"
  * @error: (nullable): return location for a #GError
  *
  * Gives the phone a built-in layout (see the top of ub-sim-layouts.c). "gpt"
@@ -315,6 +491,9 @@ ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
 						  ub_sim_layout_pixel_logical,
 						  G_N_ELEMENTS(ub_sim_layout_pixel_logical),
 						  error))
+			return FALSE;
+	} else if (g_strcmp0(name, "qcom") == 0) {
+		if (!ub_sim_layout_write_qcom(storage, error))
 			return FALSE;
 	} else {
 		g_autofree gchar *lp = g_build_filename(ub_sim_storage_get_dir(storage),

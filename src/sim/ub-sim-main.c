@@ -17,8 +17,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ub-sim-edl.h"
 #include "ub-sim-fastboot.h"
 #include "ub-sim-fd-transport.h"
+#include "ub-sim-layouts.h"
 #include "ub-sim-phone.h"
 
 /* unbrick-sim: one simulated phone in its own process, reachable over TCP or a pty */
@@ -235,8 +237,10 @@ ub_sim_main_configure_fastboot(UbSimMain *self,
 	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
 	UbSimFastboot *fb;
 	guint mds = 0;
-	gboolean any = layout != NULL || max_download_size != NULL || product != NULL ||
-		       mode != NULL || no_text || locked;
+	/* --layout is also for edl, which applied it when it was created */
+	gboolean any = (layout != NULL && !UB_IS_SIM_EDL(personality)) ||
+		       max_download_size != NULL || product != NULL || mode != NULL || no_text ||
+		       locked;
 
 	if (!UB_IS_SIM_FASTBOOT(personality)) {
 		if (any) {
@@ -301,6 +305,47 @@ ub_sim_main_configure_fastboot(UbSimMain *self,
 	return TRUE;
 }
 
+/* the edl options: set as the environment the phone reads, so they are checked the same way */
+static gboolean
+ub_sim_main_configure_edl(UbSimMain *self,
+			  const gchar *sahara_version,
+			  const gchar *serial,
+			  const gchar *hwid,
+			  const gchar *pk_hash,
+			  const gchar *max_payload,
+			  gboolean read64,
+			  GError **error)
+{
+	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
+	gboolean any = sahara_version != NULL || serial != NULL || hwid != NULL ||
+		       pk_hash != NULL || max_payload != NULL || read64;
+
+	if (!UB_IS_SIM_EDL(personality)) {
+		if (any) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "--sahara-version, --serial, --hwid, --pk-hash, --max-payload "
+					    "and --read64 are for --kind edl");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (sahara_version != NULL)
+		g_setenv(UB_SIM_EDL_ENV_SAHARA_VERSION, sahara_version, TRUE);
+	if (serial != NULL)
+		g_setenv(UB_SIM_EDL_ENV_SERIAL, serial, TRUE);
+	if (hwid != NULL)
+		g_setenv(UB_SIM_EDL_ENV_HWID, hwid, TRUE);
+	if (pk_hash != NULL)
+		g_setenv(UB_SIM_EDL_ENV_PK_HASH, pk_hash, TRUE);
+	if (max_payload != NULL)
+		g_setenv(UB_SIM_EDL_ENV_MAX_PAYLOAD, max_payload, TRUE);
+	if (read64)
+		g_setenv(UB_SIM_EDL_ENV_READ64, "1", TRUE);
+	return ub_sim_edl_configure_from_env(UB_SIM_EDL(personality), error);
+}
+
 static gboolean
 ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 {
@@ -318,6 +363,12 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *mode = NULL;
 	gboolean no_text = FALSE;
 	gboolean locked = FALSE;
+	g_autofree gchar *sahara_version = NULL;
+	g_autofree gchar *serial = NULL;
+	g_autofree gchar *hwid = NULL;
+	g_autofree gchar *pk_hash = NULL;
+	g_autofree gchar *max_payload = NULL;
+	gboolean read64 = FALSE;
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(UbSimStorage) storage = NULL;
 	g_autoptr(UbSimFaults) faults = NULL;
@@ -340,6 +391,15 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    {"product", 0, 0, G_OPTION_ARG_STRING, &product, "fastboot: getvar product", "NAME"},
 	    {"mode", 0, 0, G_OPTION_ARG_STRING, &mode,
 	     "fastboot: start in bootloader (default) or fastbootd", "MODE"},
+	    {"sahara-version", 0, 0, G_OPTION_ARG_STRING, &sahara_version,
+	     "edl: Sahara version of the PBL, 1, 2 (default) or 3", "N"},
+	    {"serial", 0, 0, G_OPTION_ARG_STRING, &serial, "edl: chip serial number, e.g. 0x1234abcd", "N"},
+	    {"hwid", 0, 0, G_OPTION_ARG_STRING, &hwid,
+	     "edl: MSM HW ID, msm_id << 32 | oem_id << 16 | model_id", "N"},
+	    {"pk-hash", 0, 0, G_OPTION_ARG_STRING, &pk_hash, "edl: OEM PK hash, 64 or 96 hex digits", "HEX"},
+	    {"max-payload", 0, 0, G_OPTION_ARG_STRING, &max_payload,
+	     "edl: the programmer's MaxPayloadSizeToTargetInBytes (default 1048576)", "BYTES"},
+	    {"read64", 0, 0, G_OPTION_ARG_NONE, &read64, "edl: the PBL asks with READ_DATA64", NULL},
 	    {NULL}};
 
 	context = g_option_context_new("- run a simulated phone");
@@ -352,7 +412,8 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    "Example:\n"
 	    "  unbrick-sim --kind fastboot --storage /tmp/phone --emmc 64G --listen tcp:5554\n"
 	    "  unbrick-sim --kind fastboot --storage /tmp/ufs --ufs 4:32G --listen pty --fault nak=3\n"
-	    "  unbrick-sim --kind fastboot --storage /tmp/px --layout pixel --listen tcp:0 --no-text\n\n"
+	    "  unbrick-sim --kind fastboot --storage /tmp/px --layout pixel --listen tcp:0 --no-text\n"
+	    "  unbrick-sim --kind edl --storage /tmp/qc --ufs 6:64M --listen pty --sahara-version 3\n\n"
 	    "A fastboot phone serves one host at a time; after reboot-fastboot or\n"
 	    "reboot-bootloader the next connection finds it in that mode. The same\n"
 	    "settings for the in-process phone (--device sim:fastboot) come from\n"
@@ -387,8 +448,23 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	storage = ub_sim_storage_open(dir, geometry, error);
 	if (storage == NULL)
 		return FALSE;
+	/* an edl phone applies its layout when it is created */
+	if (g_strcmp0(kind, "edl") == 0 && layout != NULL) {
+		if (!ub_sim_layout_check_name(layout, error))
+			return FALSE;
+		g_setenv("UB_SIM_LAYOUT", layout, TRUE);
+	}
 	self->phone = ub_sim_phone_new(kind, storage, faults, error);
 	if (self->phone == NULL)
+		return FALSE;
+	if (!ub_sim_main_configure_edl(self,
+				       sahara_version,
+				       serial,
+				       hwid,
+				       pk_hash,
+				       max_payload,
+				       read64,
+				       error))
 		return FALSE;
 	if (!ub_sim_main_configure_fastboot(self,
 					    layout,

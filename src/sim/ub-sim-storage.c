@@ -869,9 +869,10 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
  *
  * Opens the storage of a simulated phone: one sparse file per region, DIR/<region>.img.
  * eMMC has boot1, boot2 and rpmb of 4 MiB and a user area of SIZE; UFS has N
- * LUNs of SIZE, where with three or more LUNs lun0 and lun1 are boot LUNs of at
- * most 4 MiB and lun2 is the main one. A new main region gets a default A/B
- * layout in a GPT; reopening keeps all data.
+ * LUNs of SIZE, where with three or more LUNs lun1 and lun2 are boot LUNs of at
+ * most 8 MiB (as on Qualcomm phones) and lun0 is the main one. A new main
+ * region gets a default A/B layout in a GPT, the other LUNs an empty GPT;
+ * reopening keeps all data.
  *
  * Returns: (transfer full): a #UbSimStorage, or %NULL
  */
@@ -901,12 +902,14 @@ ub_sim_storage_open(const gchar *dir, const gchar *geometry, GError **error)
 		if (!ub_sim_storage_add_region(self, "rpmb", UB_SIM_STORAGE_BOOT_SIZE, FALSE, FALSE, error))
 			return NULL;
 	} else {
-		guint main_lun = self->n_luns >= 3 ? 2 : 0;
+		/* as on Qualcomm UFS phones: lun0 holds the OS, lun1 and lun2 the two
+		 * copies of the boot loader (xbl), the rest firmware and radio data */
 		for (guint i = 0; i < self->n_luns; i++) {
 			g_autofree gchar *name = g_strdup_printf("lun%u", i);
-			gboolean is_boot = self->n_luns >= 3 && i < 2;
-			guint64 size = is_boot ? MIN(self->size, UB_SIM_STORAGE_BOOT_SIZE) : self->size;
-			if (!ub_sim_storage_add_region(self, name, size, !is_boot, i == main_lun, error))
+			gboolean is_boot = self->n_luns >= 3 && (i == 1 || i == 2);
+			guint64 size = is_boot ? MIN(self->size, UB_SIM_STORAGE_UFS_BOOT_LUN_SIZE)
+					       : self->size;
+			if (!ub_sim_storage_add_region(self, name, size, TRUE, i == 0, error))
 				return NULL;
 		}
 	}

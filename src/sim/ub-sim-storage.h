@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE(UbSimStorage, ub_sim_storage, UB, SIM_STORAGE, GObject)
 /**
  * UbSimStorageKind:
  * @UB_SIM_STORAGE_KIND_EMMC: boot1, boot2, user, rpmb; 512-byte sectors
- * @UB_SIM_STORAGE_KIND_UFS: lun0..lunN-1; 4096-byte sectors
+ * @UB_SIM_STORAGE_KIND_UFS: lun0..lunN-1; 4096-byte sectors; lun0 is the main LUN
  */
 typedef enum {
 	UB_SIM_STORAGE_KIND_EMMC,
@@ -25,6 +25,8 @@ typedef enum {
 #define UB_SIM_STORAGE_DEFAULT_GEOMETRY "emmc:64G"
 /* size of eMMC boot1, boot2 and rpmb, and the upper bound of UFS boot LUNs */
 #define UB_SIM_STORAGE_BOOT_SIZE (4 * 1024 * 1024)
+/* size of UFS boot LUNs (lun1 and lun2 with three or more LUNs) */
+#define UB_SIM_STORAGE_UFS_BOOT_LUN_SIZE (8 * 1024 * 1024)
 
 const gchar *
 ub_sim_storage_kind_to_string(UbSimStorageKind kind);

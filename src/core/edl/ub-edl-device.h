@@ -47,6 +47,10 @@ ub_edl_device_set_memory_name(UbEdlDevice *self, const gchar *memory_name);
 /* open() stops after Sahara's command mode (chip identity, no programmer needed) */
 void
 ub_edl_device_set_identify_only(UbEdlDevice *self, gboolean identify_only);
+/* how long open() waits for HELLO before it asks (<nop>) whether a programmer
+ * left by an earlier session is running; 0: the default of 5 s */
+void
+ub_edl_device_set_hello_timeout(UbEdlDevice *self, guint timeout_ms);
 /* the payload size asked for in <configure> (default 1 MiB) */
 void
 ub_edl_device_set_payload_size(UbEdlDevice *self, guint32 payload);
@@ -55,6 +59,20 @@ ub_edl_device_get_chip_info(UbEdlDevice *self);
 /* (nullable) the Firehose session after open() */
 UbFirehose *
 ub_edl_device_get_firehose(UbEdlDevice *self);
+
+/* whether the programmer computes SHA-256 digests on the phone (<getsha256digest>),
+ * so a verify can compare digests instead of reading the data back; the same is
+ * reachable through ub_device_get_var(): "sha256:PARTITION" or
+ * "sha256:REGION:OFFSET:LENGTH" (bytes, whole sectors) give the digest, and the
+ * device extra "sha256-digest" is "yes" or "no" after open() */
+gboolean
+ub_edl_device_can_digest(UbEdlDevice *self);
+/* the device-side SHA-256 of @loc (whole sectors; length 0: to the end), 64 hex digits */
+gchar *
+ub_edl_device_get_sha256(UbEdlDevice *self,
+			 const UbDeviceLocation *loc,
+			 GCancellable *cancellable,
+			 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Reads every partition of every LUN, and each LUN's primary and backup GPT

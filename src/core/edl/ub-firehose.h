@@ -57,6 +57,8 @@ ub_firehose_new(UbTransport *transport);
 /* bytes already read from the transport (what Sahara read past its last packet) */
 void
 ub_firehose_push_pending(UbFirehose *self, GBytes *bytes);
+void
+ub_firehose_set_timeout_limit(UbFirehose *self, guint limit_ms);
 /* where <log> lines and progress go during the next commands */
 void
 ub_firehose_set_progress(UbFirehose *self, UbProgress *progress);

@@ -178,4 +178,18 @@ gboolean
 ub_sahara_elf_check(const guint8 *buf, gsize bufsz, UbSaharaElfInfo *info, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 
+/* the @idx-th PT_LOAD segment with data (the order a PBL loads them);
+ * UB_ERROR_NOT_FOUND past the last */
+gboolean
+ub_sahara_elf_get_segment(const guint8 *buf,
+			  gsize bufsz,
+			  guint idx,
+			  guint64 *offset,
+			  guint64 *size,
+			  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* from the ELF header alone (>= 52 or 64 bytes): the end of the program header table */
+gboolean
+ub_sahara_elf_get_phdrs_end(const guint8 *buf, gsize bufsz, guint64 *end, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

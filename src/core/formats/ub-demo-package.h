@@ -19,4 +19,22 @@ ub_demo_package_get_dir(void);
 GBytes *
 ub_demo_package_make_image(const gchar *name);
 
+/* the demo Qualcomm flat build (UFS) and its Firehose programmer */
+#define UB_DEMO_FLAT_BUILD_PROGRAMMER "prog_firehose_demo.elf"
+#define UB_DEMO_FLAT_BUILD_RAWPROGRAM "rawprogram0.xml"
+#define UB_DEMO_FLAT_BUILD_N_LUNS     3
+
+gboolean
+ub_demo_package_write_flat_build(const gchar *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gchar *
+ub_demo_package_get_flat_build_dir(void);
+GBytes *
+ub_demo_package_make_programmer(void);
+const gchar *const *
+ub_demo_package_get_flat_build_labels(void);
+GBytes *
+ub_demo_package_make_flat_image(const gchar *label);
+guint64
+ub_demo_package_get_flat_build_min_lun_size(guint lun);
+
 G_END_DECLS

@@ -7,13 +7,22 @@
 #include <string.h>
 
 #include "ub-error.h"
+#include "ub-package-flat-build.h"
 #include "ub-package-plan.h"
+#include "ub-rawprogram.h"
 
 /*
  * A package's plan (what its flash script or table says) as a UbPlan the
  * executor runs: images streamed from the package, the product and
  * anti-rollback checks first, locking only with consent. The modes are the
  * names the user sees: clean-all, keep-data, clean-all-lock.
+ *
+ * A Qualcomm flat build becomes ops on regions (LUNs): one WRITE or ERASE per
+ * rawprogram entry at its sector range (a start such as NUM_DISK_SECTORS-5.
+ * stays an expression the executor evaluates against the phone's LUN size),
+ * then every DISK patch and the setbootablestoragedrive step as raw Firehose
+ * commands, in qdl's order: programs, patches, bootable LUN. Modes: flat-build
+ * (everything) and selected (only the labels asked for).
  */
 
 static gboolean
@@ -163,6 +172,249 @@ ub_package_plan_add_requirements(UbPlan *plan, UbPackage *package, const UbPacka
 	op->origin = g_strdup("android-info.txt");
 }
 
+/* a step's attributes back into an entry: the flat build keeps them as XML */
+static UbRawprogramEntry *
+ub_package_plan_parse_entry(const UbPackageStep *step, const gchar *element, GError **error)
+{
+	g_autofree gchar *xml = g_strdup_printf("<data><%s %s/></data>",
+						element,
+						step->arg != NULL ? step->arg : "");
+	g_autoptr(UbRawprogram) rawprogram = NULL;
+	GPtrArray *entries;
+
+	rawprogram = ub_rawprogram_parse((const guint8 *)xml, strlen(xml), error);
+	if (rawprogram == NULL)
+		return NULL;
+	entries = ub_rawprogram_get_entries(rawprogram);
+	if (entries->len != 1) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "expected one <%s> entry, got %u",
+			    element,
+			    entries->len);
+		return NULL;
+	}
+	return g_ptr_array_steal_index(entries, 0);
+}
+
+static gboolean
+ub_package_plan_sectors_to_bytes(guint64 sectors, guint32 sector_size, guint64 *bytes, GError **error)
+{
+	if (!g_uint64_checked_mul(bytes, sectors, sector_size)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "%" G_GUINT64_FORMAT " sectors of %u bytes do not fit in 64 bits",
+			    sectors,
+			    sector_size);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* one program or erase entry as an op on its LUN */
+static gboolean
+ub_package_plan_add_flat_entry(UbPlan *plan,
+			       UbPackage *package,
+			       const UbPackageStep *step,
+			       GError **error)
+{
+	gboolean is_program = step->kind == UB_PACKAGE_STEP_FLASH;
+	const gchar *element = is_program ? "program"
+			       : g_strcmp0(step->value, "zeroout") == 0 ? "zeroout"
+									 : "erase";
+	g_autoptr(UbRawprogramEntry) entry = ub_package_plan_parse_entry(step, element, error);
+	g_autofree gchar *region = NULL;
+	UbPlanOp *op;
+
+	if (entry == NULL)
+		return FALSE;
+	if (entry->sector_size == 0) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "SECTOR_SIZE_IN_BYTES is missing or 0");
+		return FALSE;
+	}
+	region = ub_package_flat_build_region_name(entry->sector_size,
+						   entry->physical_partition_number);
+	op = ub_plan_add_op(plan,
+			    is_program ? UB_PLAN_OP_WRITE : UB_PLAN_OP_ERASE,
+			    NULL,
+			    region,
+			    0,
+			    0,
+			    NULL);
+	op->label = g_strdup(entry->label != NULL && entry->label[0] != '\0' ? entry->label
+									     : step->partition);
+	op->sector_size = entry->sector_size;
+	op->origin = g_strdup(step->line);
+
+	/* start: a sector number, or an expression only the phone can resolve;
+	 * an erase without one starts at the beginning of the LUN */
+	if (entry->start_sector != NULL && entry->start_sector_is_constant) {
+		if (!ub_package_plan_sectors_to_bytes(entry->start_sector_value,
+						      entry->sector_size,
+						      &op->offset,
+						      error))
+			return FALSE;
+	} else if (entry->start_sector != NULL) {
+		op->start_expr = g_strdup(entry->start_sector);
+	}
+
+	/* length: 0 is "grow" for a program, "to the end of the LUN" for an erase */
+	if (entry->num_partition_sectors != NULL && !entry->num_partition_sectors_is_constant) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "the size of '%s' is the expression %s; give it as a number of sectors",
+			    op->label != NULL ? op->label : element,
+			    entry->num_partition_sectors);
+		return FALSE;
+	}
+	if (!ub_package_plan_sectors_to_bytes(entry->num_partition_sectors_value,
+					      entry->sector_size,
+					      &op->length,
+					      error))
+		return FALSE;
+	if (is_program) {
+		ub_plan_op_set_package_file(op, package, step->file);
+		if (!ub_package_plan_sectors_to_bytes(entry->file_sector_offset,
+						      entry->sector_size,
+						      &op->file_offset,
+						      error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_package_plan_label_is_gpt(const gchar *label)
+{
+	return g_strcmp0(label, "PrimaryGPT") == 0 || g_strcmp0(label, "BackupGPT") == 0;
+}
+
+static gboolean
+ub_package_plan_step_is_entry(const UbPackageStep *step)
+{
+	return step->kind == UB_PACKAGE_STEP_FLASH || step->kind == UB_PACKAGE_STEP_ERASE;
+}
+
+/* --only: every label must name an entry, and whether a GPT is among them */
+static gboolean
+ub_package_plan_check_only(const UbPackagePlan *pplan,
+			   const gchar *const *only,
+			   gboolean *has_gpt,
+			   GError **error)
+{
+	*has_gpt = FALSE;
+	if (only[0] == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "no labels selected: name the entries to flash");
+		return FALSE;
+	}
+	for (guint i = 0; only[i] != NULL; i++) {
+		gboolean found = FALSE;
+		for (guint j = 0; j < pplan->steps->len && !found; j++) {
+			const UbPackageStep *step = g_ptr_array_index(pplan->steps, j);
+			found = ub_package_plan_step_is_entry(step) &&
+				g_strcmp0(step->partition, only[i]) == 0;
+		}
+		if (!found) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "the flat build has no entry labelled '%s' to flash",
+				    only[i]);
+			return FALSE;
+		}
+		if (ub_package_plan_label_is_gpt(only[i]))
+			*has_gpt = TRUE;
+	}
+	return TRUE;
+}
+
+static UbPlan *
+ub_package_plan_flat_build(UbPackage *package,
+			   const UbPackagePlan *pplan,
+			   const UbPackagePlanOptions *options,
+			   GError **error)
+{
+	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
+	const gchar *const *only = options->only_labels;
+	gboolean keep_table_steps = TRUE;
+
+	ub_plan_set_verify(plan, options->verify);
+	ub_plan_set_allow_lock(plan, options->allow_lock);
+	if (only != NULL) {
+		gboolean has_gpt = FALSE;
+		g_autofree gchar *labels = g_strjoinv(", ", (gchar **)only);
+		if (!ub_package_plan_check_only(pplan, only, &has_gpt, error))
+			return NULL;
+		keep_table_steps = has_gpt;
+		ub_plan_add_note(plan, "flashing only %s%s", labels,
+				 has_gpt ? "; a partition table is among them, so the patches "
+					   "and the bootable LUN step run too"
+					 : "; no partition table is among them, so the patches "
+					   "and the bootable LUN step are left out");
+	}
+
+	/* programs and erases, in the build's order */
+	for (guint i = 0; i < pplan->steps->len; i++) {
+		const UbPackageStep *step = g_ptr_array_index(pplan->steps, i);
+		if (!ub_package_plan_step_is_entry(step))
+			continue;
+		if (only != NULL && !g_strv_contains(only, step->partition))
+			continue;
+		if (!ub_package_plan_add_flat_entry(plan, package, step, error)) {
+			g_prefix_error(error, "%s: ", step->line != NULL ? step->line : "flat build");
+			return NULL;
+		}
+	}
+	if (!keep_table_steps)
+		return g_steal_pointer(&plan);
+
+	/* then the patches, then the LUN the boot ROM loads from */
+	for (guint i = 0; i < pplan->steps->len; i++) {
+		const UbPackageStep *step = g_ptr_array_index(pplan->steps, i);
+		g_autofree gchar *command = NULL;
+		UbPlanOp *op;
+		if (step->kind != UB_PACKAGE_STEP_PATCH)
+			continue;
+		command = g_strdup_printf("patch %s", step->arg != NULL ? step->arg : "");
+		op = ub_plan_add_simple(plan, UB_PLAN_OP_COMMAND, command);
+		op->origin = g_strdup(step->line);
+	}
+	for (guint i = 0; i < pplan->steps->len; i++) {
+		const UbPackageStep *step = g_ptr_array_index(pplan->steps, i);
+		g_autofree gchar *command = NULL;
+		UbPlanOp *op;
+		if (step->kind != UB_PACKAGE_STEP_SET_BOOTABLE)
+			continue;
+		command = g_strdup_printf("setbootablestoragedrive value=\"%s\"",
+					  step->value != NULL ? step->value : "0");
+		op = ub_plan_add_simple(plan, UB_PLAN_OP_COMMAND, command);
+		op->origin = g_strdup("bootable LUN");
+	}
+	for (guint i = 0; i < pplan->steps->len; i++) {
+		const UbPackageStep *step = g_ptr_array_index(pplan->steps, i);
+		if (ub_package_plan_step_is_entry(step) || step->kind == UB_PACKAGE_STEP_PATCH ||
+		    step->kind == UB_PACKAGE_STEP_SET_BOOTABLE)
+			continue;
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "%s: a %s step cannot run in a flat build",
+			    step->line != NULL ? step->line : "plan",
+			    ub_package_step_kind_to_string(step->kind));
+		return NULL;
+	}
+	return g_steal_pointer(&plan);
+}
+
 /**
  * ub_package_plan_to_plan:
  * @package: a #UbPackage
@@ -217,6 +469,19 @@ ub_package_plan_to_plan(UbPackage *package,
 		return NULL;
 	}
 
+	if (ub_package_get_format(package) == UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD) {
+		plan = ub_package_plan_flat_build(package, pplan, options, error);
+		if (plan == NULL)
+			g_prefix_error(error, "cannot run plan %s: ", plan_id);
+		return g_steal_pointer(&plan);
+	}
+	if (options->only_labels != NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_SUPPORTED,
+				    "selecting entries by label is for Qualcomm flat builds");
+		return NULL;
+	}
 	plan = ub_plan_new(UB_PLAN_KIND_DOWNLOAD);
 	ub_plan_set_verify(plan, options->verify);
 	ub_plan_set_allow_lock(plan, options->allow_lock);
@@ -249,10 +514,50 @@ ub_package_plan_to_plan(UbPackage *package,
 	return g_steal_pointer(&plan);
 }
 
+/* a flat build is flashed whole or by label; the fastboot modes mean nothing to it */
+static const gchar *
+ub_package_plan_flat_build_id(UbPackage *package,
+			      const gchar *mode,
+			      UbPackageData *data,
+			      GError **error)
+{
+	UbPackagePlan *pplan;
+	if (g_strcmp0(mode, "clean-all") == 0 || g_strcmp0(mode, "keep-data") == 0 ||
+	    g_strcmp0(mode, "clean-all-lock") == 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "%s is a mode of fastboot packages; a Qualcomm flat build is flashed "
+			    "whole (flat-build) or by label (selected)",
+			    mode);
+		return NULL;
+	}
+	if (g_strcmp0(mode, "flat-build") != 0 && g_strcmp0(mode, "selected") != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "unknown mode '%s' for a flat build: use flat-build or selected",
+			    mode != NULL ? mode : "");
+		return NULL;
+	}
+	pplan = ub_package_find_plan(package, "flat-build");
+	if (pplan == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_FOUND,
+				    "the flat build has no plan");
+		return NULL;
+	}
+	if (data != NULL)
+		*data = UB_PACKAGE_DATA_AS_PACKAGE;
+	return pplan->id;
+}
+
 /**
  * ub_package_plan_id_for_mode:
  * @package: a #UbPackage
- * @mode: "clean-all", "keep-data" or "clean-all-lock"
+ * @mode: "clean-all", "keep-data" or "clean-all-lock"; for a flat build
+ *   "flat-build" or "selected"
  * @data: (out) (optional): what happens to user data in that mode
  * @error: (nullable): return location for a #GError
  *
@@ -273,6 +578,8 @@ ub_package_plan_id_for_mode(UbPackage *package,
 	UbPackagePlan *pplan;
 
 	g_return_val_if_fail(UB_IS_PACKAGE(package), NULL);
+	if (ub_package_get_format(package) == UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD)
+		return ub_package_plan_flat_build_id(package, mode, data, error);
 	if (g_strcmp0(mode, "clean-all") != 0 && g_strcmp0(mode, "keep-data") != 0 &&
 	    g_strcmp0(mode, "clean-all-lock") != 0) {
 		g_set_error(error,
@@ -335,7 +642,8 @@ ub_package_plan_id_for_mode(UbPackage *package,
 /**
  * ub_package_plan_for_mode:
  * @package: a #UbPackage
- * @mode: "clean-all", "keep-data" or "clean-all-lock"
+ * @mode: "clean-all", "keep-data" or "clean-all-lock"; for a flat build
+ *   "flat-build" (everything) or "selected" (@options' only_labels)
  * @options: (nullable): slot, consent, verification; @data is set by the mode
  * @error: (nullable): return location for a #GError
  *
@@ -354,5 +662,14 @@ ub_package_plan_for_mode(UbPackage *package,
 	id = ub_package_plan_id_for_mode(package, mode, &opts.data, error);
 	if (id == NULL)
 		return NULL;
+	if (g_strcmp0(mode, "selected") == 0 && opts.only_labels == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "the selected mode needs the labels to flash");
+		return NULL;
+	}
+	if (g_strcmp0(mode, "flat-build") == 0)
+		opts.only_labels = NULL;
 	return ub_package_plan_to_plan(package, id, &opts, error);
 }

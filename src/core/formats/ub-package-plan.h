@@ -30,12 +30,16 @@ typedef enum {
  * @allow_lock: the user agreed to "oem lock" / "flashing lock" steps
  * @verify: read back and compare what was written
  * @data: what happens to user data
+ * @only_labels: (nullable) (array zero-terminated=1): flat builds: keep only
+ *   the program/erase entries with these labels; the patches and the bootable
+ *   LUN step stay only when a PrimaryGPT or BackupGPT entry is among them
  */
 typedef struct {
 	const gchar *slot;
 	gboolean allow_lock;
 	gboolean verify;
 	UbPackageData data;
+	const gchar *const *only_labels;
 } UbPackagePlanOptions;
 
 UbPlan *
