@@ -1606,8 +1606,12 @@ ub_plan_run_step(UbPlan *plan,
 				   &sparse,
 				   ub_progress_get_child(progress),
 				   cancellable,
-				   error))
+				   error)) {
+			/* a range of a flat build: say which entry it was */
+			if (step->name == NULL && op->label != NULL)
+				g_prefix_error(error, "%s: ", op->label);
 			return FALSE;
+		}
 		ub_progress_log(progress, "wrote %s from %s", name, ub_plan_op_get_source_name(op));
 		ub_progress_step_done(progress);
 		if (step->verify) {
@@ -1650,8 +1654,11 @@ ub_plan_run_step(UbPlan *plan,
 				     &loc,
 				     ub_progress_get_child(progress),
 				     cancellable,
-				     error))
+				     error)) {
+			if (step->name == NULL && op->label != NULL)
+				g_prefix_error(error, "%s: ", op->label);
 			return FALSE;
+		}
 		if (op->value != NULL && g_str_has_prefix(op->value, "format"))
 			ub_progress_log(progress,
 					"formatted %s: erased, Android creates the file system "

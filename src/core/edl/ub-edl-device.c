@@ -55,6 +55,7 @@ struct _UbEdlDevice {
 	gboolean identify_only;
 	guint32 payload;
 	guint hello_timeout_ms; /* 0: UbSahara's default */
+	guint timeout_limit_ms; /* 0: Firehose's own timeouts */
 	UbSaharaChipInfo chip_info;
 	UbSahara *sahara;
 	UbFirehose *firehose;
@@ -150,6 +151,21 @@ ub_edl_device_set_hello_timeout(UbEdlDevice *self, guint timeout_ms)
 {
 	g_return_if_fail(UB_IS_EDL_DEVICE(self));
 	self->hello_timeout_ms = timeout_ms;
+}
+
+/**
+ * ub_edl_device_set_timeout_limit:
+ * @self: a #UbEdlDevice
+ * @limit_ms: the longest any Firehose wait may take, 0 for the protocol's own
+ *   timeouts (up to 120 s for the final ACK of a write)
+ */
+void
+ub_edl_device_set_timeout_limit(UbEdlDevice *self, guint limit_ms)
+{
+	g_return_if_fail(UB_IS_EDL_DEVICE(self));
+	self->timeout_limit_ms = limit_ms;
+	if (self->firehose != NULL)
+		ub_firehose_set_timeout_limit(self->firehose, limit_ms);
 }
 
 const UbSaharaChipInfo *
@@ -759,6 +775,7 @@ ub_edl_device_probe_firehose(UbEdlDevice *self, UbProgress *progress, GCancellab
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(GBytes) pending = ub_sahara_steal_pending(self->sahara);
 
+	ub_firehose_set_timeout_limit(firehose, self->timeout_limit_ms);
 	if (pending != NULL && g_bytes_get_size(pending) > 0)
 		ub_firehose_push_pending(firehose, pending);
 	ub_firehose_set_progress(firehose, progress);
@@ -864,6 +881,7 @@ ub_edl_device_open(UbDevice *device,
 	/* Firehose */
 	if (self->firehose == NULL)
 		self->firehose = ub_firehose_new(transport);
+	ub_firehose_set_timeout_limit(self->firehose, self->timeout_limit_ms);
 	if (pending != NULL && g_bytes_get_size(pending) > 0)
 		ub_firehose_push_pending(self->firehose, pending);
 	ub_firehose_set_progress(self->firehose, progress);

@@ -51,6 +51,8 @@ ub_edl_device_set_identify_only(UbEdlDevice *self, gboolean identify_only);
  * left by an earlier session is running; 0: the default of 5 s */
 void
 ub_edl_device_set_hello_timeout(UbEdlDevice *self, guint timeout_ms);
+void
+ub_edl_device_set_timeout_limit(UbEdlDevice *self, guint limit_ms);
 /* the payload size asked for in <configure> (default 1 MiB) */
 void
 ub_edl_device_set_payload_size(UbEdlDevice *self, guint32 payload);
