@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_BUILD = gcc meson ninja-build pkg-config gettext libarchive-dev \
 	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev
 DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-sdk-libsparse-utils \
-	desktop-file-utils appstream
+	desktop-file-utils appstream qdl
 
 .PHONY: all deps deps-check build demo check clean
 

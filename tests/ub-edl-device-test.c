@@ -97,6 +97,9 @@ make_pattern(gsize size, guint32 seed)
 	return g_bytes_new_take(buf, size);
 }
 
+/* wMaxPacketSize of the next fixture's pipe; 0: USB 2.0's 512 */
+static guint fixture_packet_size = 0;
+
 /* @layout: "gpt" keeps the storage's A/B table on eMMC; "qcom" is the EDL
  * phone's own (UFS: six LUNs, xbl_a on LUN 1 and xbl_b on LUN 2) */
 static void
@@ -128,7 +131,10 @@ fixture_start_full(Fixture *fx,
 	ub_sim_edl_set_hwid(sim, TEST_HWID);
 	g_assert_true(ub_sim_edl_set_pk_hash(sim, TEST_PKHASH, &error));
 	g_assert_no_error(error);
-	ub_memory_transport_new_pair(UB_SIM_PHONE_MAX_PACKET_SIZE, &fx->host, &fx->dev);
+	ub_memory_transport_new_pair(fixture_packet_size > 0 ? fixture_packet_size
+							     : UB_SIM_PHONE_MAX_PACKET_SIZE,
+				     &fx->host,
+				     &fx->dev);
 	g_assert_true(ub_sim_phone_start(fx->phone, fx->dev, &error));
 	g_assert_no_error(error);
 	fx->device = ub_edl_device_new(fx->host);
@@ -343,6 +349,29 @@ test_open_emmc(void)
 	g_assert_cmpstr(g_hash_table_lookup(extra, "slot-count"), ==, "2");
 	g_assert_nonnull(g_hash_table_lookup(extra, "max-payload"));
 	fixture_stop(&fx);
+}
+
+/* USB 3 (1024-byte packets): 4 MiB is asked for; a programmer that takes
+ * 1 MiB NAKs and 1 MiB is used, one that takes 8 MiB gets 4 */
+static void
+test_payload_superspeed(void)
+{
+	const guint32 maxes[] = {1024 * 1024, 8 * 1024 * 1024};
+	const guint32 want[] = {1024 * 1024, 4 * 1024 * 1024};
+	for (guint i = 0; i < G_N_ELEMENTS(maxes); i++) {
+		Fixture fx = {0};
+		GHashTable *extra;
+		g_autofree gchar *expect = g_strdup_printf("%u", want[i]);
+		fixture_packet_size = 1024;
+		fixture_start(&fx, "emmc:32M", 2);
+		fixture_packet_size = 0;
+		ub_sim_edl_set_max_payload(UB_SIM_EDL(ub_sim_phone_get_personality(fx.phone)),
+					   maxes[i]);
+		fixture_open(&fx);
+		extra = ub_device_get_extra(fx.device);
+		g_assert_cmpstr(g_hash_table_lookup(extra, "max-payload"), ==, expect);
+		fixture_stop(&fx);
+	}
 }
 
 static void
@@ -1396,6 +1425,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ub/edl/device/open/ufs", test_open_ufs);
 	g_test_add_func("/ub/edl/device/open/identity-versions", test_identity_versions);
 	g_test_add_func("/ub/edl/device/open/no-programmer", test_no_programmer);
+	g_test_add_func("/ub/edl/device/open/payload-superspeed", test_payload_superspeed);
 	g_test_add_func("/ub/edl/device/open/wrong-memory", test_wrong_memory);
 	g_test_add_func("/ub/edl/device/open/storage-nak", test_storage_nak);
 	g_test_add_func("/ub/edl/device/rw/emmc", test_rw_emmc);

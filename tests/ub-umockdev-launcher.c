@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "sim/ub-sim-fastboot.h"
+#include "sim/ub-sim-phone.h"
 #include "sim/ub-sim-storage.h"
 #include "ub-umockdev-sim.h"
 #include "ub-umockdev-transport.h"
@@ -23,8 +24,11 @@
  * preload; the child's usbfs ioctls come back over umockdev's sockets and are
  * answered here while the child runs, by the simulated bootloader.
  *
- * Usage: ub-umockdev-launcher [--storage DIR] [--fastboot PATH] [--edl PATH]
- *        -- COMMAND [ARGS...]
+ * Usage: ub-umockdev-launcher [--storage DIR] [--geometry SPEC] [--fastboot PATH]
+ *        [--no-fastboot] [--edl PATH] [--edl-phone PATH] -- COMMAND [ARGS...]
+ * --edl-phone plugs in a Qualcomm 9008 phone served by the simulator's "edl"
+ * personality (Sahara, then Firehose on the storage), as a real one presents
+ * itself: interface ff/ff/ff, bulk 0x81/0x01 of 512 bytes, the serial in iProduct.
  * Exits with the command's exit code, 77 when umockdev cannot be used.
  */
 
@@ -85,17 +89,41 @@ ub_launcher_preload_exists(void)
 	return FALSE;
 }
 
+/* as a Qualcomm phone in EDL presents itself */
+static UbUmockdevSim *
+ub_launcher_edl_sim_new(const gchar *path)
+{
+	/* clang-format off */
+	const guint8 config[32] = {
+	    9, 2, 32, 0, 1, 1, 0, 0x80, 0x01,	/* configuration 1, bus powered, 2 mA */
+	    9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 0,	/* interface 0: vendor specific, Sahara */
+	    7, 5, 0x81, 2, 0x00, 0x02, 0,	/* bulk IN, 512 */
+	    7, 5, 0x01, 2, 0x00, 0x02, 0,	/* bulk OUT, 512 */
+	};
+	/* clang-format on */
+	UbUmockdevSim *sim = ub_umockdev_sim_new(path, 0x05c6, 0x9008);
+	ub_umockdev_sim_set_strings(sim,
+				    "Qualcomm CDMA Technologies MSM",
+				    "QUSB_BULK_CID:040E_SN:1234ABCD",
+				    NULL);
+	ub_umockdev_sim_set_config_descriptor(sim, config, sizeof(config));
+	return sim;
+}
+
 int
 main(int argc, char **argv)
 {
 	gint status = 0;
 	gint rc;
-	GThread *thread;
+	GThread *thread = NULL;
 	UbLauncherPhone phone = {0};
 	g_autofree gchar *storage_dir = NULL;
 	g_autofree gchar *tmpdir = NULL;
 	g_autofree gchar *fastboot_path = NULL;
 	g_autofree gchar *edl_path = NULL;
+	g_autofree gchar *edl_phone_path = NULL;
+	g_autofree gchar *geometry = NULL;
+	gboolean no_fastboot = FALSE;
 	g_autofree gchar *preload = NULL;
 	g_autofree gchar *asan = NULL;
 	g_autofree gchar *root_dir = NULL;
@@ -107,11 +135,21 @@ main(int argc, char **argv)
 	g_autoptr(UbSimStorage) storage = NULL;
 	g_autoptr(UbUmockdevSim) fastboot_sim = NULL;
 	g_autoptr(UbUmockdevSim) edl_sim = NULL;
+	g_autoptr(UbUmockdevSim) edl_phone_sim = NULL;
+	g_autoptr(UbTransport) edl_phone_end = NULL;
+	g_autoptr(UbSimPhone) edl_phone = NULL;
 	const GOptionEntry entries[] = {
 	    {"storage", 0, 0, G_OPTION_ARG_FILENAME, &storage_dir,
 	     "Folder of the simulated phone's storage (kept between runs)", "DIR"},
+	    {"geometry", 0, 0, G_OPTION_ARG_STRING, &geometry,
+	     "Geometry of a new storage folder, e.g. emmc:8G or ufs:3:16M", "SPEC"},
 	    {"fastboot", 0, 0, G_OPTION_ARG_STRING, &fastboot_path,
 	     "Port path of the simulated fastboot phone 18d1:4ee0 (default 1-1)", "PATH"},
+	    {"no-fastboot", 0, 0, G_OPTION_ARG_NONE, &no_fastboot,
+	     "Plug in no fastboot phone", NULL},
+	    {"edl-phone", 0, 0, G_OPTION_ARG_STRING, &edl_phone_path,
+	     "Plug in a simulated Qualcomm 9008 phone that answers (Sahara, Firehose) at PATH",
+	     "PATH"},
 	    {"edl", 0, 0, G_OPTION_ARG_STRING, &edl_path,
 	     "Also plug in a Qualcomm EDL device 05c6:9008 (that does not answer) at PATH",
 	     "PATH"},
@@ -167,23 +205,45 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	storage = ub_sim_storage_open(storage_dir != NULL ? storage_dir : tmpdir, NULL, &error);
+	storage = ub_sim_storage_open(storage_dir != NULL ? storage_dir : tmpdir, geometry, &error);
 	if (storage == NULL) {
 		g_printerr("ub-umockdev-launcher: %s\n", error->message);
 		return 1;
 	}
 
 	/* the simulated bootloader on a fastboot USB device */
-	fastboot_sim =
-	    ub_umockdev_transport_new_fastboot_sim(fastboot_path, 0x18d1, 0x4ee0, "UBSIM0001");
-	phone.device_end = ub_umockdev_transport_new(fastboot_sim);
-	phone.personality = ub_sim_fastboot_new(storage, NULL);
-	phone.cancellable = g_cancellable_new();
-	if (!ub_umockdev_sim_plug(fastboot_sim, testbed, &error)) {
-		g_printerr("ub-umockdev-launcher: cannot plug %s: %s\n",
-			   fastboot_path,
-			   error->message);
-		return 1;
+	if (!no_fastboot) {
+		fastboot_sim = ub_umockdev_transport_new_fastboot_sim(fastboot_path,
+								      0x18d1,
+								      0x4ee0,
+								      "UBSIM0001");
+		phone.device_end = ub_umockdev_transport_new(fastboot_sim);
+		phone.personality = ub_sim_fastboot_new(storage, NULL);
+		phone.cancellable = g_cancellable_new();
+		if (!ub_umockdev_sim_plug(fastboot_sim, testbed, &error)) {
+			g_printerr("ub-umockdev-launcher: cannot plug %s: %s\n",
+				   fastboot_path,
+				   error->message);
+			return 1;
+		}
+	}
+
+	/* a simulated 9008 phone that answers: the "edl" personality */
+	if (edl_phone_path != NULL) {
+		edl_phone_sim = ub_launcher_edl_sim_new(edl_phone_path);
+		edl_phone_end = ub_umockdev_transport_new(edl_phone_sim);
+		edl_phone = ub_sim_phone_new("edl", storage, NULL, &error);
+		if (edl_phone == NULL) {
+			g_printerr("ub-umockdev-launcher: %s\n", error->message);
+			return 1;
+		}
+		if (!ub_umockdev_sim_plug(edl_phone_sim, testbed, &error) ||
+		    !ub_sim_phone_start(edl_phone, edl_phone_end, &error)) {
+			g_printerr("ub-umockdev-launcher: cannot plug %s: %s\n",
+				   edl_phone_path,
+				   error->message);
+			return 1;
+		}
 	}
 
 	/* a second phone that only exists */
@@ -200,7 +260,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	thread = g_thread_new("phone", ub_launcher_serve_thread_cb, &phone);
+	if (!no_fastboot)
+		thread = g_thread_new("phone", ub_launcher_serve_thread_cb, &phone);
 
 	/* the child inherits stdin, stdout and stderr; we serve while it runs */
 	if (!g_spawn_sync(NULL,
@@ -225,14 +286,25 @@ main(int argc, char **argv)
 	}
 
 	/* unplug: the simulated phone's read ends with DEVICE_GONE */
-	g_cancellable_cancel(phone.cancellable);
-	ub_transport_close(phone.device_end);
-	g_thread_join(thread);
+	if (thread != NULL) {
+		g_cancellable_cancel(phone.cancellable);
+		ub_transport_close(phone.device_end);
+		g_thread_join(thread);
+		g_object_unref(phone.personality);
+		g_object_unref(phone.device_end);
+		g_object_unref(phone.cancellable);
+	}
+	if (edl_phone != NULL) {
+		/* a phone that ended its session (a reset) reports how it ended */
+		g_autoptr(GError) error_phone = NULL;
+		if (ub_sim_phone_is_running(edl_phone))
+			ub_sim_phone_stop(edl_phone);
+		else if (!ub_sim_phone_wait(edl_phone, &error_phone))
+			g_printerr("ub-umockdev-launcher: simulated 9008 phone: %s\n",
+				   error_phone->message);
+	}
 	if (edl_sim != NULL)
 		ub_umockdev_sim_unplug(edl_sim);
-	g_object_unref(phone.personality);
-	g_object_unref(phone.device_end);
-	g_object_unref(phone.cancellable);
 	if (tmpdir != NULL) {
 		g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)

@@ -24,14 +24,37 @@
  * Simplification: each pushed IN transfer ends the URB it completes, as if it
  * ended with a short packet or a ZLP, even when its length is a multiple of
  * wMaxPacketSize; a transfer longer than the URB continues in the next URB.
+ *
+ * Programs that talk usbfs directly (Debian's qdl) are served too: read() of
+ * the node returns the device and configuration descriptors as the kernel's
+ * usbdev_read() does, and the synchronous USBDEVFS_BULK ioctl works in both
+ * directions, IN with its timeout. There the device sees USB packets rather
+ * than ioctls, as on the wire: OUT pieces of whole packets are joined until a
+ * short packet or a ZLP ends the transfer (the ZLP is not delivered on its
+ * own then), and an IN ZLP that follows a transfer of whole packets ends that
+ * same read when the host's buffer was larger.
  */
 
+/* wMaxPacketSize of the bulk endpoints, high speed */
+#define UB_UMOCKDEV_SIM_MAX_PACKET_SIZE 512
+
 typedef struct {
-	UMockdevIoctlData *urb;	     /* the client's struct usbdevfs_urb */
+	UMockdevIoctlData *urb;	     /* the client's struct usbdevfs_urb (or _bulktransfer) */
 	UMockdevIoctlData *buf;	     /* its buffer, NULL when empty */
 	UMockdevIoctlClient *client; /* one per open fd: only it may reap the URB */
 	gulong client_addr;
+	gboolean bulk;	  /* a synchronous USBDEVFS_BULK IN: completes the ioctl itself */
+	guint bulk_len;	  /* its buffer size */
+	guint64 serial;	  /* finds it again from its timeout */
+	GSource *timeout; /* NULL for none */
+	gint result;	  /* bytes, or -1 with @result_errno */
+	gint result_errno;
 } UbUmockdevSimUrb;
+
+typedef struct {
+	GWeakRef sim;
+	guint64 serial;
+} UbUmockdevSimTimeout;
 
 struct _UbUmockdevSim {
 	GObject parent_instance;
@@ -62,6 +85,9 @@ struct _UbUmockdevSim {
 	GQueue in_data;	 /* of GBytes: device -> host transfers */
 	gsize in_offset; /* into the head of in_data */
 	gboolean unplugged;
+	GQueue bulk_done;	  /* of UbUmockdevSimUrb: USBDEVFS_BULK INs to complete */
+	GByteArray *bulk_out_acc; /* USBDEVFS_BULK OUT packets of a transfer not ended yet */
+	guint64 bulk_serial;
 };
 
 G_DEFINE_TYPE(UbUmockdevSim, ub_umockdev_sim, G_TYPE_OBJECT)
@@ -72,6 +98,10 @@ static gint ub_umockdev_sim_devnum = 1;
 static void
 ub_umockdev_sim_urb_free(UbUmockdevSimUrb *u)
 {
+	if (u->timeout != NULL) {
+		g_source_destroy(u->timeout);
+		g_source_unref(u->timeout);
+	}
 	if (u->urb != NULL)
 		umockdev_ioctl_data_unref(u->urb);
 	if (u->buf != NULL)
@@ -206,17 +236,47 @@ ub_umockdev_sim_pump_locked(UbUmockdevSim *self)
 		GBytes *blob = g_queue_peek_head(&self->in_data);
 		gsize blobsz = 0;
 		const guint8 *data = g_bytes_get_data(blob, &blobsz);
-		gsize n = MIN((gsize)urb->buffer_length, blobsz - self->in_offset);
+		gsize bufsz = u->bulk ? u->bulk_len : (gsize)urb->buffer_length;
+		gsize n = MIN(bufsz, blobsz - self->in_offset);
 		if (n > 0)
 			memcpy(u->buf->data, data + self->in_offset, n);
 		self->in_offset += n;
 		if (self->in_offset == blobsz) {
 			g_bytes_unref(g_queue_pop_head(&self->in_data));
 			self->in_offset = 0;
+			/* usbfs: a ZLP after whole packets ends this same read when
+			 * the buffer had room for more */
+			if (u->bulk && n > 0 && n < bufsz && n % UB_UMOCKDEV_SIM_MAX_PACKET_SIZE == 0) {
+				GBytes *next = g_queue_peek_head(&self->in_data);
+				if (next != NULL && g_bytes_get_size(next) == 0)
+					g_bytes_unref(g_queue_pop_head(&self->in_data));
+			}
+		}
+		if (u->bulk) {
+			u->result = (gint)n;
+			g_queue_push_tail(&self->bulk_done, u);
+			continue;
 		}
 		urb->actual_length = (gint)n;
 		urb->status = 0;
 		g_queue_push_tail(&self->done, u);
+	}
+}
+
+/* completes the USBDEVFS_BULK INs the pump finished; called without the mutex */
+static void
+ub_umockdev_sim_complete_bulks(UbUmockdevSim *self)
+{
+	for (;;) {
+		UbUmockdevSimUrb *u;
+		g_mutex_lock(&self->mutex);
+		u = g_queue_pop_head(&self->bulk_done);
+		g_mutex_unlock(&self->mutex);
+		if (u == NULL)
+			return;
+		/* umockdev copies the changed buffer back into the client */
+		umockdev_ioctl_client_complete(u->client, u->result, u->result_errno);
+		ub_umockdev_sim_urb_free(u);
 	}
 }
 
@@ -391,6 +451,194 @@ ub_umockdev_sim_reap(UbUmockdevSim *self, UMockdevIoctlClient *client, UMockdevI
 	return TRUE;
 }
 
+static void
+ub_umockdev_sim_timeout_free(gpointer data)
+{
+	UbUmockdevSimTimeout *t = data;
+	g_weak_ref_clear(&t->sim);
+	g_free(t);
+}
+
+/* umockdev's worker thread: a USBDEVFS_BULK IN got no data in time */
+static gboolean
+ub_umockdev_sim_bulk_timeout_cb(gpointer user_data)
+{
+	UbUmockdevSimTimeout *t = user_data;
+	g_autoptr(UbUmockdevSim) self = g_weak_ref_get(&t->sim);
+	if (self == NULL)
+		return G_SOURCE_REMOVE;
+	g_mutex_lock(&self->mutex);
+	for (GList *l = self->pending_in.head; l != NULL; l = l->next) {
+		UbUmockdevSimUrb *u = l->data;
+		if (!u->bulk || u->serial != t->serial)
+			continue;
+		g_queue_delete_link(&self->pending_in, l);
+		u->result = -1;
+		u->result_errno = ETIMEDOUT;
+		g_queue_push_tail(&self->bulk_done, u);
+		break;
+	}
+	g_mutex_unlock(&self->mutex);
+	ub_umockdev_sim_complete_bulks(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* USBDEVFS_BULK OUT: whole packets wait for the short packet (or ZLP) that
+ * ends the transfer, as the device would see them on the wire */
+static void
+ub_umockdev_sim_bulk_out(UbUmockdevSim *self, guint8 ep, const guint8 *buf, gsize bufsz)
+{
+	g_autoptr(GByteArray) transfer = NULL;
+
+	g_mutex_lock(&self->mutex);
+	if (self->out_lengths != NULL) {
+		UbUmockdevSimOutRecord rec = {.length = (guint32)bufsz};
+		if (buf != NULL)
+			memcpy(rec.head, buf, MIN(sizeof(rec.head), bufsz));
+		g_array_append_val(self->out_lengths, rec);
+	}
+	if (bufsz > 0 && bufsz % UB_UMOCKDEV_SIM_MAX_PACKET_SIZE == 0) {
+		if (self->bulk_out_acc == NULL)
+			self->bulk_out_acc = g_byte_array_new();
+		g_byte_array_append(self->bulk_out_acc, buf, (guint)bufsz);
+		g_mutex_unlock(&self->mutex);
+		return;
+	}
+	transfer = g_steal_pointer(&self->bulk_out_acc);
+	g_mutex_unlock(&self->mutex);
+	if (transfer != NULL && bufsz > 0)
+		g_byte_array_append(transfer, buf, (guint)bufsz);
+	if (self->out_func == NULL)
+		return;
+	if (transfer != NULL)
+		self->out_func(self, ep, transfer->data, transfer->len, self->out_func_data);
+	else
+		self->out_func(self, ep, bufsz > 0 ? buf : NULL, bufsz, self->out_func_data);
+}
+
+/* the synchronous USBDEVFS_BULK of programs that do not use libusb */
+static gboolean
+ub_umockdev_sim_bulk(UbUmockdevSim *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+	struct usbdevfs_bulktransfer *bulk;
+	UbUmockdevSimUrb *u;
+	guint timeout_ms;
+	g_autoptr(GError) error = NULL;
+	UMockdevIoctlData *data = umockdev_ioctl_data_resolve(arg, 0, sizeof(*bulk), &error);
+
+	if (data == NULL) {
+		g_warning("cannot resolve bulk transfer: %s", error->message);
+		umockdev_ioctl_client_complete(client, -1, EFAULT);
+		return TRUE;
+	}
+	bulk = (struct usbdevfs_bulktransfer *)(gpointer)data->data;
+	u = g_new0(UbUmockdevSimUrb, 1);
+	u->urb = data;
+	u->client = g_object_ref(client);
+	u->bulk = TRUE;
+	u->bulk_len = bulk->len;
+	timeout_ms = bulk->timeout;
+	if ((bulk->ep & 0x7f) != (self->ep_in & 0x7f) && (bulk->ep & 0x7f) != (self->ep_out & 0x7f)) {
+		ub_umockdev_sim_urb_free(u);
+		umockdev_ioctl_client_complete(client, -1, ENOENT);
+		return TRUE;
+	}
+	if (bulk->len > 0) {
+		u->buf = umockdev_ioctl_data_resolve(data,
+						     offsetof(struct usbdevfs_bulktransfer, data),
+						     bulk->len,
+						     &error);
+		if (u->buf == NULL) {
+			g_warning("cannot resolve bulk buffer: %s", error != NULL ? error->message : "NULL");
+			ub_umockdev_sim_urb_free(u);
+			umockdev_ioctl_client_complete(client, -1, EFAULT);
+			return TRUE;
+		}
+	}
+
+	/* OUT: the device takes it at once */
+	if ((bulk->ep & 0x80) == 0) {
+		guint len = u->bulk_len;
+		ub_umockdev_sim_bulk_out(self,
+					 (guint8)bulk->ep,
+					 u->buf != NULL ? u->buf->data : NULL,
+					 len);
+		ub_umockdev_sim_urb_free(u);
+		umockdev_ioctl_client_complete(client, (glong)len, 0);
+		return TRUE;
+	}
+
+	/* IN: waits for device data, at most the timeout (0 waits for ever) */
+	if (u->bulk_len == 0) {
+		ub_umockdev_sim_urb_free(u);
+		umockdev_ioctl_client_complete(client, 0, 0);
+		return TRUE;
+	}
+	g_mutex_lock(&self->mutex);
+	u->serial = ++self->bulk_serial;
+	if (timeout_ms > 0) {
+		UbUmockdevSimTimeout *t = g_new0(UbUmockdevSimTimeout, 1);
+		g_weak_ref_init(&t->sim, self);
+		t->serial = u->serial;
+		u->timeout = g_timeout_source_new(timeout_ms);
+		g_source_set_callback(u->timeout,
+				      ub_umockdev_sim_bulk_timeout_cb,
+				      t,
+				      ub_umockdev_sim_timeout_free);
+		/* umockdev's worker context, the thread default here */
+		g_source_attach(u->timeout, g_main_context_get_thread_default());
+	}
+	g_queue_push_tail(&self->pending_in, u);
+	ub_umockdev_sim_pump_locked(self);
+	g_mutex_unlock(&self->mutex);
+	ub_umockdev_sim_complete_bulks(self);
+	return TRUE;
+}
+
+/* read() of the node: the descriptors, as the kernel's usbdev_read() serves them */
+static gboolean
+ub_umockdev_sim_handle_read_cb(UMockdevIoctlBase *handler,
+			       UMockdevIoctlClient *client,
+			       gpointer user_data)
+{
+	UbUmockdevSim *self = UB_UMOCKDEV_SIM(user_data);
+	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
+	g_autoptr(GByteArray) descs = NULL;
+	g_autoptr(GByteArray) config = NULL;
+	gsize pos = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(client), "ub-umockdev-sim-pos"));
+	gsize n = 0;
+	gboolean unplugged;
+
+	g_mutex_lock(&self->mutex);
+	unplugged = self->unplugged;
+	g_mutex_unlock(&self->mutex);
+	if (unplugged) {
+		umockdev_ioctl_client_complete(client, -1, ENODEV);
+		return TRUE;
+	}
+	descs = ub_umockdev_sim_device_descriptor(self, 0, self->vid, self->pid, TRUE);
+	config = ub_umockdev_sim_get_config(self);
+	g_byte_array_append(descs, config->data, config->len);
+	if (pos < descs->len && arg->data_len > 0) {
+		n = MIN((gsize)arg->data_len, descs->len - pos);
+		memcpy(arg->data, descs->data + pos, n);
+	}
+	/* one client per open file: its position */
+	g_object_set_data(G_OBJECT(client), "ub-umockdev-sim-pos", GSIZE_TO_POINTER(pos + n));
+	umockdev_ioctl_client_complete(client, (glong)n, 0);
+	return TRUE;
+}
+
+/* write() of a usbfs node fails, as in the kernel */
+static gboolean
+ub_umockdev_sim_handle_write_cb(UMockdevIoctlBase *handler,
+				UMockdevIoctlClient *client,
+				gpointer user_data)
+{
+	umockdev_ioctl_client_complete(client, -1, EINVAL);
+	return TRUE;
+}
+
 static gboolean
 ub_umockdev_sim_handle_ioctl_cb(UMockdevIoctlBase *handler,
 				UMockdevIoctlClient *client,
@@ -448,6 +696,8 @@ ub_umockdev_sim_handle_ioctl_cb(UMockdevIoctlBase *handler,
 	case USBDEVFS_REAPURB:
 	case USBDEVFS_REAPURBNDELAY:
 		return ub_umockdev_sim_reap(self, client, arg);
+	case USBDEVFS_BULK:
+		return ub_umockdev_sim_bulk(self, client, arg);
 	default:
 		g_debug("sim: unhandled ioctl 0x%lx", request);
 		umockdev_ioctl_client_complete(client, -1, ENOTTY);
@@ -647,6 +897,14 @@ ub_umockdev_sim_plug(UbUmockdevSim *self, UMockdevTestbed *testbed, GError **err
 			 "handle-ioctl",
 			 G_CALLBACK(ub_umockdev_sim_handle_ioctl_cb),
 			 self);
+	g_signal_connect(self->handler,
+			 "handle-read",
+			 G_CALLBACK(ub_umockdev_sim_handle_read_cb),
+			 self);
+	g_signal_connect(self->handler,
+			 "handle-write",
+			 G_CALLBACK(ub_umockdev_sim_handle_write_cb),
+			 self);
 	return umockdev_testbed_attach_ioctl(testbed, self->devnode, self->handler, error);
 }
 
@@ -666,6 +924,7 @@ ub_umockdev_sim_push_in(UbUmockdevSim *self, const guint8 *buf, gsize bufsz)
 	g_queue_push_tail(&self->in_data, g_bytes_new(buf, bufsz));
 	ub_umockdev_sim_pump_locked(self);
 	g_mutex_unlock(&self->mutex);
+	ub_umockdev_sim_complete_bulks(self);
 }
 
 /**
@@ -690,12 +949,20 @@ ub_umockdev_sim_unplug(UbUmockdevSim *self)
 	self->unplugged = TRUE;
 	while ((u = g_queue_pop_head(&self->pending_in)) != NULL ||
 	       (u = g_queue_pop_head(&self->held_out)) != NULL) {
-		struct usbdevfs_urb *urb = ub_umockdev_sim_urb_get(u);
+		struct usbdevfs_urb *urb;
+		if (u->bulk) {
+			u->result = -1;
+			u->result_errno = ENODEV;
+			g_queue_push_tail(&self->bulk_done, u);
+			continue;
+		}
+		urb = ub_umockdev_sim_urb_get(u);
 		urb->status = -ESHUTDOWN;
 		urb->actual_length = 0;
 		g_queue_push_tail(&self->done, u);
 	}
 	g_mutex_unlock(&self->mutex);
+	ub_umockdev_sim_complete_bulks(self);
 	umockdev_testbed_uevent(self->testbed, self->sysfs_path, "remove");
 	umockdev_testbed_remove_device(self->testbed, self->sysfs_path);
 }
@@ -714,6 +981,23 @@ ub_umockdev_sim_get_pending_in(UbUmockdevSim *self)
 	g_return_val_if_fail(UB_IS_UMOCKDEV_SIM(self), 0);
 	g_mutex_lock(&self->mutex);
 	n = g_queue_get_length(&self->pending_in);
+	g_mutex_unlock(&self->mutex);
+	return n;
+}
+
+/**
+ * ub_umockdev_sim_get_queued_in:
+ * @self: a #UbUmockdevSim
+ *
+ * Returns: how many device-to-host transfers wait for the host to read them
+ */
+guint
+ub_umockdev_sim_get_queued_in(UbUmockdevSim *self)
+{
+	guint n;
+	g_return_val_if_fail(UB_IS_UMOCKDEV_SIM(self), 0);
+	g_mutex_lock(&self->mutex);
+	n = self->unplugged ? 0 : g_queue_get_length(&self->in_data);
 	g_mutex_unlock(&self->mutex);
 	return n;
 }
@@ -955,6 +1239,9 @@ ub_umockdev_sim_finalize(GObject *object)
 	g_queue_clear_full(&self->done, (GDestroyNotify)ub_umockdev_sim_urb_free);
 	g_queue_clear_full(&self->held_out, (GDestroyNotify)ub_umockdev_sim_urb_free);
 	g_queue_clear_full(&self->in_data, (GDestroyNotify)g_bytes_unref);
+	g_queue_clear_full(&self->bulk_done, (GDestroyNotify)ub_umockdev_sim_urb_free);
+	if (self->bulk_out_acc != NULL)
+		g_byte_array_unref(self->bulk_out_acc);
 	g_mutex_clear(&self->mutex);
 	if (self->out_lengths != NULL)
 		g_array_unref(self->out_lengths);

@@ -68,6 +68,8 @@ void
 ub_umockdev_sim_unplug(UbUmockdevSim *self);
 guint
 ub_umockdev_sim_get_pending_in(UbUmockdevSim *self);
+guint
+ub_umockdev_sim_get_queued_in(UbUmockdevSim *self);
 void
 ub_umockdev_sim_set_hold_out(UbUmockdevSim *self, gboolean hold_out);
 gboolean

@@ -28,6 +28,8 @@
  */
 
 #define UB_UMOCKDEV_TRANSPORT_MAX_PACKET_SIZE 512
+/* how long closing waits for the host to read the last answers */
+#define UB_UMOCKDEV_TRANSPORT_CLOSE_DRAIN_MS 500
 
 typedef struct {
 	GMutex mutex;
@@ -272,6 +274,15 @@ ub_umockdev_transport_close(UbTransport *transport)
 	UbUmockdevTransport *self = UB_UMOCKDEV_TRANSPORT(transport);
 	UbUmockdevTransportShared *shared = self->shared;
 	gboolean was_closed;
+
+	/* a phone that answers and then resets (Firehose <power>, fastboot
+	 * reboot) finishes sending its answer first: give the host a moment to
+	 * read what is queued, as a real device completes its last transfer */
+	for (guint i = 0; i < UB_UMOCKDEV_TRANSPORT_CLOSE_DRAIN_MS / 5; i++) {
+		if (ub_umockdev_sim_get_queued_in(self->sim) == 0)
+			break;
+		g_usleep(5 * G_TIME_SPAN_MILLISECOND);
+	}
 
 	g_mutex_lock(&shared->mutex);
 	was_closed = shared->closed;

@@ -423,10 +423,7 @@ ub_cli_edl_print_info(UbCli *cli, UbDevice *device)
 	g_autoptr(GPtrArray) parts = ub_device_get_partitions(device);
 
 	if (cli->json) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "result");
-		json_builder_add_string_value(b, "ok");
+		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
 		ub_cli_json_add_device(b, device);
 		if (info != NULL)
 			ub_cli_edl_json_add_chip(b, info);
@@ -441,24 +438,7 @@ ub_cli_edl_print_info(UbCli *cli, UbDevice *device)
 			json_builder_add_int_value(b, (gint64)region->size);
 			json_builder_set_member_name(b, "sector-size");
 			json_builder_add_int_value(b, region->sector_size);
-			json_builder_set_member_name(b, "partitions");
-			json_builder_begin_array(b);
-			for (guint j = 0; parts != NULL && j < parts->len; j++) {
-				UbPartition *p = g_ptr_array_index(parts, j);
-				if (g_strcmp0(ub_partition_get_region(p), region->name) != 0)
-					continue;
-				json_builder_begin_object(b);
-				json_builder_set_member_name(b, "name");
-				json_builder_add_string_value(b, ub_partition_get_name(p));
-				json_builder_set_member_name(b, "offset");
-				json_builder_add_int_value(b, (gint64)ub_partition_get_offset(p));
-				json_builder_set_member_name(b, "size");
-				json_builder_add_int_value(b, (gint64)ub_partition_get_size(p));
-				json_builder_set_member_name(b, "calibration");
-				json_builder_add_boolean_value(b, ub_partition_is_calibration(p));
-				json_builder_end_object(b);
-			}
-			json_builder_end_array(b);
+			ub_cli_json_add_partitions(b, parts, region->name);
 			json_builder_end_object(b);
 		}
 		json_builder_end_array(b);
@@ -544,10 +524,7 @@ ub_cli_edl_slot(UbCli *cli)
 		}
 	}
 	if (cli->json) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "result");
-		json_builder_add_string_value(b, "ok");
+		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
 		json_builder_set_member_name(b, "current-slot");
 		json_builder_add_string_value(b, current);
 		json_builder_end_object(b);

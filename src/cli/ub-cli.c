@@ -188,6 +188,17 @@ ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error)
 	return ok;
 }
 
+/* a builder inside the answer object, "result": "ok" already set */
+JsonBuilder *
+ub_cli_json_new_ok(void)
+{
+	JsonBuilder *b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "result");
+	json_builder_add_string_value(b, "ok");
+	return b;
+}
+
 void
 ub_cli_json_add_device(JsonBuilder *b, UbDevice *device)
 {
@@ -222,26 +233,36 @@ ub_cli_json_add_device(JsonBuilder *b, UbDevice *device)
 	json_builder_end_object(b);
 }
 
-static void
-ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts)
+/*
+ * "partitions": [...]; with @region only those of @region, inside its object, so without
+ * "region" and "logical" (EDL LUNs hold no logical partitions)
+ */
+void
+ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts, const gchar *region)
 {
 	json_builder_set_member_name(b, "partitions");
 	json_builder_begin_array(b);
 	for (guint i = 0; parts != NULL && i < parts->len; i++) {
 		UbPartition *p = g_ptr_array_index(parts, i);
+		if (region != NULL && g_strcmp0(ub_partition_get_region(p), region) != 0)
+			continue;
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "name");
 		json_builder_add_string_value(b, ub_partition_get_name(p));
-		json_builder_set_member_name(b, "region");
-		json_builder_add_string_value(b, ub_partition_get_region(p));
+		if (region == NULL) {
+			json_builder_set_member_name(b, "region");
+			json_builder_add_string_value(b, ub_partition_get_region(p));
+		}
 		json_builder_set_member_name(b, "offset");
 		json_builder_add_int_value(b, (gint64)ub_partition_get_offset(p));
 		json_builder_set_member_name(b, "size");
 		json_builder_add_int_value(b, (gint64)ub_partition_get_size(p));
 		json_builder_set_member_name(b, "calibration");
 		json_builder_add_boolean_value(b, ub_partition_is_calibration(p));
-		json_builder_set_member_name(b, "logical");
-		json_builder_add_boolean_value(b, ub_partition_get_is_logical(p));
+		if (region == NULL) {
+			json_builder_set_member_name(b, "logical");
+			json_builder_add_boolean_value(b, ub_partition_get_is_logical(p));
+		}
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -326,12 +347,9 @@ ub_cli_cmd_info(UbCli *cli, gint argc, gchar **argv)
 	}
 	parts = ub_device_get_partitions(device);
 	if (cli->json) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "result");
-		json_builder_add_string_value(b, "ok");
+		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
 		ub_cli_json_add_device(b, device);
-		ub_cli_json_add_partitions(b, parts);
+		ub_cli_json_add_partitions(b, parts, NULL);
 		json_builder_end_object(b);
 		ub_cli_print_json(b);
 	} else {
@@ -372,10 +390,7 @@ ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
 	if (!ub_cli_run_plan(cli, device, plan, &error))
 		return ub_cli_fail(cli, error);
 	if (cli->json) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "result");
-		json_builder_add_string_value(b, "ok");
+		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
 		ub_cli_json_add_device(b, device);
 		json_builder_end_object(b);
 		ub_cli_print_json(b);
@@ -684,7 +699,7 @@ ub_cli_inspect_gpt(UbCli *cli, const gchar *path, GError **error)
 		json_builder_add_string_value(b, "gpt");
 		json_builder_set_member_name(b, "sector_size");
 		json_builder_add_int_value(b, ub_gpt_get_sector_size(gpt));
-		ub_cli_json_add_partitions(b, parts);
+		ub_cli_json_add_partitions(b, parts, NULL);
 		json_builder_end_object(b);
 		ub_cli_print_json(b);
 	} else {

@@ -80,8 +80,12 @@ UbDevice *
 ub_cli_open_device(UbCli *cli, GError **error);
 gboolean
 ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error);
+JsonBuilder *
+ub_cli_json_new_ok(void);
 void
 ub_cli_json_add_device(JsonBuilder *b, UbDevice *device);
+void
+ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts, const gchar *region);
 void
 ub_cli_print_partitions(GPtrArray *parts);
 void

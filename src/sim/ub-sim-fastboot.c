@@ -359,19 +359,7 @@ ub_sim_fastboot_write_active_slot(UbSimFastboot *self, gchar slot, GError **erro
 			       &backup,
 			       error))
 		return FALSE;
-	if (!ub_sim_storage_write(storage,
-				  region,
-				  0,
-				  g_bytes_get_data(primary, NULL),
-				  g_bytes_get_size(primary),
-				  error))
-		return FALSE;
-	return ub_sim_storage_write(storage,
-				    region,
-				    region_size - g_bytes_get_size(backup),
-				    g_bytes_get_data(backup, NULL),
-				    g_bytes_get_size(backup),
-				    error);
+	return ub_sim_storage_write_gpt(storage, region, primary, backup, error);
 }
 
 static gboolean

@@ -250,20 +250,19 @@ ub_sim_layout_main_region(UbSimStorage *storage)
 	return g_strdup(best);
 }
 
-static gboolean
-ub_sim_layout_write_gpt(UbSimStorage *storage,
-			const gchar *layout_name,
-			const UbSimLayoutPart *parts,
-			guint n_parts,
-			GError **error)
+/*
+ * The GPT entries of @parts at their nominal sizes, slotted ones twice (_a, _b), with GUIDs
+ * derived from @layout_name; the slot attributes go on every slotted partition, or only on
+ * @slot_part. Names and GUIDs stay in @strings.
+ */
+static GArray *
+ub_sim_layout_expand(const gchar *layout_name,
+		     const UbSimLayoutPart *parts,
+		     guint n_parts,
+		     const gchar *slot_part,
+		     GPtrArray *strings)
 {
-	g_autofree gchar *region = ub_sim_layout_main_region(storage);
-	guint64 region_size = ub_sim_storage_get_region_size(storage, region);
 	g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(UbGptLayoutEntry));
-	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GBytes) primary = NULL;
-	g_autoptr(GBytes) backup = NULL;
-	g_autofree gchar *disk_guid = ub_sim_layout_guid(layout_name, "disk");
 
 	for (guint i = 0; i < n_parts; i++) {
 		for (guint s = 0; s < (parts[i].slotted ? 2u : 1u); s++) {
@@ -278,41 +277,65 @@ ub_sim_layout_write_gpt(UbSimStorage *storage,
 			e.unique_guid = guid;
 			e.type_guid = parts[i].type_guid;
 			e.size = parts[i].size;
-			/* scaled down when the user area is smaller than nominal */
-			if (e.size > 0 && region_size < UB_SIM_LAYOUT_NOMINAL)
-				e.size = MAX((e.size / 4096) * (region_size / 4096) /
-						 (UB_SIM_LAYOUT_NOMINAL / 4096),
-					     1) *
-					 4096;
-			if (g_strcmp0(parts[i].name, "boot") == 0)
+			if (parts[i].slotted &&
+			    (slot_part == NULL || g_strcmp0(parts[i].name, slot_part) == 0))
 				e.attributes = s == 0 ? UB_SIM_LAYOUT_SLOT_A : UB_SIM_LAYOUT_SLOT_B;
 			g_array_append_val(entries, e);
 		}
 	}
+	return g_steal_pointer(&entries);
+}
+
+/* builds the table of @entries and writes both copies to @region */
+static gboolean
+ub_sim_layout_write_entries(UbSimStorage *storage,
+			    const gchar *region,
+			    GArray *entries,
+			    const gchar *disk_guid,
+			    const gchar *what,
+			    GError **error)
+{
+	g_autoptr(GBytes) primary = NULL;
+	g_autoptr(GBytes) backup = NULL;
+
 	if (!ub_gpt_build((const UbGptLayoutEntry *)entries->data,
 			  entries->len,
 			  ub_sim_storage_get_sector_size(storage),
-			  region_size,
+			  ub_sim_storage_get_region_size(storage, region),
 			  disk_guid,
 			  &primary,
 			  &backup,
 			  error)) {
-		g_prefix_error(error, "failed to build the %s layout: ", layout_name);
+		g_prefix_error(error, "failed to build %s: ", what);
 		return FALSE;
 	}
-	if (!ub_sim_storage_write(storage,
-				  region,
-				  0,
-				  g_bytes_get_data(primary, NULL),
-				  g_bytes_get_size(primary),
-				  error))
-		return FALSE;
-	return ub_sim_storage_write(storage,
-				    region,
-				    region_size - g_bytes_get_size(backup),
-				    g_bytes_get_data(backup, NULL),
-				    g_bytes_get_size(backup),
-				    error);
+	return ub_sim_storage_write_gpt(storage, region, primary, backup, error);
+}
+
+static gboolean
+ub_sim_layout_write_gpt(UbSimStorage *storage,
+			const gchar *layout_name,
+			const UbSimLayoutPart *parts,
+			guint n_parts,
+			GError **error)
+{
+	g_autofree gchar *region = ub_sim_layout_main_region(storage);
+	guint64 region_size = ub_sim_storage_get_region_size(storage, region);
+	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GArray) entries = ub_sim_layout_expand(layout_name, parts, n_parts, "boot", strings);
+	g_autofree gchar *disk_guid = ub_sim_layout_guid(layout_name, "disk");
+	g_autofree gchar *what = g_strdup_printf("the %s layout", layout_name);
+
+	/* scaled down when the user area is smaller than nominal */
+	for (guint i = 0; i < entries->len; i++) {
+		UbGptLayoutEntry *e = &g_array_index(entries, UbGptLayoutEntry, i);
+		if (e->size > 0 && region_size < UB_SIM_LAYOUT_NOMINAL)
+			e->size = MAX((e->size / 4096) * (region_size / 4096) /
+					  (UB_SIM_LAYOUT_NOMINAL / 4096),
+				      1) *
+				  4096;
+	}
+	return ub_sim_layout_write_entries(storage, region, entries, disk_guid, what, error);
 }
 
 /* one table of the qcom layout in @region, scaled to fit when the region is small */
@@ -325,68 +348,27 @@ ub_sim_layout_write_qcom_region(UbSimStorage *storage,
 {
 	guint64 region_size = ub_sim_storage_get_region_size(storage, region);
 	guint32 sector_size = ub_sim_storage_get_sector_size(storage);
-	g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(UbGptLayoutEntry));
 	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GBytes) primary = NULL;
-	g_autoptr(GBytes) backup = NULL;
+	g_autoptr(GArray) entries = ub_sim_layout_expand("qcom", parts, n_parts, NULL, strings);
 	g_autofree gchar *disk_guid = ub_sim_layout_guid("qcom", region);
+	g_autofree gchar *what = g_strdup_printf("the qcom layout of %s", region);
 	guint64 total = 0;
 	guint64 room;
-	guint n_entries = 0;
 
 	/* both GPT copies plus alignment, and a quarter left for the last entry */
-	for (guint i = 0; i < n_parts; i++) {
-		guint n = parts[i].slotted ? 2 : 1;
-		total += parts[i].size * n;
-		n_entries += n;
+	for (guint i = 0; i < entries->len; i++)
+		total += g_array_index(entries, UbGptLayoutEntry, i).size;
+	room = region_size > 256 * KiB
+		   ? (region_size - 256 * KiB - entries->len * 4 * KiB) / 4 * 3
+		   : 0;
+	for (guint i = 0; i < entries->len; i++) {
+		UbGptLayoutEntry *e = &g_array_index(entries, UbGptLayoutEntry, i);
+		if (e->size > 0 && total > room)
+			e->size = (guint64)((gdouble)e->size * (gdouble)room / (gdouble)total);
+		if (e->size > 0)
+			e->size = MAX(e->size / 4096 * 4096, MAX(4096, sector_size));
 	}
-	room = region_size > 256 * KiB ? (region_size - 256 * KiB - n_entries * 4 * KiB) / 4 * 3 : 0;
-	for (guint i = 0; i < n_parts; i++) {
-		for (guint s = 0; s < (parts[i].slotted ? 2u : 1u); s++) {
-			UbGptLayoutEntry e = {0};
-			gchar *name = parts[i].slotted
-					  ? g_strdup_printf("%s_%c", parts[i].name, "ab"[s])
-					  : g_strdup(parts[i].name);
-			gchar *guid = ub_sim_layout_guid("qcom", name);
-			g_ptr_array_add(strings, name);
-			g_ptr_array_add(strings, guid);
-			e.name = name;
-			e.unique_guid = guid;
-			e.type_guid = parts[i].type_guid;
-			e.size = parts[i].size;
-			if (e.size > 0 && total > room)
-				e.size = (guint64)((gdouble)e.size * (gdouble)room / (gdouble)total);
-			if (e.size > 0)
-				e.size = MAX(e.size / 4096 * 4096, MAX(4096, sector_size));
-			if (parts[i].slotted)
-				e.attributes = s == 0 ? UB_SIM_LAYOUT_SLOT_A : UB_SIM_LAYOUT_SLOT_B;
-			g_array_append_val(entries, e);
-		}
-	}
-	if (!ub_gpt_build((const UbGptLayoutEntry *)entries->data,
-			  entries->len,
-			  sector_size,
-			  region_size,
-			  disk_guid,
-			  &primary,
-			  &backup,
-			  error)) {
-		g_prefix_error(error, "failed to build the qcom layout of %s: ", region);
-		return FALSE;
-	}
-	if (!ub_sim_storage_write(storage,
-				  region,
-				  0,
-				  g_bytes_get_data(primary, NULL),
-				  g_bytes_get_size(primary),
-				  error))
-		return FALSE;
-	return ub_sim_storage_write(storage,
-				    region,
-				    region_size - g_bytes_get_size(backup),
-				    g_bytes_get_data(backup, NULL),
-				    g_bytes_get_size(backup),
-				    error);
+	return ub_sim_layout_write_entries(storage, region, entries, disk_guid, what, error);
 }
 
 static gboolean

@@ -492,6 +492,44 @@ ub_sim_storage_erase(UbSimStorage *self,
 	return TRUE;
 }
 
+/**
+ * ub_sim_storage_write_gpt:
+ * @self: a #UbSimStorage
+ * @region: a region name
+ * @primary: protective MBR, primary header and entries, as ub_gpt_build() gives them
+ * @backup: backup entries and header
+ * @error: (nullable): return location for a #GError
+ *
+ * Writes @primary at the start of @region and @backup at its end.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_sim_storage_write_gpt(UbSimStorage *self,
+			 const gchar *region,
+			 GBytes *primary,
+			 GBytes *backup,
+			 GError **error)
+{
+	const guint8 *data;
+	gsize datasz = 0;
+
+	g_return_val_if_fail(UB_IS_SIM_STORAGE(self), FALSE);
+	g_return_val_if_fail(primary != NULL, FALSE);
+	g_return_val_if_fail(backup != NULL, FALSE);
+
+	data = g_bytes_get_data(primary, &datasz);
+	if (!ub_sim_storage_write(self, region, 0, data, datasz, error))
+		return FALSE;
+	data = g_bytes_get_data(backup, &datasz);
+	return ub_sim_storage_write(self,
+				    region,
+				    ub_sim_storage_get_region_size(self, region) - datasz,
+				    data,
+				    datasz,
+				    error);
+}
+
 /* with the mutex held */
 static UbGpt *
 ub_sim_storage_region_parse_gpt(UbSimStorage *self, UbSimStorageRegion *region, GError **error)

@@ -80,6 +80,12 @@ ub_sim_storage_erase(UbSimStorage *self,
 		     guint64 offset,
 		     guint64 size,
 		     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_sim_storage_write_gpt(UbSimStorage *self,
+			 const gchar *region,
+			 GBytes *primary,
+			 GBytes *backup,
+			 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 GPtrArray *
 ub_sim_storage_get_partitions(UbSimStorage *self);

@@ -33,7 +33,8 @@
  * and prints MB/s and CPU seconds per GiB (this process: engine and
  * simulator together). launch -- CMD... serves the simulated phone on a fake
  * bus at 1-1 while CMD runs under the umockdev preload (Debian's qdl), and
- * prints the CPU seconds of CMD.
+ * prints the CPU seconds of CMD. programmer DIR writes the generated ELF
+ * programmer into DIR and prints its path.
  */
 
 #define MiB (1024 * 1024)
@@ -153,6 +154,21 @@ main(int argc, char **argv)
 		g_printerr("%s\n", error->message);
 		return 1;
 	}
+	if (g_strcmp0(mode, "programmer") == 0) {
+		g_autofree gchar *fn = NULL;
+		if (argc < 3) {
+			g_printerr("usage: ub-bench-edl programmer DIR\n");
+			return 2;
+		}
+		fn = ub_edl_test_write_programmer(argv[2], &error);
+		ub_edl_test_rmtree(tmpdir);
+		if (fn == NULL) {
+			g_printerr("%s\n", error->message);
+			return 1;
+		}
+		g_print("%s\n", fn);
+		return 0;
+	}
 	phone = ub_sim_phone_new("edl", storage, NULL, &error);
 	if (phone == NULL) {
 		g_printerr("%s\n", error->message);
@@ -233,7 +249,7 @@ main(int argc, char **argv)
 		}
 		close(slave);
 	} else {
-		g_printerr("usage: ub-bench-edl usb|pty [MIB] | launch -- CMD...\n");
+		g_printerr("usage: ub-bench-edl usb|pty [MIB] | launch -- CMD... | programmer DIR\n");
 		return 2;
 	}
 	if (device != NULL)

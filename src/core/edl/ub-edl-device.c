@@ -20,6 +20,9 @@
 
 /* what <configure> asks for unless told otherwise */
 #define UB_EDL_PAYLOAD_DEFAULT (1024 * 1024)
+/* on USB 3 (1024-byte bulk packets) more is asked for; a programmer that
+ * cannot take it NAKs with its maximum and that is used */
+#define UB_EDL_PAYLOAD_SUPERSPEED (4 * 1024 * 1024)
 /* more LUNs than UFS can address means a confused programmer */
 #define UB_EDL_LUNS_MAX 32
 /* a primary GPT area (MBR, header, entries) larger than this is not believed */
@@ -54,6 +57,7 @@ struct _UbEdlDevice {
 	gchar *memory_name;
 	gboolean identify_only;
 	guint32 payload;
+	gboolean payload_set; /* by the user: also on USB 3 */
 	guint hello_timeout_ms; /* 0: UbSahara's default */
 	guint timeout_limit_ms; /* 0: Firehose's own timeouts */
 	UbSaharaChipInfo chip_info;
@@ -90,6 +94,7 @@ typedef struct {
 	guint64 first;	    /* absolute first sector */
 	guint64 available;  /* sectors from @first to the end of the partition or region */
 	guint64 requested;  /* sectors of loc->length, 0 when not given */
+	guint64 count;	    /* sectors acted on: @requested, or @available without a length */
 	gboolean is_region; /* addressed by region, so it may touch a partition table */
 } UbEdlTarget;
 
@@ -138,6 +143,7 @@ ub_edl_device_set_payload_size(UbEdlDevice *self, guint32 payload)
 {
 	g_return_if_fail(UB_IS_EDL_DEVICE(self));
 	self->payload = payload > 0 ? payload : UB_EDL_PAYLOAD_DEFAULT;
+	self->payload_set = payload > 0;
 }
 
 /**
@@ -584,6 +590,34 @@ ub_edl_device_resolve(UbEdlDevice *self,
 			    size * ss);
 		return FALSE;
 	}
+	target->count = target->requested > 0 ? target->requested : target->available;
+	return TRUE;
+}
+
+/*
+ * Resolves @loc for a read or erase of all of it: with nothing to @verb it says so and
+ * finishes @progress (@target->count is 0); otherwise @progress gets @status and the
+ * Firehose progress.
+ */
+static gboolean
+ub_edl_device_resolve_range(UbEdlDevice *self,
+			    const UbDeviceLocation *loc,
+			    const gchar *verb,
+			    UbStatus status,
+			    UbProgress *progress,
+			    UbEdlTarget *target,
+			    GCancellable *cancellable,
+			    GError **error)
+{
+	if (!ub_edl_device_resolve(self, loc, progress, target, cancellable, error))
+		return FALSE;
+	if (target->count == 0) {
+		ub_progress_log(progress, "%s: nothing to %s", target->what, verb);
+		ub_progress_finished(progress);
+		return TRUE;
+	}
+	ub_progress_set_status(progress, status);
+	ub_firehose_set_progress(self->firehose, progress);
 	return TRUE;
 }
 
@@ -635,18 +669,22 @@ ub_edl_device_configure(UbEdlDevice *self,
 {
 	const gchar *tries[] = {"ufs", "emmc"};
 	g_autoptr(GError) error_local = NULL;
+	guint32 payload = self->payload;
 
+	if (!self->payload_set &&
+	    ub_transport_get_max_packet_size(ub_device_get_transport(UB_DEVICE(self))) >= 1024)
+		payload = UB_EDL_PAYLOAD_SUPERSPEED;
 	if (self->memory_name != NULL)
 		return ub_firehose_configure(self->firehose,
 					     self->memory_name,
-					     self->payload,
+					     payload,
 					     cancellable,
 					     error);
 	for (guint i = 0; i < G_N_ELEMENTS(tries); i++) {
 		g_clear_error(&error_local);
 		if (ub_firehose_configure(self->firehose,
 					  tries[i],
-					  self->payload,
+					  payload,
 					  cancellable,
 					  &error_local))
 			return TRUE;
@@ -953,26 +991,26 @@ ub_edl_device_read(UbDevice *device,
 	g_autoptr(UbProgress) progress_local = NULL;
 	g_autofree gchar *start = NULL;
 	UbEdlTarget target;
-	guint64 count;
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	if (!ub_edl_device_resolve(self, loc, progress, &target, cancellable, error))
+	if (!ub_edl_device_resolve_range(self,
+					 loc,
+					 "read",
+					 UB_STATUS_READING,
+					 progress,
+					 &target,
+					 cancellable,
+					 error))
 		return FALSE;
-	count = target.requested > 0 ? target.requested : target.available;
-	if (count == 0) {
-		ub_progress_log(progress, "%s: nothing to read", target.what);
-		ub_progress_finished(progress);
+	if (target.count == 0)
 		return TRUE;
-	}
-	ub_progress_set_status(progress, UB_STATUS_READING);
-	ub_firehose_set_progress(self->firehose, progress);
 	start = ub_edl_device_sector_string(target.first);
 	if (!ub_firehose_read(self->firehose,
 			      target.lun->sector_size,
 			      target.lun->lun,
 			      start,
-			      count,
+			      target.count,
 			      stream,
 			      progress,
 			      cancellable,
@@ -1094,7 +1132,7 @@ ub_edl_device_write_sparse(UbEdlDevice *self,
 	guint8 buf[UB_SPARSE_HEADER_SIZE] = {0};
 	UbSparseHeader hdr = {0};
 	guint64 expanded = 0;
-	guint64 limit = target->requested > 0 ? target->requested : target->available;
+	guint64 limit = target->count;
 	guint64 block = 0;
 	guint64 consumed;
 	guint n_programs = 0;
@@ -1323,7 +1361,7 @@ ub_edl_device_write(UbDevice *device,
 		return TRUE;
 	}
 	n_sectors = size / ss + (size % ss != 0 ? 1 : 0);
-	if (n_sectors > (target.requested > 0 ? target.requested : target.available)) {
+	if (n_sectors > target.count) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
@@ -1331,7 +1369,7 @@ ub_edl_device_write(UbDevice *device,
 			    " bytes from offset 0x%" G_GINT64_MODIFIER "x)",
 			    size,
 			    target.what,
-			    (target.requested > 0 ? target.requested : target.available) * ss,
+			    target.count * ss,
 			    loc->offset);
 		return FALSE;
 	}
@@ -1359,20 +1397,20 @@ ub_edl_device_erase(UbDevice *device,
 	g_autoptr(UbProgress) progress_local = NULL;
 	g_autofree gchar *start = NULL;
 	UbEdlTarget target;
-	guint64 count;
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	if (!ub_edl_device_resolve(self, loc, progress, &target, cancellable, error))
+	if (!ub_edl_device_resolve_range(self,
+					 loc,
+					 "erase",
+					 UB_STATUS_ERASING,
+					 progress,
+					 &target,
+					 cancellable,
+					 error))
 		return FALSE;
-	count = target.requested > 0 ? target.requested : target.available;
-	if (count == 0) {
-		ub_progress_log(progress, "%s: nothing to erase", target.what);
-		ub_progress_finished(progress);
+	if (target.count == 0)
 		return TRUE;
-	}
-	ub_progress_set_status(progress, UB_STATUS_ERASING);
-	ub_firehose_set_progress(self->firehose, progress);
 	ub_edl_device_target_touched(self, &target);
 	if (!ub_firehose_supports(self->firehose, "erase")) {
 		/* as edl does: zeros through <program> */
@@ -1382,7 +1420,7 @@ ub_edl_device_erase(UbDevice *device,
 		if (!ub_edl_device_program_pattern(self,
 						   target.lun,
 						   target.first,
-						   count,
+						   target.count,
 						   0,
 						   progress,
 						   cancellable,
@@ -1396,7 +1434,7 @@ ub_edl_device_erase(UbDevice *device,
 			       target.lun->sector_size,
 			       target.lun->lun,
 			       start,
-			       count,
+			       target.count,
 			       cancellable,
 			       error))
 		return FALSE;
@@ -1440,7 +1478,6 @@ ub_edl_device_get_sha256(UbEdlDevice *self,
 	g_autofree gchar *start = NULL;
 	g_autofree gchar *hex = NULL;
 	UbEdlTarget target;
-	guint64 count;
 
 	g_return_val_if_fail(UB_IS_EDL_DEVICE(self), NULL);
 	g_return_val_if_fail(loc != NULL, NULL);
@@ -1454,13 +1491,12 @@ ub_edl_device_get_sha256(UbEdlDevice *self,
 				    "verify it");
 		return NULL;
 	}
-	count = target.requested > 0 ? target.requested : target.available;
 	start = ub_edl_device_sector_string(target.first);
 	if (!ub_firehose_get_sha256(self->firehose,
 				    target.lun->sector_size,
 				    target.lun->lun,
 				    start,
-				    count,
+				    target.count,
 				    &hex,
 				    cancellable,
 				    error))
@@ -1758,34 +1794,6 @@ ub_edl_device_read_backup(UbEdlDevice *self,
 	return gpt;
 }
 
-/* what ub_gpt_set_active_slot() does to one pair, for pairs split over two LUNs */
-static void
-ub_edl_device_activate_pair(UbGptEntry *on, UbGptEntry *off)
-{
-	if (ub_gpt_entry_get_ab_active(off) && !ub_gpt_entry_get_ab_active(on)) {
-		gchar *tmp = on->type_guid;
-		on->type_guid = off->type_guid;
-		off->type_guid = tmp;
-	}
-	on->attributes &= ~UB_GPT_ATTR_AB_MASK;
-	ub_gpt_entry_set_ab_priority(on, 3);
-	ub_gpt_entry_set_ab_active(on, TRUE);
-	ub_gpt_entry_set_ab_retry_count(on, 7);
-	ub_gpt_entry_set_ab_active(off, FALSE);
-}
-
-static UbGptEntry *
-ub_edl_device_find_entry_in(UbGpt *gpt, const gchar *name)
-{
-	GPtrArray *entries = ub_gpt_get_entries(gpt);
-	for (guint i = 0; i < entries->len; i++) {
-		UbGptEntry *entry = g_ptr_array_index(entries, i);
-		if (g_strcmp0(entry->name, name) == 0)
-			return entry;
-	}
-	return NULL;
-}
-
 /* for arrays that hold %NULL for LUNs without a table */
 static void
 ub_edl_device_unref_nullable(gpointer object)
@@ -1820,21 +1828,13 @@ ub_edl_device_set_active(UbDevice *device,
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func(ub_edl_device_unref_nullable);
 	g_autoptr(GPtrArray) patches = g_ptr_array_new_with_free_func(g_free);
-	const gchar *other;
 	guint n_pairs = 0;
 	UbEdlLun *xbl_lun = NULL;
 	UbEdlLun *xbl_other_lun = NULL;
 
-	if (g_strcmp0(slot, "a") == 0 || g_strcmp0(slot, "_a") == 0) {
-		slot = "a";
-		other = "b";
-	} else if (g_strcmp0(slot, "b") == 0 || g_strcmp0(slot, "_b") == 0) {
-		slot = "b";
-		other = "a";
-	} else {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "invalid slot '%s': use a or b", slot);
+	slot = ub_gpt_slot_parse(slot, error);
+	if (slot == NULL)
 		return FALSE;
-	}
 	if (!ub_edl_device_check_firehose(self, error))
 		return FALSE;
 	if (!ub_edl_device_load_tables(self, progress, cancellable, error))
@@ -1873,26 +1873,21 @@ ub_edl_device_set_active(UbDevice *device,
 		entries = ub_gpt_get_entries(copy);
 		for (guint j = 0; j < entries->len; j++) {
 			UbGptEntry *entry_a = g_ptr_array_index(entries, j);
-			gsize len = strlen(entry_a->name);
-			g_autofree gchar *name_b = NULL;
-			if (len < 3 || !g_str_has_suffix(entry_a->name, "_a"))
-				continue;
-			name_b = g_strdup(entry_a->name);
-			name_b[len - 1] = 'b';
-			if (ub_edl_device_find_entry_in(copy, name_b) != NULL)
+			g_autofree gchar *name_b = ub_gpt_slot_b_name(entry_a->name);
+			if (name_b == NULL || ub_gpt_find_entry(copy, name_b) != NULL)
 				continue;
 			for (guint k = 0; k < copies->len; k++) {
 				UbGpt *copy_b = g_ptr_array_index(copies, k);
 				UbGptEntry *entry_b;
 				if (k == i || copy_b == NULL)
 					continue;
-				entry_b = ub_edl_device_find_entry_in(copy_b, name_b);
+				entry_b = ub_gpt_find_entry_mutable(copy_b, name_b);
 				if (entry_b == NULL)
 					continue;
 				if (g_strcmp0(slot, "a") == 0)
-					ub_edl_device_activate_pair(entry_a, entry_b);
+					ub_gpt_entry_activate_ab_pair(entry_a, entry_b);
 				else
-					ub_edl_device_activate_pair(entry_b, entry_a);
+					ub_gpt_entry_activate_ab_pair(entry_b, entry_a);
 				n_pairs++;
 				if (g_strcmp0(entry_a->name, "xbl_a") == 0) {
 					UbEdlLun *lun_a = g_ptr_array_index(self->luns, i);
@@ -1911,7 +1906,7 @@ ub_edl_device_set_active(UbDevice *device,
 			    "no _a/_b partition pairs in any GPT: cannot make slot %s active (the "
 			    "other is %s)",
 			    slot,
-			    other);
+			    g_strcmp0(slot, "a") == 0 ? "b" : "a");
 		return FALSE;
 	}
 

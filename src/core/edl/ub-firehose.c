@@ -12,6 +12,7 @@
 
 #include "ub-error.h"
 #include "ub-firehose.h"
+#include "ub-read-ahead.h"
 
 /* timeouts of edl.md a.5 (qdl's values); a watchdog re-armed by every document */
 #define UB_FIREHOSE_WRITE_XML_TIMEOUT_MS 1000
@@ -485,6 +486,38 @@ ub_firehose_set_nak_error(UbFirehose *self, const gchar *tag, GError **error)
 }
 
 /*
+ * Waits for the response to <@tag>: ACK returns it, NAK fails with the reason
+ * (after the logs that follow). @what names the response in errors.
+ */
+static UbFirehoseElement *
+ub_firehose_wait_ack(UbFirehose *self,
+		     const gchar *tag,
+		     const gchar *what,
+		     guint timeout_ms,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	g_autoptr(UbFirehoseElement) response = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	response = ub_firehose_wait_response(self, timeout_ms, cancellable, error);
+	if (response == NULL) {
+		g_prefix_error(error, "failed to get the %s to <%s>: ", what, tag);
+		return NULL;
+	}
+	if (!ub_firehose_response_is_ack(response, &error_local)) {
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
+			return NULL;
+		}
+		ub_firehose_drain(self, cancellable);
+		ub_firehose_set_nak_error(self, tag, error);
+		return NULL;
+	}
+	return g_steal_pointer(&response);
+}
+
+/*
  * Sends one document and waits for its response: ACK returns the response
  * (logs after it drained unless it opens raw mode), NAK fails with the reason.
  */
@@ -498,26 +531,14 @@ ub_firehose_transact(UbFirehose *self,
 		     GError **error)
 {
 	g_autoptr(UbFirehoseElement) response = NULL;
-	g_autoptr(GError) error_local = NULL;
 
 	if (!ub_firehose_send(self, xml, len, cancellable, error)) {
 		g_prefix_error(error, "failed to send <%s>: ", tag);
 		return NULL;
 	}
-	response = ub_firehose_wait_response(self, timeout_ms, cancellable, error);
-	if (response == NULL) {
-		g_prefix_error(error, "failed to get the answer to <%s>: ", tag);
+	response = ub_firehose_wait_ack(self, tag, "answer", timeout_ms, cancellable, error);
+	if (response == NULL)
 		return NULL;
-	}
-	if (!ub_firehose_response_is_ack(response, &error_local)) {
-		if (error_local != NULL) {
-			g_propagate_error(error, g_steal_pointer(&error_local));
-			return NULL;
-		}
-		ub_firehose_drain(self, cancellable);
-		ub_firehose_set_nak_error(self, tag, error);
-		return NULL;
-	}
 	if (!ub_firehose_response_is_rawmode(response))
 		ub_firehose_drain_for(self, UB_FIREHOSE_DRAIN_ACK_MS, cancellable);
 	return g_steal_pointer(&response);
@@ -1001,81 +1022,9 @@ ub_firehose_sector_command(UbFirehose *self,
 }
 
 /*
- * The data phase of <program> overlaps disk and wire: a reader thread fills
- * whole-sector chunks (zero padded after the stream's end) while the caller's
- * thread writes the previous one. Buffers go round through two queues; the
- * reader pushes the marker (itself) after the last chunk or on error, the
- * writer pushes it to stop the reader.
+ * The data phase of <program> overlaps disk and wire (ub-read-ahead.c): whole-sector
+ * chunks, zero padded after the stream's end, are read while the previous one is sent.
  */
-typedef struct {
-	guint8 *data;
-	gsize len;
-} UbFirehoseChunk;
-
-typedef struct {
-	GInputStream *stream;
-	guint64 size;  /* bytes the stream gives */
-	guint64 total; /* bytes sent: whole sectors */
-	gsize chunk_size;
-	GAsyncQueue *empty;
-	GAsyncQueue *full;
-	GCancellable *cancellable;
-	GError *error;
-	UbFirehoseChunk chunks[UB_FIREHOSE_READ_AHEAD];
-} UbFirehoseReader;
-
-static gpointer
-ub_firehose_reader_thread_cb(gpointer data)
-{
-	UbFirehoseReader *reader = data;
-	guint64 done = 0;
-
-	while (done < reader->total) {
-		UbFirehoseChunk *chunk = g_async_queue_pop(reader->empty);
-		gsize want = (gsize)MIN((guint64)reader->chunk_size, reader->total - done);
-		gsize from_stream = 0;
-		gsize got = 0;
-
-		if (chunk == (gpointer)reader)
-			break;
-		if (done < reader->size)
-			from_stream = (gsize)MIN((guint64)want, reader->size - done);
-		if (from_stream > 0 && !g_input_stream_read_all(reader->stream,
-								chunk->data,
-								from_stream,
-								&got,
-								reader->cancellable,
-								&reader->error)) {
-			g_prefix_error(&reader->error, "failed to read image: ");
-			break;
-		}
-		if (got != from_stream) {
-			g_set_error(&reader->error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "image ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-				    " bytes",
-				    done + got,
-				    reader->size);
-			break;
-		}
-		/* the last sector is padded with zeros */
-		if (from_stream < want)
-			memset(chunk->data + from_stream, 0, want - from_stream);
-		chunk->len = want;
-		done += want;
-		g_async_queue_push(reader->full, chunk);
-	}
-	g_async_queue_push(reader->full, reader);
-	return NULL;
-}
-
-static void
-ub_firehose_reader_cancelled_cb(GCancellable *cancellable, gpointer user_data)
-{
-	g_cancellable_cancel(G_CANCELLABLE(user_data));
-}
-
 static gboolean
 ub_firehose_send_raw(UbFirehose *self,
 		     GInputStream *stream,
@@ -1088,51 +1037,26 @@ ub_firehose_send_raw(UbFirehose *self,
 {
 	gsize mps = ub_transport_get_max_packet_size(self->transport);
 	gsize chunk_size = MAX(self->max_payload - self->max_payload % sector_size, sector_size);
-	UbFirehoseReader reader = {
-	    .stream = stream,
-	    .size = size,
-	    .total = total,
-	    .chunk_size = chunk_size,
-	    .empty = g_async_queue_new(),
-	    .full = g_async_queue_new(),
-	    .cancellable = g_cancellable_new(),
-	};
-	GThread *thread;
-	gulong handler = 0;
+	g_autoptr(UbReadAhead) reader =
+	    ub_read_ahead_new(stream, size, total, chunk_size, UB_FIREHOSE_READ_AHEAD);
+	g_autoptr(GError) error_local = NULL;
 	guint64 done = 0;
-	gboolean ret = TRUE;
-	gboolean reader_done = FALSE;
 
-	for (guint i = 0; i < UB_FIREHOSE_READ_AHEAD; i++) {
-		reader.chunks[i].data = g_malloc(chunk_size);
-		g_async_queue_push(reader.empty, &reader.chunks[i]);
-	}
-	if (cancellable != NULL)
-		handler = g_cancellable_connect(cancellable,
-						G_CALLBACK(ub_firehose_reader_cancelled_cb),
-						g_object_ref(reader.cancellable),
-						g_object_unref);
-	thread = g_thread_new("ub-firehose-read", ub_firehose_reader_thread_cb, &reader);
-
-	while (done < total) {
-		UbFirehoseChunk *chunk;
+	while (TRUE) {
+		const guint8 *data = NULL;
+		gsize len = 0;
 		UbTransportWriteFlags flags = UB_TRANSPORT_WRITE_FLAG_NONE;
+		UbReadAheadBuffer *buffer =
+		    ub_read_ahead_next(reader, &data, &len, cancellable, &error_local);
 
-		if (g_cancellable_set_error_if_cancelled(cancellable, error)) {
-			ret = FALSE;
+		if (buffer == NULL)
 			break;
-		}
-		chunk = g_async_queue_pop(reader.full);
-		if (chunk == (gpointer)&reader) {
-			reader_done = TRUE;
-			break;
-		}
 		/* raw data needs its zero-length packet (edl.md a.1) */
-		if (mps > 0 && chunk->len % mps == 0)
+		if (mps > 0 && len % mps == 0)
 			flags |= UB_TRANSPORT_WRITE_FLAG_ZLP;
 		if (!ub_transport_write(self->transport,
-					chunk->data,
-					chunk->len,
+					data,
+					len,
 					flags,
 					ub_firehose_timeout(self, UB_FIREHOSE_RAW_CHUNK_TIMEOUT_MS),
 					cancellable,
@@ -1140,41 +1064,53 @@ ub_firehose_send_raw(UbFirehose *self,
 			g_prefix_error(error,
 				       "failed to send data at byte %" G_GUINT64_FORMAT ": ",
 				       done);
-			ret = FALSE;
-			break;
+			return FALSE;
 		}
-		done += chunk->len;
-		g_async_queue_push(reader.empty, chunk);
+		done += len;
+		ub_read_ahead_release(reader, buffer);
 		if (progress != NULL)
 			ub_progress_set_bytes(progress, done, total);
 	}
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	return TRUE;
+}
 
-	/* stop the reader: it may be blocked on either queue or in a read */
-	if (!reader_done && done < total) {
-		g_cancellable_cancel(reader.cancellable);
-		g_async_queue_push(reader.empty, &reader);
+/* <program> or <read>: the ACK must open raw mode for the data */
+static gboolean
+ub_firehose_start_raw(UbFirehose *self,
+		      const gchar *tag,
+		      guint32 sector_size,
+		      guint lun,
+		      const gchar *start_sector,
+		      guint64 num_sectors,
+		      GCancellable *cancellable,
+		      GError **error)
+{
+	g_autoptr(UbFirehoseElement) response = NULL;
+
+	response = ub_firehose_sector_command(self,
+					      tag,
+					      sector_size,
+					      lun,
+					      start_sector,
+					      num_sectors,
+					      ub_firehose_timeout(self, UB_FIREHOSE_RAW_SETUP_TIMEOUT_MS),
+					      cancellable,
+					      error);
+	if (response == NULL)
+		return FALSE;
+	if (!ub_firehose_response_is_rawmode(response)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_PROTOCOL,
+			    "the programmer acknowledged <%s> without entering raw mode",
+			    tag);
+		return FALSE;
 	}
-	g_thread_join(thread);
-	if (handler != 0)
-		g_cancellable_disconnect(cancellable, handler);
-	if (reader_done && ret) {
-		ret = FALSE;
-		if (reader.error != NULL) {
-			g_propagate_error(error, g_steal_pointer(&reader.error));
-		} else {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_INTERNAL,
-					    "image reader stopped early");
-		}
-	}
-	g_clear_error(&reader.error);
-	for (guint i = 0; i < UB_FIREHOSE_READ_AHEAD; i++)
-		g_free(reader.chunks[i].data);
-	g_async_queue_unref(reader.empty);
-	g_async_queue_unref(reader.full);
-	g_object_unref(reader.cancellable);
-	return ret;
+	return TRUE;
 }
 
 /* after raw data: logs, then <response value="ACK" rawmode="false"/> */
@@ -1186,22 +1122,10 @@ ub_firehose_finish_raw(UbFirehose *self,
 		       GError **error)
 {
 	g_autoptr(UbFirehoseElement) response = NULL;
-	g_autoptr(GError) error_local = NULL;
 
-	response = ub_firehose_wait_response(self, timeout_ms, cancellable, error);
-	if (response == NULL) {
-		g_prefix_error(error, "failed to get the final answer to <%s>: ", tag);
+	response = ub_firehose_wait_ack(self, tag, "final answer", timeout_ms, cancellable, error);
+	if (response == NULL)
 		return FALSE;
-	}
-	if (!ub_firehose_response_is_ack(response, &error_local)) {
-		if (error_local != NULL) {
-			g_propagate_error(error, g_steal_pointer(&error_local));
-			return FALSE;
-		}
-		ub_firehose_drain(self, cancellable);
-		ub_firehose_set_nak_error(self, tag, error);
-		return FALSE;
-	}
 	ub_firehose_drain_for(self, UB_FIREHOSE_DRAIN_ACK_MS, cancellable);
 	return TRUE;
 }
@@ -1254,7 +1178,6 @@ ub_firehose_program(UbFirehose *self,
 		    GCancellable *cancellable,
 		    GError **error)
 {
-	g_autoptr(UbFirehoseElement) response = NULL;
 	guint64 total = 0;
 
 	g_return_val_if_fail(UB_IS_FIREHOSE(self), FALSE);
@@ -1274,24 +1197,15 @@ ub_firehose_program(UbFirehose *self,
 			    sector_size);
 		return FALSE;
 	}
-	response = ub_firehose_sector_command(self,
-					      "program",
-					      sector_size,
-					      lun,
-					      start_sector,
-					      num_sectors,
-					      ub_firehose_timeout(self, UB_FIREHOSE_RAW_SETUP_TIMEOUT_MS),
-					      cancellable,
-					      error);
-	if (response == NULL)
+	if (!ub_firehose_start_raw(self,
+				   "program",
+				   sector_size,
+				   lun,
+				   start_sector,
+				   num_sectors,
+				   cancellable,
+				   error))
 		return FALSE;
-	if (!ub_firehose_response_is_rawmode(response)) {
-		g_set_error_literal(error,
-				    UB_ERROR,
-				    UB_ERROR_PROTOCOL,
-				    "the programmer acknowledged <program> without entering raw mode");
-		return FALSE;
-	}
 	if (progress != NULL)
 		ub_progress_set_bytes(progress, 0, total);
 	if (!ub_firehose_send_raw(self,
@@ -1356,7 +1270,6 @@ ub_firehose_read(UbFirehose *self,
 		 GCancellable *cancellable,
 		 GError **error)
 {
-	g_autoptr(UbFirehoseElement) response = NULL;
 	g_autofree guint8 *buf = NULL;
 	gsize bufsz;
 	guint64 total = 0;
@@ -1368,24 +1281,15 @@ ub_firehose_read(UbFirehose *self,
 
 	if (!ub_firehose_check_range(sector_size, num_sectors, &total, error))
 		return FALSE;
-	response = ub_firehose_sector_command(self,
-					      "read",
-					      sector_size,
-					      lun,
-					      start_sector,
-					      num_sectors,
-					      ub_firehose_timeout(self, UB_FIREHOSE_RAW_SETUP_TIMEOUT_MS),
-					      cancellable,
-					      error);
-	if (response == NULL)
+	if (!ub_firehose_start_raw(self,
+				   "read",
+				   sector_size,
+				   lun,
+				   start_sector,
+				   num_sectors,
+				   cancellable,
+				   error))
 		return FALSE;
-	if (!ub_firehose_response_is_rawmode(response)) {
-		g_set_error_literal(error,
-				    UB_ERROR,
-				    UB_ERROR_PROTOCOL,
-				    "the programmer acknowledged <read> without entering raw mode");
-		return FALSE;
-	}
 
 	/* payload-sized reads, never past the data: the final response follows it */
 	bufsz = MAX(self->max_payload, (guint32)UB_FIREHOSE_READ_SIZE);

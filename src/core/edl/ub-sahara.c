@@ -134,6 +134,14 @@ ub_sahara_read_packet(UbSahara *self,
 			return FALSE;
 	}
 	length = ub_mem_read_u32_le(self->pending->data, 4);
+	if (memcmp(self->pending->data, "<?xml", 5) == 0) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_PROTOCOL,
+				    "the phone sent Firehose XML where a Sahara packet belongs: "
+				    "a programmer is already running");
+		return FALSE;
+	}
 	if (length < 8 || length > UB_SAHARA_MAX_PACKET_LEN) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -200,8 +208,12 @@ ub_sahara_write_packet(UbSahara *self,
 				  error);
 }
 
+/* HELLO_RESP with our version, asking for @mode */
 static gboolean
-ub_sahara_send_hello_resp(UbSahara *self, guint32 mode, GCancellable *cancellable, GError **error)
+ub_sahara_write_hello_resp(UbSahara *self,
+			   guint32 mode,
+			   GCancellable *cancellable,
+			   GError **error)
 {
 	UbSaharaPacket st = {
 	    .cmd = UB_SAHARA_CMD_HELLO_RESP,
@@ -210,6 +222,12 @@ ub_sahara_send_hello_resp(UbSahara *self, guint32 mode, GCancellable *cancellabl
 	    .max_len = UB_SAHARA_STATUS_SUCCESS,
 	    .mode = mode,
 	};
+	return ub_sahara_write_packet(self, &st, cancellable, error);
+}
+
+static gboolean
+ub_sahara_send_hello_resp(UbSahara *self, guint32 mode, GCancellable *cancellable, GError **error)
+{
 	if (!self->have_hello) {
 		g_set_error_literal(error,
 				    UB_ERROR,
@@ -219,7 +237,7 @@ ub_sahara_send_hello_resp(UbSahara *self, guint32 mode, GCancellable *cancellabl
 	}
 	/* answered: a new HELLO must come before the next HELLO_RESP */
 	self->have_hello = FALSE;
-	return ub_sahara_write_packet(self, &st, cancellable, error);
+	return ub_sahara_write_hello_resp(self, mode, cancellable, error);
 }
 
 /* the packet was not what the flow expects; END_OF_IMAGE carries a reason */
@@ -302,13 +320,6 @@ ub_sahara_get_device_version(UbSahara *self)
 static gboolean
 ub_sahara_nudge(UbSahara *self, gint64 deadline, GCancellable *cancellable, GError **error)
 {
-	UbSaharaPacket st = {
-	    .cmd = UB_SAHARA_CMD_HELLO_RESP,
-	    .version = UB_SAHARA_HOST_VERSION,
-	    .version_compatible = UB_SAHARA_HOST_VERSION_COMPATIBLE,
-	    .max_len = UB_SAHARA_STATUS_SUCCESS,
-	    .mode = UB_SAHARA_MODE_COMMAND,
-	};
 	UbSaharaPacket pkt = {0};
 	g_autoptr(GError) error_local = NULL;
 	gint64 now = g_get_monotonic_time();
@@ -316,7 +327,7 @@ ub_sahara_nudge(UbSahara *self, gint64 deadline, GCancellable *cancellable, GErr
 				      UB_SAHARA_PACKET_TIMEOUT_MS);
 
 	g_debug("no HELLO after %u ms: answering it unasked", (guint)UB_SAHARA_HELLO_NUDGE_MS);
-	if (!ub_sahara_write_packet(self, &st, cancellable, &error_local)) {
+	if (!ub_sahara_write_hello_resp(self, UB_SAHARA_MODE_COMMAND, cancellable, &error_local)) {
 		g_propagate_prefixed_error(error,
 					   g_steal_pointer(&error_local),
 					   "failed to wait for HELLO: ");
@@ -893,12 +904,24 @@ ub_sahara_upload_loop(UbSahara *self,
 				ub_sahara_set_image_error(pkt.status, error);
 				return FALSE;
 			}
-			if (!ub_sahara_write_packet(self, &st, cancellable, error) ||
-			    !ub_sahara_read_packet(self,
+			if (!ub_sahara_write_packet(self, &st, cancellable, error)) {
+				ub_sahara_convert_error(error, "finishing the upload");
+				return FALSE;
+			}
+			if (!ub_sahara_read_packet(self,
 						   &pkt,
 						   UB_SAHARA_PACKET_TIMEOUT_MS,
 						   cancellable,
 						   error)) {
+				/* DONE_RESP lost, but the programmer already talks: it runs */
+				if (self->pending->len >= 5 &&
+				    memcmp(self->pending->data, "<?xml", 5) == 0) {
+					g_debug("no DONE_RESP, but the programmer is talking");
+					g_clear_error(error);
+					if (progress != NULL)
+						ub_progress_set_bytes(progress, size, size);
+					return TRUE;
+				}
 				ub_sahara_convert_error(error, "finishing the upload");
 				return FALSE;
 			}

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "formats/ub-gpt.h"
 #include "formats/ub-sparse-reader.h"
 #include "formats/ub-sparse-splitter.h"
 #include "formats/ub-sparse-writer.h"
@@ -17,6 +18,7 @@
 #include "ub-fastboot-device.h"
 #include "ub-fastboot-stream-view.h"
 #include "ub-fastboot-wire.h"
+#include "ub-read-ahead.h"
 
 /* the default watchdog of one command: every INFO or TEXT line re-arms it */
 #define UB_FASTBOOT_TIMEOUT_MS_DEFAULT 30000
@@ -450,72 +452,9 @@ ub_fastboot_device_ensure_max_download_size(UbFastbootDevice *self,
 }
 
 /*
- * The data phase overlaps disk and wire: a reader thread fills up to
- * UB_FASTBOOT_READ_AHEAD chunks of the image while the caller's thread writes
- * the oldest one to the transport, so neither waits for the other. Buffers go
- * round through two queues; the reader pushes the marker (the reader itself)
- * after the last chunk or on error, the writer pushes it to stop the reader.
+ * The data phase overlaps disk and wire (ub-read-ahead.c): up to
+ * UB_FASTBOOT_READ_AHEAD chunks of the image are read while the oldest one is sent.
  */
-typedef struct {
-	guint8 *data;
-	gsize len;
-} UbFastbootChunk;
-
-typedef struct {
-	GInputStream *stream;
-	guint64 size;
-	GAsyncQueue *empty;
-	GAsyncQueue *full;
-	GCancellable *cancellable;
-	GError *error;
-	UbFastbootChunk chunks[UB_FASTBOOT_READ_AHEAD];
-} UbFastbootReader;
-
-static gpointer
-ub_fastboot_reader_thread_cb(gpointer data)
-{
-	UbFastbootReader *reader = data;
-	guint64 done = 0;
-
-	while (done < reader->size) {
-		UbFastbootChunk *chunk = g_async_queue_pop(reader->empty);
-		gsize want = (gsize)MIN((guint64)UB_FASTBOOT_CHUNK_SIZE, reader->size - done);
-		gsize got = 0;
-		if (chunk == (gpointer)reader)
-			break;
-		if (!g_input_stream_read_all(reader->stream,
-					     chunk->data,
-					     want,
-					     &got,
-					     reader->cancellable,
-					     &reader->error)) {
-			g_prefix_error(&reader->error, "failed to read image: ");
-			break;
-		}
-		if (got != want) {
-			g_set_error(&reader->error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "image ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-				    " bytes",
-				    done + got,
-				    reader->size);
-			break;
-		}
-		chunk->len = got;
-		done += got;
-		g_async_queue_push(reader->full, chunk);
-	}
-	g_async_queue_push(reader->full, reader);
-	return NULL;
-}
-
-static void
-ub_fastboot_reader_cancelled_cb(GCancellable *cancellable, gpointer user_data)
-{
-	g_cancellable_cancel(G_CANCELLABLE(user_data));
-}
-
 static gboolean
 ub_fastboot_device_send_payload(UbFastbootDevice *self,
 				GInputStream *stream,
@@ -527,86 +466,35 @@ ub_fastboot_device_send_payload(UbFastbootDevice *self,
 				GError **error)
 {
 	UbFastbootWire *wire = ub_fastboot_device_get_wire(self);
-	UbFastbootReader reader = {
-	    .stream = stream,
-	    .size = size,
-	    .empty = g_async_queue_new(),
-	    .full = g_async_queue_new(),
-	    .cancellable = g_cancellable_new(),
-	};
-	GThread *thread;
-	gulong handler = 0;
+	g_autoptr(UbReadAhead) reader =
+	    ub_read_ahead_new(stream, size, size, UB_FASTBOOT_CHUNK_SIZE, UB_FASTBOOT_READ_AHEAD);
+	g_autoptr(GError) error_local = NULL;
 	guint64 done = 0;
-	gboolean ret = TRUE;
-	gboolean reader_done = FALSE;
 
-	for (guint i = 0; i < UB_FASTBOOT_READ_AHEAD; i++) {
-		reader.chunks[i].data = g_malloc(UB_FASTBOOT_CHUNK_SIZE);
-		g_async_queue_push(reader.empty, &reader.chunks[i]);
-	}
-	if (cancellable != NULL)
-		handler = g_cancellable_connect(cancellable,
-						G_CALLBACK(ub_fastboot_reader_cancelled_cb),
-						g_object_ref(reader.cancellable),
-						g_object_unref);
-	thread = g_thread_new("ub-fastboot-read", ub_fastboot_reader_thread_cb, &reader);
+	while (TRUE) {
+		const guint8 *data = NULL;
+		gsize len = 0;
+		UbReadAheadBuffer *buffer =
+		    ub_read_ahead_next(reader, &data, &len, cancellable, &error_local);
 
-	while (done < size) {
-		UbFastbootChunk *chunk;
-		if (g_cancellable_set_error_if_cancelled(cancellable, error)) {
-			ret = FALSE;
+		if (buffer == NULL)
 			break;
-		}
-		chunk = g_async_queue_pop(reader.full);
-		if (chunk == (gpointer)&reader) {
-			/* the reader says why it stopped once it has stopped */
-			reader_done = TRUE;
-			break;
-		}
-		if (!ub_fastboot_wire_write(wire,
-					    chunk->data,
-					    chunk->len,
-					    self->timeout_ms,
-					    cancellable,
-					    error)) {
+		if (!ub_fastboot_wire_write(wire, data, len, self->timeout_ms, cancellable, error)) {
 			g_prefix_error(error,
 				       "failed to send data at %" G_GUINT64_FORMAT ": ",
 				       done);
-			ret = FALSE;
-			break;
+			return FALSE;
 		}
-		done += chunk->len;
-		g_async_queue_push(reader.empty, chunk);
+		done += len;
+		ub_read_ahead_release(reader, buffer);
 		if (progress != NULL)
 			ub_progress_set_bytes(progress, progress_base + done, progress_total);
 	}
-
-	/* stop the reader: it may be blocked on either queue or in a read */
-	if (!reader_done && done < size) {
-		g_cancellable_cancel(reader.cancellable);
-		g_async_queue_push(reader.empty, &reader);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
 	}
-	g_thread_join(thread);
-	if (handler != 0)
-		g_cancellable_disconnect(cancellable, handler);
-	if (reader_done && ret) {
-		ret = FALSE;
-		if (reader.error != NULL) {
-			g_propagate_error(error, g_steal_pointer(&reader.error));
-		} else {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_INTERNAL,
-					    "image reader stopped early");
-		}
-	}
-	g_clear_error(&reader.error);
-	for (guint i = 0; i < UB_FASTBOOT_READ_AHEAD; i++)
-		g_free(reader.chunks[i].data);
-	g_async_queue_unref(reader.empty);
-	g_async_queue_unref(reader.full);
-	g_object_unref(reader.cancellable);
-	return ret;
+	return TRUE;
 }
 
 /* download:%08x and the data phase; bytes go to @progress as @progress_base + done of
@@ -1976,16 +1864,9 @@ ub_fastboot_device_set_active(UbDevice *device,
 	g_autofree gchar *command = NULL;
 	guint64 count = 0;
 
-	if (slot != NULL && slot[0] == '_')
-		slot++;
-	if (g_strcmp0(slot, "a") != 0 && g_strcmp0(slot, "b") != 0) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "invalid slot '%s': use a or b",
-			    slot != NULL ? slot : "");
+	slot = ub_gpt_slot_parse(slot, error);
+	if (slot == NULL)
 		return FALSE;
-	}
 	if (!ub_fastboot_device_getvar_optional(self, "slot-count", &slot_count, cancellable, error))
 		return FALSE;
 	if (slot_count == NULL || !g_ascii_string_to_unsigned(slot_count, 10, 0, 26, &count, NULL))

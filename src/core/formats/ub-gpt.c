@@ -924,6 +924,21 @@ ub_gpt_get_entries(UbGpt *self)
 const UbGptEntry *
 ub_gpt_find_entry(UbGpt *self, const gchar *name)
 {
+	return ub_gpt_find_entry_mutable(self, name);
+}
+
+/**
+ * ub_gpt_find_entry_mutable:
+ * @self: a #UbGpt
+ * @name: a partition name
+ *
+ * Like ub_gpt_find_entry(), for changing the entry before ub_gpt_write().
+ *
+ * Returns: (transfer none) (nullable): the first used entry called @name
+ */
+UbGptEntry *
+ub_gpt_find_entry_mutable(UbGpt *self, const gchar *name)
+{
 	g_return_val_if_fail(UB_IS_GPT(self), NULL);
 	for (guint i = 0; i < self->entries->len; i++) {
 		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
@@ -1015,15 +1030,74 @@ ub_gpt_entry_set_ab_unbootable(UbGptEntry *entry, gboolean unbootable)
 	ub_gpt_entry_set_bit(entry, UB_GPT_ATTR_AB_UNBOOTABLE, unbootable);
 }
 
-static UbGptEntry *
-ub_gpt_find_entry_mutable(UbGpt *self, const gchar *name)
+/**
+ * ub_gpt_entry_activate_ab_pair:
+ * @on: the entry of the slot made active
+ * @off: the entry of the same partition in the other slot
+ *
+ * What ub_gpt_set_active_slot() does to each pair: @on gets priority 3, active and 7
+ * retries, @off loses active; an active @off hands its type GUID over (Qualcomm swaps
+ * them). Also for pairs whose halves are in two tables.
+ */
+void
+ub_gpt_entry_activate_ab_pair(UbGptEntry *on, UbGptEntry *off)
 {
-	for (guint i = 0; i < self->entries->len; i++) {
-		UbGptEntry *entry = g_ptr_array_index(self->entries, i);
-		if (g_strcmp0(entry->name, name) == 0)
-			return entry;
+	g_return_if_fail(on != NULL);
+	g_return_if_fail(off != NULL);
+	if (ub_gpt_entry_get_ab_active(off) && !ub_gpt_entry_get_ab_active(on)) {
+		gchar *tmp = on->type_guid;
+		on->type_guid = off->type_guid;
+		off->type_guid = tmp;
 	}
+	on->attributes &= ~UB_GPT_ATTR_AB_MASK;
+	ub_gpt_entry_set_ab_priority(on, 3);
+	ub_gpt_entry_set_ab_active(on, TRUE);
+	ub_gpt_entry_set_ab_retry_count(on, 7);
+	ub_gpt_entry_set_ab_active(off, FALSE);
+}
+
+/**
+ * ub_gpt_slot_parse:
+ * @slot: (nullable): a slot as users and fastboot write it: a, b, _a or _b
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (nullable): "a" or "b", %NULL for anything else
+ */
+const gchar *
+ub_gpt_slot_parse(const gchar *slot, GError **error)
+{
+	if (g_strcmp0(slot, "a") == 0 || g_strcmp0(slot, "_a") == 0)
+		return "a";
+	if (g_strcmp0(slot, "b") == 0 || g_strcmp0(slot, "_b") == 0)
+		return "b";
+	g_set_error(error,
+		    UB_ERROR,
+		    UB_ERROR_INVALID_DATA,
+		    "invalid slot '%s': use a or b",
+		    slot != NULL ? slot : "");
 	return NULL;
+}
+
+/**
+ * ub_gpt_slot_b_name:
+ * @name_a: a partition name
+ *
+ * Returns: (transfer full) (nullable): "xbl_b" for "xbl_a", %NULL when @name_a is no
+ *	slot a name (no "_a" after at least one character)
+ */
+gchar *
+ub_gpt_slot_b_name(const gchar *name_a)
+{
+	gsize len;
+	gchar *name_b;
+
+	g_return_val_if_fail(name_a != NULL, NULL);
+	len = strlen(name_a);
+	if (len < 3 || !g_str_has_suffix(name_a, "_a"))
+		return NULL;
+	name_b = g_strdup(name_a);
+	name_b[len - 1] = 'b';
+	return name_b;
 }
 
 /**
@@ -1070,48 +1144,27 @@ gboolean
 ub_gpt_set_active_slot(UbGpt *self, const gchar *slot, GError **error)
 {
 	guint n_pairs = 0;
-	const gchar *other;
 
 	g_return_val_if_fail(UB_IS_GPT(self), FALSE);
 	g_return_val_if_fail(slot != NULL, FALSE);
 
-	if (g_strcmp0(slot, "a") == 0 || g_strcmp0(slot, "_a") == 0) {
-		slot = "a";
-		other = "b";
-	} else if (g_strcmp0(slot, "b") == 0 || g_strcmp0(slot, "_b") == 0) {
-		slot = "b";
-		other = "a";
-	} else {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "invalid slot '%s'", slot);
+	slot = ub_gpt_slot_parse(slot, error);
+	if (slot == NULL)
 		return FALSE;
-	}
 	for (guint i = 0; i < self->entries->len; i++) {
 		UbGptEntry *entry_a = g_ptr_array_index(self->entries, i);
 		UbGptEntry *entry_b;
-		UbGptEntry *on;
-		UbGptEntry *off;
-		gsize len = strlen(entry_a->name);
-		g_autofree gchar *name_b = NULL;
+		g_autofree gchar *name_b = ub_gpt_slot_b_name(entry_a->name);
 
-		if (len < 3 || !g_str_has_suffix(entry_a->name, "_a"))
+		if (name_b == NULL)
 			continue;
-		name_b = g_strdup(entry_a->name);
-		name_b[len - 1] = 'b';
 		entry_b = ub_gpt_find_entry_mutable(self, name_b);
 		if (entry_b == NULL)
 			continue;
-		on = g_strcmp0(slot, "a") == 0 ? entry_a : entry_b;
-		off = on == entry_a ? entry_b : entry_a;
-		if (ub_gpt_entry_get_ab_active(off) && !ub_gpt_entry_get_ab_active(on)) {
-			gchar *tmp = on->type_guid;
-			on->type_guid = off->type_guid;
-			off->type_guid = tmp;
-		}
-		on->attributes &= ~UB_GPT_ATTR_AB_MASK;
-		ub_gpt_entry_set_ab_priority(on, 3);
-		ub_gpt_entry_set_ab_active(on, TRUE);
-		ub_gpt_entry_set_ab_retry_count(on, 7);
-		ub_gpt_entry_set_ab_active(off, FALSE);
+		if (g_strcmp0(slot, "a") == 0)
+			ub_gpt_entry_activate_ab_pair(entry_a, entry_b);
+		else
+			ub_gpt_entry_activate_ab_pair(entry_b, entry_a);
 		n_pairs++;
 	}
 	if (n_pairs == 0) {
@@ -1120,7 +1173,7 @@ ub_gpt_set_active_slot(UbGpt *self, const gchar *slot, GError **error)
 			    UB_ERROR_NOT_FOUND,
 			    "no _a/_b partition pairs: cannot make slot %s active (the other is %s)",
 			    slot,
-			    other);
+			    g_strcmp0(slot, "a") == 0 ? "b" : "a");
 		return FALSE;
 	}
 	return TRUE;

@@ -71,6 +71,12 @@ void
 ub_gpt_entry_set_ab_successful(UbGptEntry *entry, gboolean successful);
 void
 ub_gpt_entry_set_ab_unbootable(UbGptEntry *entry, gboolean unbootable);
+void
+ub_gpt_entry_activate_ab_pair(UbGptEntry *on, UbGptEntry *off);
+const gchar *
+ub_gpt_slot_parse(const gchar *slot, GError **error);
+gchar *
+ub_gpt_slot_b_name(const gchar *name_a);
 
 /**
  * UbGptLayoutEntry:
@@ -134,6 +140,8 @@ GPtrArray *
 ub_gpt_get_entries(UbGpt *self);
 const UbGptEntry *
 ub_gpt_find_entry(UbGpt *self, const gchar *name);
+UbGptEntry *
+ub_gpt_find_entry_mutable(UbGpt *self, const gchar *name);
 GPtrArray *
 ub_gpt_get_partitions(UbGpt *self, const gchar *region);
 
