@@ -34,7 +34,8 @@ demo: build
 		$(BUILDDIR)/src/gui/unbrick --demo; \
 	else \
 		$(BUILDDIR)/src/cli/unbrick-cli demo && \
-		$(BUILDDIR)/src/cli/unbrick-cli demo --kind edl; \
+		$(BUILDDIR)/src/cli/unbrick-cli demo --kind edl && \
+		$(BUILDDIR)/src/cli/unbrick-cli demo --kind mtk; \
 	fi
 
 # the whole suite, then the unit suite again under ASan+UBSan

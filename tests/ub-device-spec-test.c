@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ub-core.h"
+#include "mtk/ub-mtk-device.h"
 #include "ub-device-spec.h"
 
 static void
@@ -16,6 +17,7 @@ ub_device_spec_valid_func(void)
 		const gchar *canonical;
 	} cases[] = {
 	    {"auto", UB_DEVICE_SPEC_KIND_AUTO, "auto"},
+	    {"wait", UB_DEVICE_SPEC_KIND_WAIT, "wait"},
 	    {"usb:05c6:9008", UB_DEVICE_SPEC_KIND_USB_IDS, "usb:05c6:9008"},
 	    {"usb:0E8D:3", UB_DEVICE_SPEC_KIND_USB_IDS, "usb:0e8d:0003"},
 	    {"usb:1-4", UB_DEVICE_SPEC_KIND_USB_PATH, "usb:1-4"},
@@ -120,11 +122,25 @@ ub_device_spec_engine_func(void)
 	g_assert_nonnull(device);
 	g_assert_cmpint(ub_device_get_protocol(device), ==, UB_PROTOCOL_EDL);
 	g_clear_object(&device);
-	/* no engine yet: a clear refusal, not a crash */
+	/* BootROM, preloader and the DA at 0e8d:2001 all get the MediaTek engine */
 	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_MTK_BROM, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(UB_IS_MTK_DEVICE(device));
+	g_assert_cmpint(ub_device_get_protocol(device), ==, UB_PROTOCOL_MTK);
+	g_assert_cmpint(ub_device_get_mode(device), ==, UB_DEVICE_MODE_MTK_BROM);
+	g_clear_object(&device);
+	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_MTK_PRELOADER, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(UB_IS_MTK_DEVICE(device));
+	g_clear_object(&device);
+	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_MTK_DA, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(ub_device_get_mode(device), ==, UB_DEVICE_MODE_MTK_DA);
+	g_clear_object(&device);
+	/* no phone mode at all: a clear refusal, not a crash */
+	device = ub_device_new_for_transport(host, UB_DEVICE_MODE_UNKNOWN, FALSE, &error);
 	g_assert_null(device);
 	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
-	g_assert_nonnull(strstr(error->message, "MediaTek"));
 }
 
 int

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "formats/ub-gpt.h"
 #include "ub-test-device.h"
 
 #define UB_TEST_DEVICE_CHUNK (64 * 1024)
@@ -26,6 +27,9 @@ struct _UbTestDevice {
 	gboolean corrupt_reads;
 	guint writes;
 	guint erases;
+	gchar *gpt_region;
+	GPtrArray *gpt_parts; /* of UbTestDevicePart, as last added */
+	guint preloader_writes;
 };
 
 G_DEFINE_TYPE(UbTestDevice, ub_test_device, UB_TYPE_DEVICE)
@@ -36,6 +40,28 @@ ub_test_device_part_free(UbTestDevicePart *part)
 	g_free(part->name);
 	g_free(part->region);
 	g_free(part);
+}
+
+/* the partitions of the GPT region as its table says now */
+static GPtrArray *
+ub_test_device_gpt_partitions(UbTestDevice *self)
+{
+	GByteArray *buf;
+	const UbDeviceRegion *region;
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(GError) error_local = NULL;
+	if (self->gpt_region == NULL)
+		return NULL;
+	buf = g_hash_table_lookup(self->regions, self->gpt_region);
+	region = ub_device_find_region(UB_DEVICE(self), self->gpt_region);
+	if (buf == NULL || region == NULL)
+		return NULL;
+	gpt = ub_gpt_parse(buf->data, MIN(buf->len, 64 * 1024), region->sector_size, &error_local);
+	if (gpt == NULL) {
+		g_debug("no GPT in %s: %s", self->gpt_region, error_local->message);
+		return g_ptr_array_new_with_free_func(g_object_unref);
+	}
+	return ub_gpt_get_partitions(gpt, self->gpt_region);
 }
 
 /* the buffer a location lives in, with the window it may touch */
@@ -56,6 +82,15 @@ ub_test_device_lookup_window(UbTestDevice *self,
 		}
 		*limit = buf->len;
 		return buf;
+	}
+	if (loc->partition != NULL && self->gpt_region != NULL) {
+		g_autoptr(GPtrArray) parts = ub_test_device_gpt_partitions(self);
+		UbPartition *part = parts != NULL ? ub_partition_array_find(parts, loc->partition) : NULL;
+		if (part != NULL) {
+			*base = ub_partition_get_offset(part);
+			*limit = ub_partition_get_size(part);
+			return g_hash_table_lookup(self->regions, self->gpt_region);
+		}
 	}
 	for (guint i = 0; loc->partition != NULL && i < self->region_parts->len; i++) {
 		UbTestDevicePart *part = g_ptr_array_index(self->region_parts, i);
@@ -101,6 +136,11 @@ ub_test_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErr
 		g_ptr_array_add(parts,
 				ub_partition_new(part->name, part->region, part->offset, part->size));
 	}
+	if (self->gpt_region != NULL) {
+		g_autoptr(GPtrArray) gpt = ub_test_device_gpt_partitions(self);
+		for (guint i = 0; gpt != NULL && i < gpt->len; i++)
+			g_ptr_array_add(parts, g_object_ref(g_ptr_array_index(gpt, i)));
+	}
 	return parts;
 }
 
@@ -116,8 +156,28 @@ ub_test_device_write(UbDevice *device,
 	UbTestDevice *self = UB_TEST_DEVICE(device);
 	guint64 base = 0;
 	guint64 limit = 0;
-	GByteArray *buf = ub_test_device_lookup_window(self, loc, &base, &limit, error);
+	GByteArray *buf = NULL;
 	guint64 done = 0;
+
+	/* the engine's preloader: both boot areas */
+	if (g_strcmp0(loc->partition, "preloader") == 0 &&
+	    g_hash_table_contains(self->regions, "boot1")) {
+		GByteArray *boot1 = g_hash_table_lookup(self->regions, "boot1");
+		GByteArray *boot2 = g_hash_table_lookup(self->regions, "boot2");
+		gsize n = 0;
+		if (size > boot1->len || (boot2 != NULL && size > boot2->len)) {
+			g_set_error(error, UB_ERROR, UB_ERROR_REFUSED, "preloader too large");
+			return FALSE;
+		}
+		if (!g_input_stream_read_all(stream, boot1->data, size, &n, cancellable, error))
+			return FALSE;
+		if (boot2 != NULL)
+			memcpy(boot2->data, boot1->data, size);
+		self->preloader_writes++;
+		self->writes++;
+		return TRUE;
+	}
+	buf = ub_test_device_lookup_window(self, loc, &base, &limit, error);
 	if (buf == NULL)
 		return FALSE;
 	if (loc->offset + size > limit) {
@@ -282,6 +342,77 @@ ub_test_device_get_region_data(UbTestDevice *self, const gchar *region)
 	return g_hash_table_lookup(self->regions, region);
 }
 
+void
+ub_test_device_set_gpt_region(UbTestDevice *self, const gchar *region)
+{
+	g_free(self->gpt_region);
+	self->gpt_region = g_strdup(region);
+}
+
+/* the table rewritten with every partition added so far, at its offset */
+void
+ub_test_device_add_gpt_partition(UbTestDevice *self,
+				 const gchar *name,
+				 guint64 offset,
+				 gsize size,
+				 guint8 fill)
+{
+	GByteArray *buf = g_hash_table_lookup(self->regions, self->gpt_region);
+	const UbDeviceRegion *region = ub_device_find_region(UB_DEVICE(self), self->gpt_region);
+	g_autoptr(GArray) layout = g_array_new(FALSE, TRUE, sizeof(UbGptLayoutEntry));
+	g_autoptr(GBytes) primary = NULL;
+	g_autoptr(GBytes) backup = NULL;
+	g_autoptr(UbGpt) gpt = NULL;
+	g_autoptr(GError) error = NULL;
+	UbTestDevicePart *part = g_new0(UbTestDevicePart, 1);
+	guint32 ss;
+	gboolean ok;
+
+	g_assert_nonnull(buf);
+	g_assert_nonnull(region);
+	ss = region->sector_size;
+	g_assert_cmpuint(offset + size, <=, buf->len);
+	memset(buf->data + offset, fill, size);
+	part->name = g_strdup(name);
+	part->region = g_strdup(self->gpt_region);
+	part->offset = offset;
+	part->size = size;
+	g_ptr_array_add(self->gpt_parts, part);
+	for (guint i = 0; i < self->gpt_parts->len; i++) {
+		UbTestDevicePart *tmp = g_ptr_array_index(self->gpt_parts, i);
+		UbGptLayoutEntry entry = {.name = tmp->name, .size = 4096};
+		g_array_append_val(layout, entry);
+	}
+	ok = ub_gpt_build((const UbGptLayoutEntry *)layout->data, layout->len, ss, buf->len, NULL,
+			  &primary, &backup, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	gpt = ub_gpt_parse(g_bytes_get_data(primary, NULL), g_bytes_get_size(primary), ss, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < self->gpt_parts->len; i++) {
+		UbTestDevicePart *tmp = g_ptr_array_index(self->gpt_parts, i);
+		UbGptEntry *entry = ub_gpt_find_entry_mutable(gpt, tmp->name);
+		g_assert_nonnull(entry);
+		entry->first_lba = tmp->offset / ss;
+		entry->last_lba = (tmp->offset + tmp->size) / ss - 1;
+	}
+	g_clear_pointer(&primary, g_bytes_unref);
+	g_clear_pointer(&backup, g_bytes_unref);
+	ok = ub_gpt_write_pair(gpt, buf->len / ss, &primary, &backup, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	memcpy(buf->data, g_bytes_get_data(primary, NULL), g_bytes_get_size(primary));
+	memcpy(buf->data + buf->len - g_bytes_get_size(backup),
+	       g_bytes_get_data(backup, NULL),
+	       g_bytes_get_size(backup));
+}
+
+guint
+ub_test_device_get_preloader_writes(UbTestDevice *self)
+{
+	return self->preloader_writes;
+}
+
 GPtrArray *
 ub_test_device_get_commands(UbTestDevice *self)
 {
@@ -327,6 +458,8 @@ ub_test_device_finalize(GObject *object)
 	g_hash_table_unref(self->regions);
 	g_ptr_array_unref(self->region_parts);
 	g_ptr_array_unref(self->commands);
+	g_ptr_array_unref(self->gpt_parts);
+	g_free(self->gpt_region);
 	G_OBJECT_CLASS(ub_test_device_parent_class)->finalize(object);
 }
 
@@ -340,6 +473,7 @@ ub_test_device_init(UbTestDevice *self)
 					      (GDestroyNotify)g_byte_array_unref);
 	self->region_parts = g_ptr_array_new_with_free_func((GDestroyNotify)ub_test_device_part_free);
 	self->commands = g_ptr_array_new_with_free_func(g_free);
+	self->gpt_parts = g_ptr_array_new_with_free_func((GDestroyNotify)ub_test_device_part_free);
 	self->data =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_byte_array_unref);
 }

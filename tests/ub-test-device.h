@@ -41,6 +41,20 @@ ub_test_device_add_region_partition(UbTestDevice *self,
 				    guint8 fill);
 GByteArray *
 ub_test_device_get_region_data(UbTestDevice *self, const gchar *region);
+/* a GPT at the start (and end) of @region: list_partitions() parses it each
+ * time and names resolve through it, so writing a new table moves partitions;
+ * ub_test_device_add_gpt_partition() rewrites the table with one more entry */
+void
+ub_test_device_set_gpt_region(UbTestDevice *self, const gchar *region);
+void
+ub_test_device_add_gpt_partition(UbTestDevice *self,
+				 const gchar *name,
+				 guint64 offset,
+				 gsize size,
+				 guint8 fill);
+/* "preloader" as an engine name: written to boot1 and boot2 at offset 0 */
+guint
+ub_test_device_get_preloader_writes(UbTestDevice *self);
 /* the raw commands it was sent, in order */
 GPtrArray *
 ub_test_device_get_commands(UbTestDevice *self);

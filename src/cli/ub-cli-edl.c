@@ -54,7 +54,7 @@ const GOptionEntry ub_cli_slot_entries[] = {
 
 const GOptionEntry ub_cli_demo_entries[] = {
     {"kind", 0, 0, G_OPTION_ARG_STRING, &ub_cli_edl_options.kind,
-     N_("Which demo: fastboot (default) or edl"), N_("KIND")},
+     N_("Which demo: fastboot (default), edl or mtk"), N_("KIND")},
     {NULL}};
 
 void

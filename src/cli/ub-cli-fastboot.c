@@ -113,6 +113,9 @@ ub_cli_download_package(UbCli *cli, const gchar *path)
 	/* a Qualcomm flat build goes to a phone in EDL mode */
 	if (ub_package_get_format(package) == UB_PACKAGE_FORMAT_QCOM_FLAT_BUILD)
 		return ub_cli_edl_download_flat_build(cli, package);
+	/* a MediaTek scatter goes to a phone in BootROM or preloader mode */
+	if (ub_package_get_format(package) == UB_PACKAGE_FORMAT_MTK_SCATTER)
+		return ub_cli_mtk_download_scatter(cli, package);
 	if (ub_cli_edl_options.only != NULL) {
 		g_printerr("%s\n", _("--only is for Qualcomm flat builds."));
 		return UB_CLI_EXIT_USAGE;
@@ -468,8 +471,10 @@ ub_cli_cmd_demo(UbCli *cli, gint argc, gchar **argv)
 
 	if (g_strcmp0(ub_cli_edl_options.kind, "edl") == 0)
 		return ub_cli_edl_demo(cli);
+	if (g_strcmp0(ub_cli_edl_options.kind, "mtk") == 0)
+		return ub_cli_mtk_demo(cli);
 	if (ub_cli_edl_options.kind != NULL && g_strcmp0(ub_cli_edl_options.kind, "fastboot") != 0) {
-		g_printerr("%s\n", _("--kind takes fastboot or edl."));
+		g_printerr("%s\n", _("--kind takes fastboot, edl or mtk."));
 		return UB_CLI_EXIT_USAGE;
 	}
 	g_print("== %s\n", _("Starting a simulated fastboot phone in this process"));

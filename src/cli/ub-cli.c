@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "edl/ub-edl-device.h"
+#include "mtk/ub-mtk-device.h"
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
 #include "formats/ub-package.h"
@@ -97,6 +98,8 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 	const gchar *memories[] = {"ufs", "emmc", "nand", "spinor", "nvme", NULL};
 	g_autoptr(GFile) programmer = NULL;
 
+	if (!ub_cli_mtk_prepare(cli, device, needs_programmer, error))
+		return FALSE;
 	if (!UB_IS_EDL_DEVICE(device)) {
 		if (cli->loader != NULL || cli->storage != NULL) {
 			g_set_error(error,
@@ -154,6 +157,10 @@ ub_cli_open_device(UbCli *cli, GError **error)
 	g_autoptr(UbDevice) device = NULL;
 	if (spec == NULL)
 		return NULL;
+	if (spec->kind == UB_DEVICE_SPEC_KIND_WAIT && !cli->json)
+		g_printerr("%s\n",
+			   _("Waiting for a MediaTek phone: connect the powered-off phone now, "
+			     "holding Volume Down if needed"));
 	if (spec->kind == UB_DEVICE_SPEC_KIND_SIM)
 		device = ub_sim_open_device(spec->sim_kind, spec->path, error);
 	else
@@ -345,6 +352,15 @@ ub_cli_cmd_info(UbCli *cli, gint argc, gchar **argv)
 		ub_device_close(device);
 		return UB_CLI_EXIT_OK;
 	}
+	if (UB_IS_MTK_DEVICE(device) && !cli->json) {
+		ub_cli_print_device(device);
+		ub_cli_mtk_print_info(cli, device);
+		parts = ub_device_get_partitions(device);
+		if (parts != NULL && parts->len > 0)
+			ub_cli_print_partitions(parts);
+		ub_device_close(device);
+		return UB_CLI_EXIT_OK;
+	}
 	parts = ub_device_get_partitions(device);
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
@@ -416,7 +432,9 @@ static const GOptionEntry ub_cli_download_entries[] = {
     {"slot", 0, 0, G_OPTION_ARG_STRING, &ub_cli_plan_options.slot,
      N_("For partitions with A/B slots: a, b or all (default: the current slot)"), N_("SLOT")},
     {"mode", 0, 0, G_OPTION_ARG_STRING, &ub_cli_plan_options.mode,
-     N_("For a fastboot package: clean-all, keep-data (default) or clean-all-lock"), N_("MODE")},
+     N_("For a fastboot package: clean-all, keep-data (default) or clean-all-lock; for a "
+	"MediaTek scatter: download-only (default), firmware-upgrade or format-all-download"),
+     N_("MODE")},
     {"allow-lock", 0, 0, G_OPTION_ARG_NONE, &ub_cli_plan_options.allow_lock,
      N_("Allow the package to lock the bootloader (oem lock / flashing lock); locking with "
 	"a modified image bricks the phone"),
@@ -499,6 +517,8 @@ ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
 	g_autoptr(UbDevice) device = NULL;
 	const gchar *outdir = ub_cli_plan_options.output != NULL ? ub_cli_plan_options.output : ".";
+	if (ub_cli_mtk_wants_range())
+		return ub_cli_mtk_readback(cli, argc, argv);
 	if (ub_cli_edl_wants_range())
 		return ub_cli_edl_readback(cli, argc, argv);
 	if (argc < 1) {
@@ -537,6 +557,8 @@ ub_cli_cmd_format(UbCli *cli, gint argc, gchar **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_FORMAT);
 	g_autoptr(UbDevice) device = NULL;
+	if (ub_cli_mtk_wants_range())
+		return ub_cli_mtk_format(cli, argc, argv);
 	if (ub_cli_edl_wants_range())
 		return ub_cli_edl_format(cli, argc, argv);
 	if (argc < 1) {
@@ -1004,18 +1026,23 @@ static const UbCliCmd ub_cli_cmds[] = {
      "unbrick-cli download --device sim:fastboot --mode keep-data miui_ROM.tgz\n"
      "  unbrick-cli download --device sim:fastboot boot_a=boot.img dtbo_a=dtbo.img\n"
      "  unbrick-cli download --device usb:05c6:9008 --loader prog_firehose_ddr.elf "
-     "rawprogram0.xml"},
+     "rawprogram0.xml\n"
+     "  unbrick-cli download --device wait --da MTK_AllInOne_DA.bin --mode firmware-upgrade "
+     "MT6765_Android_scatter.txt"},
     {"readback", ub_cli_cmd_readback, N_("PARTITION[=FILE]…"),
      N_("Read partitions, a LUN range or everything back into files"),
      "unbrick-cli readback --device sim:fastboot -o backup/ boot_a nvdata\n"
      "  unbrick-cli readback --device serial:/dev/ttyUSB0 --loader prog.elf --partition "
      "boot_a -o boot_a.img\n"
-     "  unbrick-cli readback --device sim:edl --loader prog.elf --all backup/"},
+     "  unbrick-cli readback --device sim:edl --loader prog.elf --all backup/\n"
+     "  unbrick-cli readback --device wait --da MTK_AllInOne_DA.bin --region user --start 0 "
+     "--length 0x8000 -o pgpt.bin"},
     {"format", ub_cli_cmd_format, N_("PARTITION…"),
      N_("Erase partitions or a LUN range (calibration data only with --allow-calibration, "
 	"backed up first)"),
      "unbrick-cli format --device sim:fastboot userdata\n"
-     "  unbrick-cli format --device sim:edl --loader prog.elf --lun 0 --start 6 --count 8"},
+     "  unbrick-cli format --device sim:edl --loader prog.elf --lun 0 --start 6 --count 8\n"
+     "  unbrick-cli format --device wait --da MTK_AllInOne_DA.bin --all-except-bootloader"},
     {"edl", ub_cli_cmd_edl, N_("slot"),
      N_("Qualcomm EDL: show or switch the active A/B slot"),
      "unbrick-cli edl slot --device sim:edl --loader prog.elf --set b"},
@@ -1029,7 +1056,7 @@ static const UbCliCmd ub_cli_cmds[] = {
      "unbrick-cli fastboot --device usb:18d1:4ee0 flash system system.img"},
     {"demo", ub_cli_cmd_demo, "",
      N_("Flash a generated demo package into the built-in simulated phone and verify it"),
-     "unbrick-cli demo\n  unbrick-cli demo --kind edl"},
+     "unbrick-cli demo\n  unbrick-cli demo --kind edl\n  unbrick-cli demo --kind mtk"},
 };
 
 static void
@@ -1048,7 +1075,9 @@ ub_cli_print_usage(void)
 	g_print("  usb:BUS-PORT    %s\n", _("e.g. usb:1-4.2, as listed by 'devices'"));
 	g_print("  serial:PATH     %s\n", _("e.g. serial:/dev/ttyUSB0 or serial:/dev/ttyACM0"));
 	g_print("  tcp:HOST:PORT   %s\n", _("fastboot over TCP, e.g. tcp:192.168.1.20:5554"));
-	g_print("  sim:KIND[:DIR]  %s\n", _("a simulated phone: sim:fastboot, sim:edl"));
+	g_print("  sim:KIND[:DIR]  %s\n", _("a simulated phone: sim:fastboot, sim:edl, sim:mtk"));
+	g_print("  wait            %s\n",
+		_("the next MediaTek phone that arrives in BootROM or preloader mode"));
 	g_print("\n%s\n", _("Examples:"));
 	g_print("  unbrick-cli info --device sim:fastboot\n");
 	g_print("  unbrick-cli download --device sim:fastboot boot_a=boot.img\n");
@@ -1067,7 +1096,7 @@ main(int argc, char **argv)
 	gint rc;
 	const GOptionEntry common_entries[] = {
 	    {"device", 'd', 0, G_OPTION_ARG_STRING, &cli.device,
-	     N_("The phone: auto, usb:VID:PID, usb:BUS-PORT, serial:PATH, tcp:HOST:PORT, "
+	     N_("The phone: auto, wait, usb:VID:PID, usb:BUS-PORT, serial:PATH, tcp:HOST:PORT, "
 		"sim:KIND[:DIR]"),
 	     N_("SPEC")},
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Machine-readable output on stdout"),
@@ -1117,17 +1146,21 @@ main(int argc, char **argv)
 	g_option_context_add_main_entries(context, common_entries, GETTEXT_PACKAGE);
 	if (cmd->func == ub_cli_cmd_info || cmd->func == ub_cli_cmd_download ||
 	    cmd->func == ub_cli_cmd_readback || cmd->func == ub_cli_cmd_format ||
-	    cmd->func == ub_cli_cmd_edl || cmd->func == ub_cli_cmd_backups)
+	    cmd->func == ub_cli_cmd_edl || cmd->func == ub_cli_cmd_backups) {
 		g_option_context_add_main_entries(context, edl_entries, GETTEXT_PACKAGE);
+		g_option_context_add_main_entries(context, ub_cli_mtk_entries, GETTEXT_PACKAGE);
+	}
 	if (cmd->func == ub_cli_cmd_download) {
 		g_option_context_add_main_entries(context, ub_cli_download_entries, GETTEXT_PACKAGE);
 		g_option_context_add_main_entries(context, ub_cli_only_entries, GETTEXT_PACKAGE);
 	} else if (cmd->func == ub_cli_cmd_readback) {
 		g_option_context_add_main_entries(context, ub_cli_readback_entries, GETTEXT_PACKAGE);
 		g_option_context_add_main_entries(context, ub_cli_range_entries, GETTEXT_PACKAGE);
+		g_option_context_add_main_entries(context, ub_cli_mtk_range_entries, GETTEXT_PACKAGE);
 	} else if (cmd->func == ub_cli_cmd_format) {
 		g_option_context_add_main_entries(context, ub_cli_format_entries, GETTEXT_PACKAGE);
 		g_option_context_add_main_entries(context, ub_cli_range_entries, GETTEXT_PACKAGE);
+		g_option_context_add_main_entries(context, ub_cli_mtk_range_entries, GETTEXT_PACKAGE);
 	} else if (cmd->func == ub_cli_cmd_edl) {
 		g_option_context_add_main_entries(context, ub_cli_slot_entries, GETTEXT_PACKAGE);
 	} else if (cmd->func == ub_cli_cmd_backups) {
@@ -1165,6 +1198,7 @@ main(int argc, char **argv)
 	g_free(cli.loader);
 	g_free(cli.storage);
 	ub_cli_edl_options_free();
+	ub_cli_mtk_options_free();
 	g_free(ub_cli_plan_options.backup_dir);
 	g_free(ub_cli_plan_options.slot);
 	g_free(ub_cli_plan_options.output);

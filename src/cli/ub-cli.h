@@ -63,7 +63,21 @@ typedef struct {
 	gchar *kind;
 } UbCliEdlOptions;
 
+/* the MediaTek files and rows (readback/format by region + address) */
+typedef struct {
+	gchar *da;
+	gchar *auth;
+	gchar *cert;
+	gchar *preloader;
+	gchar *region;
+	gchar *length;
+	gboolean all_except_bootloader;
+} UbCliMtkOptions;
+
 extern UbCliPlanOptions ub_cli_plan_options;
+extern UbCliMtkOptions ub_cli_mtk_options;
+extern const GOptionEntry ub_cli_mtk_entries[];
+extern const GOptionEntry ub_cli_mtk_range_entries[];
 extern UbCliEdlOptions ub_cli_edl_options;
 extern const GOptionEntry ub_cli_fastboot_entries[];
 extern const GOptionEntry ub_cli_range_entries[];
@@ -122,5 +136,23 @@ gint
 ub_cli_cmd_backups(UbCli *cli, gint argc, gchar **argv);
 gint
 ub_cli_edl_demo(UbCli *cli);
+
+/* ub-cli-mtk.c */
+void
+ub_cli_mtk_options_free(void);
+gboolean
+ub_cli_mtk_prepare(UbCli *cli, UbDevice *device, gboolean needs_da, GError **error);
+gboolean
+ub_cli_mtk_wants_range(void);
+gint
+ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv);
+gint
+ub_cli_mtk_format(UbCli *cli, gint argc, gchar **argv);
+gint
+ub_cli_mtk_download_scatter(UbCli *cli, UbPackage *package);
+void
+ub_cli_mtk_print_info(UbCli *cli, UbDevice *device);
+gint
+ub_cli_mtk_demo(UbCli *cli);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "edl/ub-edl-device.h"
 #include "fastboot/ub-fastboot-device.h"
+#include "mtk/ub-mtk-device.h"
+#include "ub-device-monitor.h"
 #include "ub-device-spec.h"
 #include "ub-error.h"
 #include "ub-serial-transport.h"
@@ -15,8 +17,8 @@
 #include "ub-usb-transport.h"
 
 #define UB_DEVICE_SPEC_HELP                                                                        \
-	"use auto, usb:VID:PID, usb:BUS-PORT, usb:serial=SERIAL, serial:PATH, tcp:HOST:PORT "      \
-	"or sim:KIND[:DIR]"
+	"use auto, wait, usb:VID:PID, usb:BUS-PORT, usb:serial=SERIAL, serial:PATH, "              \
+	"tcp:HOST:PORT or sim:KIND[:DIR]"
 
 static gboolean
 ub_device_spec_parse_hex16(const gchar *str, guint16 *value)
@@ -76,6 +78,10 @@ ub_device_spec_parse(const gchar *str, GError **error)
 
 	if (str == NULL || g_strcmp0(str, "auto") == 0 || str[0] == '\0') {
 		spec->kind = UB_DEVICE_SPEC_KIND_AUTO;
+		return g_steal_pointer(&spec);
+	}
+	if (g_strcmp0(str, "wait") == 0) {
+		spec->kind = UB_DEVICE_SPEC_KIND_WAIT;
 		return g_steal_pointer(&spec);
 	}
 	if (g_str_has_prefix(str, "usb:")) {
@@ -182,6 +188,8 @@ ub_device_spec_to_string(const UbDeviceSpec *spec)
 	switch (spec->kind) {
 	case UB_DEVICE_SPEC_KIND_AUTO:
 		return g_strdup("auto");
+	case UB_DEVICE_SPEC_KIND_WAIT:
+		return g_strdup("wait");
 	case UB_DEVICE_SPEC_KIND_USB_IDS:
 		return g_strdup_printf("usb:%04x:%04x", spec->vid, spec->pid);
 	case UB_DEVICE_SPEC_KIND_USB_PATH:
@@ -222,13 +230,7 @@ ub_device_new_for_transport(UbTransport *transport, UbDeviceMode mode, gboolean 
 	case UB_PROTOCOL_EDL:
 		return ub_edl_device_new(transport);
 	case UB_PROTOCOL_MTK:
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_NOT_SUPPORTED,
-			    "found a MediaTek device in %s mode, but this build has no "
-			    "MediaTek engine yet",
-			    ub_device_mode_to_string(mode));
-		return NULL;
+		return ub_mtk_device_new(transport, mode);
 	case UB_PROTOCOL_UNKNOWN:
 	case UB_PROTOCOL_LAST:
 	default:
@@ -416,6 +418,91 @@ ub_device_spec_tcp_reconnect_cb(UbDevice *device,
 	return NULL;
 }
 
+/* a libusb device in @mode (any mode for UNKNOWN): not at @skip, and at @at when given */
+static libusb_device *
+ub_device_spec_find_mode(UbDeviceMode mode,
+			 const UbDeviceSpecUsbOrigin *skip,
+			 const UbDeviceSpecUsbOrigin *at,
+			 GError **error)
+{
+	libusb_context *ctx = ub_usb_context_get_default(error);
+	libusb_device **list = NULL;
+	libusb_device *found = NULL;
+	ssize_t n;
+
+	if (ctx == NULL)
+		return NULL;
+	n = libusb_get_device_list(ctx, &list);
+	if (n < 0) {
+		ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
+		return NULL;
+	}
+	for (ssize_t i = 0; i < n && found == NULL; i++) {
+		guint8 bus = libusb_get_bus_number(list[i]);
+		guint8 address = libusb_get_device_address(list[i]);
+		g_autoptr(UbUsbDeviceInfo) info = NULL;
+		if (skip != NULL && bus == skip->bus && address == skip->address)
+			continue;
+		if (at != NULL && (bus != at->bus || address != at->address))
+			continue;
+		info = ub_usb_device_info_new_from_libusb(list[i], NULL);
+		if (info != NULL && (mode == UB_DEVICE_MODE_UNKNOWN ||
+				     ub_usb_device_info_get_mode(info) == mode))
+			found = libusb_ref_device(list[i]);
+	}
+	libusb_free_device_list(list, 1);
+	if (found == NULL) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    "no device in %s mode",
+			    ub_device_mode_to_string(mode));
+		return NULL;
+	}
+	return found;
+}
+
+/* MediaTek DA after SWITCH_USB_SPEED: the phone comes back as 0e8d:2001 */
+static UbTransport *
+ub_device_spec_mtk_reconnect_cb(UbDevice *device,
+				UbDeviceMode mode,
+				guint timeout_ms,
+				GCancellable *cancellable,
+				gpointer user_data,
+				GError **error)
+{
+	UbDeviceSpecUsbOrigin *origin = user_data;
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	g_autoptr(GError) error_last = NULL;
+
+	do {
+		g_autoptr(libusb_device) usb_device = NULL;
+		g_autoptr(UbTransport) transport = NULL;
+		if (!ub_device_spec_reconnect_sleep(UB_DEVICE_SPEC_RECONNECT_POLL_MS / 2,
+						    cancellable,
+						    error))
+			return NULL;
+		g_clear_error(&error_last);
+		usb_device = ub_device_spec_find_mode(mode, origin, NULL, &error_last);
+		if (usb_device == NULL)
+			continue;
+		transport = ub_usb_transport_new_for_device(usb_device, -1, &error_last);
+		if (transport == NULL)
+			continue;
+		origin->bus = libusb_get_bus_number(usb_device);
+		origin->address = libusb_get_device_address(usb_device);
+		return g_steal_pointer(&transport);
+	} while (g_get_monotonic_time() < deadline);
+	g_set_error(error,
+		    UB_ERROR,
+		    UB_ERROR_TIMED_OUT,
+		    "no MediaTek phone in %s mode appeared within %u s (%s)",
+		    ub_device_mode_to_string(mode),
+		    timeout_ms / 1000,
+		    error_last != NULL ? error_last->message : "not found");
+	return NULL;
+}
+
 static UbDevice *
 ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
 {
@@ -446,8 +533,55 @@ ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
 		origin->bus = libusb_get_bus_number(usb_device);
 		origin->address = libusb_get_device_address(usb_device);
 		ub_device_set_reconnect_func(device, ub_device_spec_usb_reconnect_cb, origin, g_free);
+	} else if (ub_usb_device_info_get_protocol(info) == UB_PROTOCOL_MTK) {
+		UbDeviceSpecUsbOrigin *origin = g_new0(UbDeviceSpecUsbOrigin, 1);
+		origin->bus = libusb_get_bus_number(usb_device);
+		origin->address = libusb_get_device_address(usb_device);
+		ub_device_set_reconnect_func(device, ub_device_spec_mtk_reconnect_cb, origin, g_free);
 	}
 	return device;
+}
+
+/* how long --device wait waits for the phone */
+#define UB_DEVICE_SPEC_WAIT_TIMEOUT_MS (5 * 60 * 1000)
+
+/*
+ * --device wait: the next MediaTek phone in BootROM or preloader mode, opened
+ * the moment the monitor sees it (a preloader answers the handshake for only
+ * a second or two, so the caller opens the returned device at once).
+ */
+static UbDevice *
+ub_device_spec_open_wait(GCancellable *cancellable, GError **error)
+{
+	g_autoptr(UbDeviceMonitor) monitor = ub_device_monitor_new();
+	g_autoptr(UbUsbDeviceInfo) info = NULL;
+	g_autoptr(libusb_device) usb_device = NULL;
+	UbDeviceSpecUsbOrigin at = {0};
+
+	if (!ub_device_monitor_start(monitor, error)) {
+		g_prefix_error(error, "failed to watch for USB devices: ");
+		return NULL;
+	}
+	info = ub_device_monitor_wait_for(monitor,
+					  UB_DEVICE_MODE_FLAG(UB_DEVICE_MODE_MTK_BROM) |
+					      UB_DEVICE_MODE_FLAG(UB_DEVICE_MODE_MTK_PRELOADER),
+					  UB_DEVICE_SPEC_WAIT_TIMEOUT_MS,
+					  cancellable,
+					  error);
+	if (info == NULL) {
+		g_prefix_error(error,
+			       "no MediaTek phone arrived (connect the powered-off phone, holding "
+			       "Volume Down if needed): ");
+		return NULL;
+	}
+	at.bus = ub_usb_device_info_get_bus(info);
+	at.address = ub_usb_device_info_get_address(info);
+	usb_device = ub_device_spec_find_mode(ub_usb_device_info_get_mode(info), NULL, &at, error);
+	if (usb_device == NULL) {
+		g_prefix_error(error, "the phone left again before it could be opened: ");
+		return NULL;
+	}
+	return ub_device_spec_open_usb(usb_device, error);
 }
 
 static UbDevice *
@@ -524,6 +658,8 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 	switch (spec->kind) {
 	case UB_DEVICE_SPEC_KIND_AUTO:
 		return ub_device_spec_open_auto(error);
+	case UB_DEVICE_SPEC_KIND_WAIT:
+		return ub_device_spec_open_wait(cancellable, error);
 	case UB_DEVICE_SPEC_KIND_USB_IDS:
 		usb_device = ub_usb_context_find_by_vid_pid(spec->vid, spec->pid, error);
 		break;

@@ -16,6 +16,7 @@ typedef enum {
 	UB_DEVICE_SPEC_KIND_SERIAL,
 	UB_DEVICE_SPEC_KIND_TCP,
 	UB_DEVICE_SPEC_KIND_SIM,
+	UB_DEVICE_SPEC_KIND_WAIT,
 	UB_DEVICE_SPEC_KIND_LAST
 } UbDeviceSpecKind;
 
@@ -29,6 +30,9 @@ typedef enum {
  * @host: for tcp:HOST:PORT
  * @port: for tcp:HOST:PORT
  * @sim_kind: for sim:KIND[:DIR]: fastboot, edl, mtk
+ *
+ * "wait" waits for the next MediaTek phone in BootROM or preloader mode and
+ * opens it the moment it arrives (the preloader leaves after a few seconds).
  *
  * What the user passed as --device. Parsing is pure; opening is separate.
  */

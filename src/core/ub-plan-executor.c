@@ -8,7 +8,10 @@
 
 #include <string.h>
 
+#include "formats/ub-gpt.h"
+#include "formats/ub-mtk-checksum.h"
 #include "formats/ub-qcom-expr.h"
+#include "formats/ub-scatter.h"
 #include "formats/ub-sparse-image.h"
 #include "ub-backup.h"
 #include "ub-checksum-output-stream.h"
@@ -34,6 +37,16 @@
  * the range by a calibration name) unless the user agreed; then those
  * partitions are read back first. Every backup folder gets a backup.json
  * manifest (ub-backup.c) that lists and restores it.
+ *
+ * MediaTek packages bring SP Flash Tool's semantics (mtk.md b.3-b.5), as ops
+ * ub-package-plan.c builds from a scatter: CHECK_LAYOUT (Download Only refuses
+ * when the phone's table differs from the scatter), CHECK_SUM (Checksum.ini,
+ * before anything is written), BACKUP / WRITE_LAYOUT / RESTORE (Firmware
+ * Upgrade keeps the calibration partitions through a layout change: read
+ * back, new table, images, written back where the new table puts them and
+ * compared byte for byte), the preloader by its engine name, end-relative
+ * pseudo addresses placed from the phone's table, and an erase that leaves the
+ * calibration partitions alone ("format whole flash except bootloader").
  */
 
 /* calibration data read back before a step overwrites or erases it */
@@ -43,7 +56,17 @@ typedef struct {
 	gchar *region; /* nullable */
 	guint64 offset;
 	guint64 size; /* 0: the whole partition */
+	gboolean restore; /* RESTORE writes it back */
 } UbPlanBackupTarget;
+
+/* a backup of this run, by partition name, for RESTORE */
+typedef struct {
+	gchar *path;
+	gchar *region;
+	guint64 offset;
+	guint64 size;
+	gboolean restore;
+} UbPlanRestoreItem;
 
 typedef struct {
 	UbPlanOp *op;
@@ -51,6 +74,7 @@ typedef struct {
 	UbPartition *partition; /* nullable, not owned */
 	guint64 offset;		/* where in the partition or region: op->offset or the start_expr */
 	guint64 size;		/* bytes this op moves */
+	guint64 length;		/* erases and reads: op->length, or a piece of the range */
 	GPtrArray *backups;	/* nullable, of UbPlanBackupTarget: calibration data the user
 				   agreed to overwrite */
 	gboolean verify;
@@ -64,7 +88,17 @@ typedef struct {
 	gchar *backup_dir;
 	UbBackup *backup;	 /* nullable until the first image */
 	GHashTable *backed_up; /* keys of the targets already read in this run */
+	GHashTable *restorable; /* partition name -> UbPlanRestoreItem */
+	GPtrArray *restore_order; /* of utf8: names in backup order */
 } UbPlanRun;
+
+static void
+ub_plan_restore_item_free(UbPlanRestoreItem *item)
+{
+	g_free(item->path);
+	g_free(item->region);
+	g_free(item);
+}
 
 static void
 ub_plan_backup_target_free(UbPlanBackupTarget *target)
@@ -81,6 +115,8 @@ ub_plan_run_clear(UbPlanRun *run)
 	g_free(run->backup_dir);
 	g_clear_object(&run->backup);
 	g_clear_pointer(&run->backed_up, g_hash_table_unref);
+	g_clear_pointer(&run->restorable, g_hash_table_unref);
+	g_clear_pointer(&run->restore_order, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(UbPlanRun, ub_plan_run_clear)
@@ -96,7 +132,7 @@ ub_plan_step_get_label(UbPlanStep *step)
 	return step->op->region;
 }
 
-static void
+static UbPlanBackupTarget *
 ub_plan_step_add_backup(UbPlanStep *step,
 			const gchar *name,
 			const gchar *label,
@@ -111,7 +147,7 @@ ub_plan_step_add_backup(UbPlanStep *step,
 	for (guint i = 0; name != NULL && i < step->backups->len; i++) {
 		target = g_ptr_array_index(step->backups, i);
 		if (g_strcmp0(target->name, name) == 0)
-			return;
+			return target;
 	}
 	target = g_new0(UbPlanBackupTarget, 1);
 	target->name = g_strdup(name);
@@ -120,6 +156,7 @@ ub_plan_step_add_backup(UbPlanStep *step,
 	target->offset = offset;
 	target->size = size;
 	g_ptr_array_add(step->backups, target);
+	return target;
 }
 
 /* "boot_ab": Xiaomi's name for every slot, passed through to the bootloader */
@@ -172,7 +209,10 @@ ub_plan_op_is_lock(UbPlanOp *op)
 static gboolean
 ub_plan_op_changes_table(UbPlanOp *op)
 {
-	if (op->kind == UB_PLAN_OP_UPDATE_SUPER || op->kind == UB_PLAN_OP_SET_ACTIVE)
+	if (op->kind == UB_PLAN_OP_UPDATE_SUPER || op->kind == UB_PLAN_OP_SET_ACTIVE ||
+	    op->kind == UB_PLAN_OP_WRITE_LAYOUT)
+		return TRUE;
+	if (op->kind == UB_PLAN_OP_WRITE && (op->flags & UB_PLAN_OP_FLAG_TABLE) > 0)
 		return TRUE;
 	return op->kind == UB_PLAN_OP_REBOOT && (op->reboot_mode == UB_REBOOT_MODE_BOOTLOADER ||
 						 op->reboot_mode == UB_REBOOT_MODE_FASTBOOTD);
@@ -383,6 +423,62 @@ ub_plan_check_overlap(UbPlan *plan,
 	return TRUE;
 }
 
+/* a partition of @region by name, as old upper-case scatters spell it too */
+static UbPartition *
+ub_plan_find_in_region(GPtrArray *partitions, const gchar *name, const gchar *region)
+{
+	for (guint i = 0; partitions != NULL && name != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		if (g_ascii_strcasecmp(ub_partition_get_name(part), name) != 0)
+			continue;
+		if (region != NULL && g_strcmp0(ub_partition_get_region(part), region) != 0)
+			continue;
+		return part;
+	}
+	return NULL;
+}
+
+/* a MediaTek end-relative pseudo address: where the phone's table has the
+ * partition, else the scatter's arithmetic against the region's size */
+static gboolean
+ub_plan_resolve_pseudo(UbPlan *plan,
+		       UbPlanOp *op,
+		       const UbDeviceRegion *region,
+		       GPtrArray *partitions,
+		       UbPlanStep *step,
+		       GError **error)
+{
+	UbPartition *part = ub_plan_find_in_region(partitions, op->label, op->region);
+	UbPlanLayoutRow row = {
+	    .name = op->label,
+	    .region = op->region,
+	    .size = op->length,
+	    .pseudo = op->offset,
+	};
+	if (part != NULL) {
+		step->offset = ub_partition_get_offset(part);
+		return TRUE;
+	}
+	if (region == NULL) {
+		step->start_pending = TRUE;
+		return TRUE;
+	}
+	if (!ub_plan_layout_resolve(plan, &row, region->size, &step->offset)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "%s at 0x%" G_GINT64_MODIFIER "x (counted from the end) does not fit "
+			    "%s of 0x%" G_GINT64_MODIFIER "x bytes; check that the package is for "
+			    "this phone",
+			    op->label != NULL ? op->label : op->region,
+			    op->offset,
+			    op->region,
+			    region->size);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* an op on a region: the phone must have it, the start is resolved, the
  * range must lie inside it and must not cover calibration data unasked */
 static gboolean
@@ -434,6 +530,9 @@ ub_plan_check_region(UbPlan *plan,
 			step->start_pending = TRUE;
 		else if (!ub_plan_eval_start(op, region, &step->offset, error))
 			return FALSE;
+	} else if ((op->flags & UB_PLAN_OP_FLAG_PSEUDO) > 0 &&
+		   !ub_plan_resolve_pseudo(plan, op, region, partitions, step, error)) {
+		return FALSE;
 	}
 
 	/* how far it reaches */
@@ -446,8 +545,8 @@ ub_plan_check_region(UbPlan *plan,
 		break;
 	case UB_PLAN_OP_READ:
 	case UB_PLAN_OP_ERASE:
-		if (op->length != 0)
-			extent = op->length;
+		if (step->length != 0)
+			extent = step->length;
 		else if (region != NULL && !step->start_pending && step->offset <= region->size)
 			extent = region->size - step->offset;
 		break;
@@ -457,6 +556,11 @@ ub_plan_check_region(UbPlan *plan,
 	case UB_PLAN_OP_CHECK_ANTI:
 	case UB_PLAN_OP_COMMAND:
 	case UB_PLAN_OP_UPDATE_SUPER:
+	case UB_PLAN_OP_CHECK_LAYOUT:
+	case UB_PLAN_OP_CHECK_SUM:
+	case UB_PLAN_OP_BACKUP:
+	case UB_PLAN_OP_WRITE_LAYOUT:
+	case UB_PLAN_OP_RESTORE:
 	case UB_PLAN_OP_LAST:
 	default:
 		return TRUE;
@@ -486,6 +590,384 @@ ub_plan_check_region(UbPlan *plan,
 	return ub_plan_check_overlap(plan, op, partitions, region, step, extent, error);
 }
 
+/* Checksum.ini values: "0x1a2b" */
+static gboolean
+ub_plan_parse_sum(UbPlanOp *op, guint16 *sum, GError **error)
+{
+	const gchar *str = op->value != NULL ? op->value : "";
+	guint64 value = 0;
+	if (g_str_has_prefix(str, "0x") || g_str_has_prefix(str, "0X"))
+		str += 2;
+	if (!g_ascii_string_to_unsigned(str, 16, 0, G_MAXUINT16, &value, NULL)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "%s: '%s' is not a 16-bit checksum",
+			    op->origin != NULL ? op->origin : "checksum",
+			    op->value != NULL ? op->value : "");
+		return FALSE;
+	}
+	*sum = (guint16)value;
+	return TRUE;
+}
+
+/* what a BACKUP reads: the named partition, or every calibration partition */
+static void
+ub_plan_check_backup(UbPlanOp *op, GPtrArray *partitions, UbPlanStep *step)
+{
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		UbPlanBackupTarget *target;
+		if (ub_partition_get_is_logical(part))
+			continue;
+		if (op->partition != NULL
+			? g_ascii_strcasecmp(ub_partition_get_name(part), op->partition) != 0
+			: !ub_partition_is_calibration(part))
+			continue;
+		target = ub_plan_step_add_backup(step,
+						 ub_partition_get_name(part),
+						 ub_partition_get_name(part),
+						 ub_partition_get_region(part),
+						 ub_partition_get_offset(part),
+						 ub_partition_get_size(part));
+		if ((op->flags & UB_PLAN_OP_FLAG_RESTORE) > 0)
+			target->restore = TRUE;
+		step->size += ub_partition_get_size(part);
+	}
+}
+
+/* pgpt, sgpt: the partition table's own rows */
+static gboolean
+ub_plan_layout_row_is_table(const UbPlanLayoutRow *row)
+{
+	return row->pseudo == UB_SCATTER_PSEUDO_MIN || g_ascii_strcasecmp(row->name, "pgpt") == 0 ||
+	       g_ascii_strcasecmp(row->name, "sgpt") == 0;
+}
+
+static const UbPlanLayoutRow *
+ub_plan_layout_find(UbPlan *plan, const gchar *name, const gchar *region)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		if (g_ascii_strcasecmp(row->name, name) == 0 &&
+		    (region == NULL || g_strcmp0(row->region, region) == 0))
+			return row;
+	}
+	return NULL;
+}
+
+/* the partition table of the package: every row fits the phone's region, and
+ * the calibration partitions the phone has keep room for their backups */
+static gboolean
+ub_plan_check_write_layout(UbPlan *plan,
+			   UbPlanOp *op,
+			   UbDevice *device,
+			   GPtrArray *partitions,
+			   GError **error)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	const UbDeviceRegion *region =
+	    device != NULL && op->region != NULL ? ub_device_find_region(device, op->region) : NULL;
+	gboolean restores = FALSE;
+	if (op->region == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "writing a partition table needs the region it is for");
+		return FALSE;
+	}
+	if (device != NULL && region == NULL) {
+		g_autofree gchar *where = ub_plan_region_to_text(op->region);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    "the package's partition table is for %s (%s), which this phone does "
+			    "not report; check that the package is for this phone and its storage "
+			    "type",
+			    where,
+			    op->region);
+		return FALSE;
+	}
+	for (guint i = 0; region != NULL && i < layout->len; i++) {
+		const UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		guint64 start = 0;
+		if (g_strcmp0(row->region, op->region) != 0)
+			continue;
+		if (!ub_plan_layout_resolve(plan, row, region->size, &start)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "partition %s of the package does not fit %s of this phone "
+				    "(0x%" G_GINT64_MODIFIER "x bytes); the package is for a phone "
+				    "with more storage",
+				    row->name,
+				    op->region,
+				    region->size);
+			return FALSE;
+		}
+	}
+	/* only a plan that restores the backups needs the room (Format All does not) */
+	for (guint i = 0; i < ub_plan_get_ops(plan)->len && !restores; i++) {
+		UbPlanOp *tmp = g_ptr_array_index(ub_plan_get_ops(plan), i);
+		restores = tmp->kind == UB_PLAN_OP_RESTORE;
+	}
+	for (guint i = 0; restores && partitions != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		const UbPlanLayoutRow *row;
+		if (!ub_partition_is_calibration(part) ||
+		    g_strcmp0(ub_partition_get_region(part), op->region) != 0)
+			continue;
+		row = ub_plan_layout_find(plan, ub_partition_get_name(part), op->region);
+		if (row != NULL && row->size < ub_partition_get_size(part)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "%s holds 0x%" G_GINT64_MODIFIER "x bytes of this phone's "
+				    "calibration data but the package's layout gives it only 0x%" G_GINT64_MODIFIER
+				    "x: it could not be restored; nothing was written",
+				    ub_partition_get_name(part),
+				    ub_partition_get_size(part),
+				    row->size);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* "0x8000+0x100000" */
+static gchar *
+ub_plan_range_to_text(guint64 start, guint64 size)
+{
+	return g_strdup_printf("0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER "x", start, size);
+}
+
+/*
+ * The first difference between the phone's table and the plan's layout
+ * (mtk.md b.4: start and size per name; a combo_partsize_check pair as one
+ * range; pseudo addresses placed in the phone's region), in @region or every
+ * region of the layout; %NULL when they match.
+ */
+static gchar *
+ub_plan_layout_diff(UbPlan *plan, UbDevice *device, GPtrArray *partitions, const gchar *region)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		const UbPlanLayoutRow *last = row;
+		const UbDeviceRegion *dregion;
+		UbPartition *pfirst;
+		UbPartition *plast;
+		g_autofree gchar *label = NULL;
+		g_autofree gchar *want = NULL;
+		g_autofree gchar *have = NULL;
+		guint64 start = 0;
+		guint64 end = 0;
+
+		if (region != NULL && g_strcmp0(row->region, region) != 0)
+			continue;
+		/* the table itself (sgpt) is not one of its partitions */
+		if (ub_plan_layout_row_is_table(row))
+			continue;
+		if (row->combo && i + 1 < layout->len) {
+			const UbPlanLayoutRow *next = g_ptr_array_index(layout, i + 1);
+			if (g_strcmp0(next->region, row->region) == 0) {
+				last = next;
+				i++;
+			}
+		}
+		label = last != row ? g_strdup_printf("%s+%s", row->name, last->name)
+				    : g_strdup(row->name);
+		dregion = ub_device_find_region(device, row->region);
+		if (dregion == NULL)
+			return g_strdup_printf("%s: the phone has no %s region", label, row->region);
+		if (!ub_plan_layout_resolve(plan, row, dregion->size, &start))
+			return g_strdup_printf("%s: does not fit the phone's %s", label, row->region);
+		end = start + row->size;
+		if (last != row) {
+			guint64 start2 = 0;
+			if (!ub_plan_layout_resolve(plan, last, dregion->size, &start2))
+				return g_strdup_printf("%s: does not fit the phone's %s",
+						       label,
+						       row->region);
+			end = start2 + last->size;
+		}
+		want = ub_plan_range_to_text(start, end - start);
+		pfirst = ub_plan_find_in_region(partitions, row->name, row->region);
+		plast = ub_plan_find_in_region(partitions, last->name, row->region);
+		if (pfirst == NULL || plast == NULL)
+			return g_strdup_printf("%s: phone none, scatter %s", label, want);
+		if (ub_partition_get_offset(pfirst) == start && ub_partition_get_end(plast) == end)
+			continue;
+		have = ub_plan_range_to_text(ub_partition_get_offset(pfirst),
+					     ub_partition_get_end(plast) -
+						 MIN(ub_partition_get_offset(pfirst),
+						     ub_partition_get_end(plast)));
+		return g_strdup_printf("%s: phone %s, scatter %s", label, have, want);
+	}
+
+	/* a partition the package's layout does not have */
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		const gchar *pregion = ub_partition_get_region(part);
+		gboolean covered = FALSE;
+		g_autofree gchar *have = NULL;
+		if (ub_partition_get_is_logical(part) || pregion == NULL ||
+		    (region != NULL && g_strcmp0(pregion, region) != 0))
+			continue;
+		for (guint j = 0; j < layout->len && !covered; j++) {
+			const UbPlanLayoutRow *row = g_ptr_array_index(layout, j);
+			covered = g_strcmp0(row->region, pregion) == 0;
+		}
+		if (!covered || ub_plan_layout_find(plan, ub_partition_get_name(part), pregion) != NULL)
+			continue;
+		have = ub_plan_range_to_text(ub_partition_get_offset(part), ub_partition_get_size(part));
+		return g_strdup_printf("%s: phone %s, scatter none", ub_partition_get_name(part), have);
+	}
+	return NULL;
+}
+
+/* the layout as the phone will report it once WRITE_LAYOUT ran: the current
+ * table with the layout's regions replaced */
+static GPtrArray *
+ub_plan_layout_to_partitions(UbPlan *plan, UbDevice *device, GPtrArray *partitions)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	GPtrArray *future = g_ptr_array_new_with_free_func(g_object_unref);
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		gboolean replaced = FALSE;
+		for (guint j = 0; j < layout->len && !replaced; j++) {
+			const UbPlanLayoutRow *row = g_ptr_array_index(layout, j);
+			replaced = g_strcmp0(row->region, ub_partition_get_region(part)) == 0;
+		}
+		if (!replaced)
+			g_ptr_array_add(future, g_object_ref(part));
+	}
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		const UbDeviceRegion *region = ub_device_find_region(device, row->region);
+		guint64 start = 0;
+		if (ub_plan_layout_row_is_table(row) || region == NULL ||
+		    !ub_plan_layout_resolve(plan, row, region->size, &start))
+			continue;
+		g_ptr_array_add(future, ub_partition_new(row->name, row->region, start, row->size));
+	}
+	return future;
+}
+
+typedef struct {
+	guint64 start;
+	guint64 end;
+} UbPlanRange;
+
+static gint
+ub_plan_range_cmp(gconstpointer a, gconstpointer b)
+{
+	const UbPlanRange *ra = a;
+	const UbPlanRange *rb = b;
+	if (ra->start != rb->start)
+		return ra->start < rb->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * "Format whole flash except bootloader" keeping calibration data: the
+ * range is erased in pieces around the phone's calibration partitions and
+ * around its partition tables (before the first and after the last
+ * partition): without the table nobody finds the data that was kept.
+ */
+static gboolean
+ub_plan_check_keep_calibration(UbPlanOp *op,
+			       UbDevice *device,
+			       GPtrArray *partitions,
+			       GArray *steps,
+			       UbProgress *progress,
+			       GError **error)
+{
+	const UbDeviceRegion *region = ub_device_find_region(device, op->region);
+	g_autoptr(GArray) keep = g_array_new(FALSE, FALSE, sizeof(UbPlanRange));
+	g_autoptr(GString) kept = g_string_new(NULL);
+	guint64 lo = G_MAXUINT64;
+	guint64 hi = 0;
+	guint64 start = op->offset;
+	guint64 end;
+	guint64 cur;
+
+	if (region == NULL) {
+		g_autofree gchar *where = ub_plan_region_to_text(op->region);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    "this phone does not report %s (%s)",
+			    where,
+			    op->region);
+		return FALSE;
+	}
+	if (start > region->size || op->length > region->size - start) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "bytes 0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER
+			    "x are outside %s (0x%" G_GINT64_MODIFIER "x bytes)",
+			    start,
+			    op->length,
+			    op->region,
+			    region->size);
+		return FALSE;
+	}
+	end = op->length != 0 ? start + op->length : region->size;
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++) {
+		UbPartition *part = g_ptr_array_index(partitions, i);
+		UbPlanRange range = {ub_partition_get_offset(part), ub_partition_get_end(part)};
+		if (g_strcmp0(ub_partition_get_region(part), op->region) != 0 ||
+		    ub_partition_get_is_logical(part))
+			continue;
+		lo = MIN(lo, range.start);
+		hi = MAX(hi, range.end);
+		if (!ub_partition_is_calibration(part))
+			continue;
+		g_array_append_val(keep, range);
+		g_string_append_printf(kept, "%s%s", kept->len > 0 ? ", " : "", ub_partition_get_name(part));
+	}
+	if (lo != G_MAXUINT64) {
+		UbPlanRange head = {0, lo};
+		UbPlanRange tail = {hi, region->size};
+		g_array_append_val(keep, head);
+		g_array_append_val(keep, tail);
+	}
+	g_array_sort(keep, ub_plan_range_cmp);
+	cur = start;
+	for (guint i = 0; i <= keep->len && cur < end; i++) {
+		guint64 stop = end;
+		if (i < keep->len) {
+			UbPlanRange *range = &g_array_index(keep, UbPlanRange, i);
+			if (range->end <= cur)
+				continue;
+			stop = MIN(range->start, end);
+		}
+		if (stop > cur) {
+			UbPlanStep step = {0};
+			step.op = op;
+			step.offset = cur;
+			step.length = stop - cur;
+			step.align = region->sector_size;
+			g_array_append_val(steps, step);
+		}
+		if (i < keep->len)
+			cur = MAX(cur, g_array_index(keep, UbPlanRange, i).end);
+	}
+	if (progress != NULL) {
+		ub_progress_log(progress,
+				"erasing %s around %s%sthe partition tables: calibration data is only "
+				"erased when you allow it (--allow-calibration)",
+				op->region,
+				kept->str,
+				kept->len > 0 ? " and " : "");
+	}
+	return TRUE;
+}
+
 /* a dynamic partition the bootloader does not list, on a phone with super */
 static gboolean
 ub_plan_name_is_logical(const gchar *name, GPtrArray *partitions)
@@ -509,11 +991,38 @@ ub_plan_check_op(UbPlan *plan,
 	step->op = op;
 	step->name = g_strdup(name);
 	step->offset = op->offset;
+	step->length = op->length;
 	switch (op->kind) {
 	case UB_PLAN_OP_REBOOT:
 	case UB_PLAN_OP_REQUIRE_VAR:
 	case UB_PLAN_OP_CHECK_ANTI:
+	case UB_PLAN_OP_RESTORE:
 		return TRUE;
+	case UB_PLAN_OP_CHECK_LAYOUT:
+		if (ub_plan_get_layout(plan)->len == 0) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "the plan has no partition layout to compare with the phone");
+			return FALSE;
+		}
+		return TRUE;
+	case UB_PLAN_OP_CHECK_SUM: {
+		guint16 sum = 0;
+		if (op->path == NULL && op->file == NULL) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "a checksum needs the image it is for");
+			return FALSE;
+		}
+		return ub_plan_parse_sum(op, &sum, error);
+	}
+	case UB_PLAN_OP_BACKUP:
+		ub_plan_check_backup(op, partitions, step);
+		return TRUE;
+	case UB_PLAN_OP_WRITE_LAYOUT:
+		return ub_plan_check_write_layout(plan, op, device, partitions, error);
 	case UB_PLAN_OP_SET_ACTIVE:
 		if (g_strcmp0(op->value, "a") != 0 && g_strcmp0(op->value, "b") != 0 &&
 		    g_strcmp0(op->value, "other") != 0) {
@@ -568,6 +1077,7 @@ ub_plan_check_op(UbPlan *plan,
 	/* the target must exist on this phone: a missing name usually means a
 	 * package for another model */
 	if (name != NULL && partitions != NULL && !ub_plan_name_is_logical(name, partitions) &&
+	    (op->flags & UB_PLAN_OP_FLAG_ENGINE_NAME) == 0 &&
 	    !(op->kind == UB_PLAN_OP_WRITE && ub_plan_name_is_pseudo(name) &&
 	      ub_partition_array_find(partitions, name) == NULL)) {
 		g_autofree gchar *ab_base = ub_plan_ab_base(name, partitions);
@@ -651,14 +1161,26 @@ ub_plan_check_op(UbPlan *plan,
 		if (!ub_plan_image_size(op, &step->size, error))
 			return FALSE;
 		if (op->length != 0 && step->size > op->length) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_REFUSED,
-				    "image %s (%" G_GUINT64_FORMAT " bytes) is larger than the "
-				    "%" G_GUINT64_FORMAT " bytes given for it",
-				    ub_plan_op_get_source_name(op),
-				    step->size,
-				    op->length);
+			if (op->label != NULL)
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_REFUSED,
+					    "image %s (%" G_GUINT64_FORMAT " bytes) is larger than "
+					    "%s (%" G_GUINT64_FORMAT " bytes in the package's layout); "
+					    "the image is for another model or the package is damaged",
+					    ub_plan_op_get_source_name(op),
+					    step->size,
+					    op->label,
+					    op->length);
+			else
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_REFUSED,
+					    "image %s (%" G_GUINT64_FORMAT " bytes) is larger than the "
+					    "%" G_GUINT64_FORMAT " bytes given for it",
+					    ub_plan_op_get_source_name(op),
+					    step->size,
+					    op->length);
 			return FALSE;
 		}
 		if (part != NULL && step->size > ub_partition_get_size(part) - op->offset) {
@@ -674,9 +1196,10 @@ ub_plan_check_op(UbPlan *plan,
 				    ub_partition_get_size(part) - op->offset);
 			return FALSE;
 		}
-		/* a pseudo-partition cannot be read back */
+		/* a pseudo-partition cannot be read back, nor what the engine wraps */
 		step->verify = ub_plan_get_verify(plan) &&
-			       !(ub_plan_name_is_pseudo(name) && part == NULL);
+			       !(ub_plan_name_is_pseudo(name) && part == NULL) &&
+			       (op->flags & UB_PLAN_OP_FLAG_ENGINE_NAME) == 0;
 		break;
 	case UB_PLAN_OP_READ:
 		if (op->path == NULL) {
@@ -700,6 +1223,11 @@ ub_plan_check_op(UbPlan *plan,
 	case UB_PLAN_OP_CHECK_ANTI:
 	case UB_PLAN_OP_COMMAND:
 	case UB_PLAN_OP_UPDATE_SUPER:
+	case UB_PLAN_OP_CHECK_LAYOUT:
+	case UB_PLAN_OP_CHECK_SUM:
+	case UB_PLAN_OP_BACKUP:
+	case UB_PLAN_OP_WRITE_LAYOUT:
+	case UB_PLAN_OP_RESTORE:
 	case UB_PLAN_OP_LAST:
 	default:
 		break;
@@ -723,6 +1251,7 @@ ub_plan_op_names(UbPlanOp *op, UbDevice *device, GPtrArray *partitions, UbProgre
 	g_autofree gchar *other = NULL;
 
 	if (op->partition == NULL || partitions == NULL || device == NULL ||
+	    (op->flags & UB_PLAN_OP_FLAG_ENGINE_NAME) > 0 ||
 	    ub_partition_array_find(partitions, op->partition) != NULL) {
 		g_ptr_array_add(names, g_strdup(op->partition));
 		return names;
@@ -806,6 +1335,7 @@ ub_plan_check(UbPlan *plan,
 {
 	GPtrArray *ops = ub_plan_get_ops(plan);
 	g_autoptr(GArray) steps = g_array_sized_new(FALSE, TRUE, sizeof(UbPlanStep), ops->len);
+	g_autoptr(GPtrArray) future = NULL;
 	gboolean table_changed = FALSE;
 	g_array_set_clear_func(steps, (GDestroyNotify)ub_plan_step_clear);
 	for (guint i = 0; i < ops->len; i++) {
@@ -813,12 +1343,30 @@ ub_plan_check(UbPlan *plan,
 		g_autoptr(GPtrArray) names = NULL;
 
 		/* after a mode switch or new super layout, or when a condition
-		 * decides: the files and consent now, the target when it runs */
+		 * decides: the files and consent now, the target when it runs;
+		 * after a new partition table of the package, also against that
+		 * table, so that a step that cannot run is refused up front */
 		if (ub_plan_op_has_target(op) && (table_changed || op->condition != NULL)) {
 			UbPlanStep step = {0};
 			if (!ub_plan_check_op(plan, op, op->partition, NULL, NULL, &step, error)) {
 				ub_plan_step_clear(&step);
 				return NULL;
+			}
+			if (future != NULL && device != NULL && op->condition == NULL) {
+				UbPlanStep probe = {0};
+				gboolean ok = ub_plan_check_op(plan,
+							       op,
+							       op->partition,
+							       device,
+							       future,
+							       &probe,
+							       error);
+				ub_plan_step_clear(&probe);
+				if (!ok) {
+					g_prefix_error(error, "with the package's partition table: ");
+					ub_plan_step_clear(&step);
+					return NULL;
+				}
 			}
 			step.deferred = TRUE;
 			g_array_append_val(steps, step);
@@ -826,6 +1374,17 @@ ub_plan_check(UbPlan *plan,
 		}
 		if (ub_plan_op_changes_table(op))
 			table_changed = TRUE;
+		if (op->kind == UB_PLAN_OP_WRITE_LAYOUT && device != NULL && future == NULL)
+			future = ub_plan_layout_to_partitions(plan, device, partitions);
+
+		/* format keeping calibration data: pieces around it */
+		if (op->kind == UB_PLAN_OP_ERASE && op->partition == NULL && op->region != NULL &&
+		    (op->flags & UB_PLAN_OP_FLAG_KEEP_CALIBRATION) > 0 &&
+		    !ub_plan_get_allow_calibration(plan) && device != NULL) {
+			if (!ub_plan_check_keep_calibration(op, device, partitions, steps, progress, error))
+				return NULL;
+			continue;
+		}
 		names = ub_plan_op_names(op, device, partitions, progress);
 		for (guint j = 0; j < names->len; j++) {
 			UbPlanStep step = {0};
@@ -979,6 +1538,11 @@ ub_plan_backup(UbDevice *device,
 						     target->offset,
 						     target->size);
 	if (g_hash_table_contains(run->backed_up, key)) {
+		UbPlanRestoreItem *item = target->name != NULL
+					      ? g_hash_table_lookup(run->restorable, target->name)
+					      : NULL;
+		if (item != NULL && target->restore)
+			item->restore = TRUE;
 		ub_progress_log(progress, "%s is already backed up", target->label);
 		return TRUE;
 	}
@@ -1033,6 +1597,16 @@ ub_plan_backup(UbDevice *device,
 	if (!ub_backup_save(run->backup, error))
 		return FALSE;
 	g_hash_table_add(run->backed_up, g_steal_pointer(&key));
+	if (target->name != NULL) {
+		UbPlanRestoreItem *item = g_new0(UbPlanRestoreItem, 1);
+		item->path = g_strdup(path);
+		item->region = g_strdup(target->region);
+		item->offset = target->offset;
+		item->size = (guint64)st.st_size;
+		item->restore = target->restore;
+		g_hash_table_replace(run->restorable, g_strdup(target->name), item);
+		g_ptr_array_add(run->restore_order, g_strdup(target->name));
+	}
 	ub_progress_log(progress, "backed up %s to %s (sha256 %s)", target->label, path, sha256);
 	return TRUE;
 }
@@ -1526,6 +2100,383 @@ ub_plan_update_super(UbDevice *device,
 					   error);
 }
 
+/* Checksum.ini: the image's 16-bit sum, before anything is written */
+static gboolean
+ub_plan_check_sum(UbPlanOp *op, UbProgress *progress, GCancellable *cancellable, GError **error)
+{
+	g_autoptr(GInputStream) in = NULL;
+	guint16 expected = 0;
+	guint16 sum = 0;
+	if (!ub_plan_parse_sum(op, &expected, error))
+		return FALSE;
+	in = ub_plan_open_image(op, cancellable, error);
+	if (in == NULL)
+		return FALSE;
+	if (!ub_mtk_checksum_compute_stream(in, &sum, NULL, cancellable, error)) {
+		g_prefix_error(error, "cannot check %s: ", ub_plan_op_get_source_name(op));
+		return FALSE;
+	}
+	if (sum != expected) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "%s does not match %s (expected 0x%04x, found 0x%04x); the file is "
+			    "damaged or was changed: download the package again",
+			    ub_plan_op_get_source_name(op),
+			    op->origin != NULL ? op->origin : "Checksum.ini",
+			    expected,
+			    sum);
+		return FALSE;
+	}
+	ub_progress_log(progress,
+			"%s matches %s (0x%04x)",
+			ub_plan_op_get_source_name(op),
+			op->origin != NULL ? op->origin : "Checksum.ini",
+			sum);
+	return TRUE;
+}
+
+/* SP Flash Tool's Download Only: the phone's table must be the scatter's */
+static gboolean
+ub_plan_check_layout(UbPlan *plan,
+		     UbDevice *device,
+		     GPtrArray *partitions,
+		     UbProgress *progress,
+		     GError **error)
+{
+	g_autofree gchar *diff = ub_plan_layout_diff(plan, device, partitions, NULL);
+	if (diff != NULL) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "layout on the phone differs from the scatter (%s); use Firmware Upgrade",
+			    diff);
+		return FALSE;
+	}
+	ub_progress_log(progress,
+			"the phone's partition table matches the package (%u partitions)",
+			ub_plan_get_layout(plan)->len);
+	return TRUE;
+}
+
+/* the layout as a GPT of @region: built, then every entry moved to its row */
+static gboolean
+ub_plan_layout_build_gpt(UbPlan *plan,
+			 const UbDeviceRegion *region,
+			 GBytes **primary,
+			 GBytes **backup,
+			 GError **error)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	guint32 ss = region->sector_size != 0 ? region->sector_size : 512;
+	g_autoptr(GArray) entries = g_array_new(FALSE, TRUE, sizeof(UbGptLayoutEntry));
+	g_autoptr(GPtrArray) rows = g_ptr_array_new();
+	g_autoptr(GBytes) tmp_primary = NULL;
+	g_autoptr(GBytes) tmp_backup = NULL;
+	g_autoptr(UbGpt) gpt = NULL;
+
+	for (guint i = 0; i < layout->len; i++) {
+		UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		UbGptLayoutEntry entry = {.name = row->name, .size = 4096};
+		if (g_strcmp0(row->region, region->name) != 0 || ub_plan_layout_row_is_table(row))
+			continue;
+		g_array_append_val(entries, entry);
+		g_ptr_array_add(rows, row);
+	}
+	if (!ub_gpt_build((const UbGptLayoutEntry *)entries->data,
+			  entries->len,
+			  ss,
+			  region->size,
+			  NULL,
+			  &tmp_primary,
+			  &tmp_backup,
+			  error))
+		return FALSE;
+	gpt = ub_gpt_parse(g_bytes_get_data(tmp_primary, NULL), g_bytes_get_size(tmp_primary), ss, error);
+	if (gpt == NULL)
+		return FALSE;
+	for (guint i = 0; i < rows->len; i++) {
+		UbPlanLayoutRow *row = g_ptr_array_index(rows, i);
+		UbGptEntry *entry = ub_gpt_find_entry_mutable(gpt, row->name);
+		guint64 start = 0;
+		if (entry == NULL || !ub_plan_layout_resolve(plan, row, region->size, &start) ||
+		    row->size == 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "cannot place %s in the partition table",
+				    row->name);
+			return FALSE;
+		}
+		if (start % ss != 0 || row->size % ss != 0) {
+			g_autofree gchar *range = ub_plan_range_to_text(start, row->size);
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "%s (%s) is not in whole %u-byte sectors",
+				    row->name,
+				    range,
+				    ss);
+			return FALSE;
+		}
+		entry->first_lba = start / ss;
+		entry->last_lba = (start + row->size) / ss - 1;
+		if (entry->first_lba < ub_gpt_get_first_usable_lba(gpt)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "%s starts inside the partition table",
+				    row->name);
+			return FALSE;
+		}
+	}
+	return ub_gpt_write_pair(gpt, region->size / ss, primary, backup, error);
+}
+
+/**
+ * ub_plan_build_layout_gpt:
+ * @plan: a #UbPlan with a layout
+ * @region: the layout's region to build the table of ("user", "lun2")
+ * @region_size: bytes of that region
+ * @sector_size: 512 or 4096
+ * @primary: (out): protective MBR, header and entries, for offset 0
+ * @backup: (out): entries and header, for the end of the region
+ * @error: (nullable): return location for a #GError
+ *
+ * The partition table WRITE_LAYOUT writes: every row of @region where the
+ * layout puts it (pseudo addresses resolved for @region_size).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_plan_build_layout_gpt(UbPlan *plan,
+			 const gchar *region,
+			 guint64 region_size,
+			 guint32 sector_size,
+			 GBytes **primary,
+			 GBytes **backup,
+			 GError **error)
+{
+	UbDeviceRegion dregion = {
+	    .name = (gchar *)region,
+	    .size = region_size,
+	    .sector_size = sector_size,
+	};
+	g_return_val_if_fail(UB_IS_PLAN(plan), FALSE);
+	g_return_val_if_fail(region != NULL, FALSE);
+	return ub_plan_layout_build_gpt(plan, &dregion, primary, backup, error);
+}
+
+static gboolean
+ub_plan_write_bytes(UbDevice *device,
+		    const gchar *region,
+		    guint64 offset,
+		    GBytes *blob,
+		    UbProgress *progress,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	UbDeviceLocation loc = {.region = region, .offset = offset};
+	g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes(blob);
+	return ub_device_write(device, &loc, in, g_bytes_get_size(blob), progress, cancellable, error);
+}
+
+/* the package's partition table, unless the phone already has it */
+static gboolean
+ub_plan_write_layout(UbPlan *plan,
+		     UbDevice *device,
+		     UbPlanStep *step,
+		     UbProgress *progress,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	UbPlanOp *op = step->op;
+	const UbDeviceRegion *region = ub_device_find_region(device, op->region);
+	g_autoptr(GPtrArray) partitions = ub_device_get_partitions(device);
+	g_autofree gchar *diff = NULL;
+	g_autoptr(GBytes) primary = NULL;
+	g_autoptr(GBytes) backup = NULL;
+
+	if (region == NULL) {
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "the phone has no %s", op->region);
+		return FALSE;
+	}
+	diff = ub_plan_layout_diff(plan, device, partitions, op->region);
+	if (diff == NULL) {
+		ub_progress_log(progress,
+				"the partition table of %s already is the package's: kept",
+				op->region);
+		return TRUE;
+	}
+	ub_progress_log(progress,
+			"the partition table of %s changes (%s): writing the package's",
+			op->region,
+			diff);
+	if (!ub_plan_layout_build_gpt(plan, region, &primary, &backup, error)) {
+		g_prefix_error(error, "cannot build the partition table: ");
+		return FALSE;
+	}
+	if (!ub_plan_write_bytes(device, op->region, 0, primary, progress, cancellable, error) ||
+	    !ub_plan_write_bytes(device,
+				 op->region,
+				 region->size - g_bytes_get_size(backup),
+				 backup,
+				 progress,
+				 cancellable,
+				 error)) {
+		g_prefix_error(error, "failed to write the partition table: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the partition read back and compared with a file; mismatches are UB_ERROR_INVALID_DATA */
+static gboolean
+ub_plan_compare_with_file(UbDevice *device,
+			  const gchar *name,
+			  const gchar *path,
+			  guint64 size,
+			  UbProgress *progress,
+			  GCancellable *cancellable,
+			  GError **error)
+{
+	UbDeviceLocation loc = {.partition = name, .offset = 0, .length = size};
+	g_autoptr(GFile) file = g_file_new_for_path(path);
+	g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
+	g_autoptr(GOutputStream) compare = NULL;
+	if (in == NULL) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	compare = ub_compare_output_stream_new(G_INPUT_STREAM(in), name);
+	if (!ub_device_read(device, &loc, compare, progress, cancellable, error))
+		return FALSE;
+	if (ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)) != size) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "%s read back %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+			    name,
+			    ub_compare_output_stream_get_bytes(UB_COMPARE_OUTPUT_STREAM(compare)),
+			    size);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Firmware Upgrade: the calibration backups where the new table puts them */
+static gboolean
+ub_plan_restore(UbDevice *device,
+		UbPlanStep *step,
+		UbPlanRun *run,
+		UbProgress *progress,
+		GCancellable *cancellable,
+		GError **error)
+{
+	UbPlanOp *op = step->op;
+	g_autoptr(GPtrArray) partitions = NULL;
+	g_autoptr(GError) error_local = NULL;
+
+	/* the table as the phone reports it now */
+	partitions = ub_device_list_partitions(device, cancellable, error);
+	if (partitions == NULL)
+		return FALSE;
+	for (guint i = 0; i < run->restore_order->len; i++) {
+		const gchar *name = g_ptr_array_index(run->restore_order, i);
+		UbPlanRestoreItem *item = g_hash_table_lookup(run->restorable, name);
+		UbPartition *part;
+		UbDeviceLocation loc = {.partition = name};
+		g_autoptr(GFile) file = NULL;
+		g_autoptr(GFileInputStream) in = NULL;
+		gboolean moved;
+
+		if (item == NULL || !item->restore)
+			continue;
+		if (op->partition != NULL && g_strcmp0(op->partition, name) != 0)
+			continue;
+		part = ub_partition_array_find(partitions, name);
+		if (part == NULL) {
+			ub_progress_log(progress,
+					"%s is not in the new partition table; its backup stays in %s",
+					name,
+					item->path);
+			continue;
+		}
+		if (item->size > ub_partition_get_size(part)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "the backup of %s (%" G_GUINT64_FORMAT " bytes) does not fit its "
+				    "new partition (%" G_GUINT64_FORMAT " bytes); it stays in %s",
+				    name,
+				    item->size,
+				    ub_partition_get_size(part),
+				    item->path);
+			return FALSE;
+		}
+		moved = ub_partition_get_offset(part) != item->offset ||
+			g_strcmp0(ub_partition_get_region(part), item->region) != 0;
+		if (!moved) {
+			if (ub_plan_compare_with_file(device,
+						      name,
+						      item->path,
+						      item->size,
+						      progress,
+						      cancellable,
+						      &error_local)) {
+				ub_progress_log(progress,
+						"%s stayed where it was and is unchanged",
+						name);
+				continue;
+			}
+			if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_INVALID_DATA)) {
+				g_propagate_error(error, g_steal_pointer(&error_local));
+				return FALSE;
+			}
+			g_clear_error(&error_local);
+		}
+		file = g_file_new_for_path(item->path);
+		in = g_file_read(file, cancellable, error);
+		if (in == NULL) {
+			ub_error_convert(error);
+			g_prefix_error(error, "cannot read the backup of %s: ", name);
+			return FALSE;
+		}
+		if (!ub_device_write(device,
+				     &loc,
+				     G_INPUT_STREAM(in),
+				     item->size,
+				     progress,
+				     cancellable,
+				     error)) {
+			g_prefix_error(error, "failed to restore %s from %s: ", name, item->path);
+			return FALSE;
+		}
+		if (!ub_plan_compare_with_file(device,
+					       name,
+					       item->path,
+					       item->size,
+					       progress,
+					       cancellable,
+					       error)) {
+			g_prefix_error(error,
+				       "verification of the restored %s failed; its backup is %s: ",
+				       name,
+				       item->path);
+			return FALSE;
+		}
+		ub_progress_log(progress,
+				"restored %s at 0x%" G_GINT64_MODIFIER "x of %s (it was at 0x%" G_GINT64_MODIFIER
+				"x) and verified it byte for byte against %s",
+				name,
+				ub_partition_get_offset(part),
+				ub_partition_get_region(part) != NULL ? ub_partition_get_region(part) : "?",
+				item->offset,
+				item->path);
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_plan_run_step(UbPlan *plan,
 		 UbDevice *device,
@@ -1541,7 +2492,7 @@ ub_plan_run_step(UbPlan *plan,
 	    .partition = step->name,
 	    .region = op->region,
 	    .offset = step->offset,
-	    .length = op->length,
+	    .length = step->length,
 	};
 
 	/* phases, weighted by the bytes they move */
@@ -1580,6 +2531,18 @@ ub_plan_run_step(UbPlan *plan,
 	case UB_PLAN_OP_SET_ACTIVE:
 	case UB_PLAN_OP_COMMAND:
 		ub_progress_add_step(progress, UB_STATUS_BUSY, 1, NULL);
+		break;
+	case UB_PLAN_OP_CHECK_LAYOUT:
+	case UB_PLAN_OP_CHECK_SUM:
+		ub_progress_add_step(progress, UB_STATUS_CHECKING, 1, NULL);
+		break;
+	case UB_PLAN_OP_BACKUP:
+		break;
+	case UB_PLAN_OP_WRITE_LAYOUT:
+		ub_progress_add_step(progress, UB_STATUS_WRITING, 1, "partition table");
+		break;
+	case UB_PLAN_OP_RESTORE:
+		ub_progress_add_step(progress, UB_STATUS_WRITING, 1, "calibration data");
 		break;
 	case UB_PLAN_OP_LAST:
 	default:
@@ -1735,6 +2698,37 @@ ub_plan_run_step(UbPlan *plan,
 				g_strcmp0(op->value, "wipe") == 0 ? ", wiping it" : "");
 		ub_progress_step_done(progress);
 		break;
+	case UB_PLAN_OP_CHECK_LAYOUT:
+	case UB_PLAN_OP_CHECK_SUM:
+		/* done before the first write */
+		ub_progress_step_done(progress);
+		break;
+	case UB_PLAN_OP_BACKUP:
+		if (step->backups == NULL)
+			ub_progress_log(progress,
+					"%s: nothing on the phone to back up",
+					op->partition != NULL ? op->partition : "calibration data");
+		break;
+	case UB_PLAN_OP_WRITE_LAYOUT:
+		if (!ub_plan_write_layout(plan,
+					  device,
+					  step,
+					  ub_progress_get_child(progress),
+					  cancellable,
+					  error))
+			return FALSE;
+		ub_progress_step_done(progress);
+		break;
+	case UB_PLAN_OP_RESTORE:
+		if (!ub_plan_restore(device,
+				     step,
+				     run,
+				     ub_progress_get_child(progress),
+				     cancellable,
+				     error))
+			return FALSE;
+		ub_progress_step_done(progress);
+		break;
 	case UB_PLAN_OP_LAST:
 	default:
 		break;
@@ -1878,6 +2872,16 @@ ub_plan_execute(UbPlan *plan,
 	for (guint i = 0; i < ub_plan_get_notes(plan)->len; i++)
 		ub_progress_log(progress, "%s", (const gchar *)g_ptr_array_index(ub_plan_get_notes(plan), i));
 
+	/* Download Only: a layout that is not the package's says so first */
+	for (guint i = 0; i < ub_plan_get_ops(plan)->len; i++) {
+		UbPlanOp *op = g_ptr_array_index(ub_plan_get_ops(plan), i);
+		if (op->kind == UB_PLAN_OP_CHECK_LAYOUT &&
+		    !ub_plan_check_layout(plan, device, partitions, progress, error)) {
+			g_prefix_error(error, "refusing to start: ");
+			return FALSE;
+		}
+	}
+
 	/* everything is checked before anything is written */
 	steps = ub_plan_check(plan, device, partitions, progress, error);
 	if (steps == NULL) {
@@ -1892,6 +2896,8 @@ ub_plan_execute(UbPlan *plan,
 			ok = ub_plan_require_var(device, step->op, progress, cancellable, error);
 		else if (step->op->kind == UB_PLAN_OP_CHECK_ANTI)
 			ok = ub_plan_check_anti(device, step->op, progress, cancellable, error);
+		else if (step->op->kind == UB_PLAN_OP_CHECK_SUM)
+			ok = ub_plan_check_sum(step->op, progress, cancellable, error);
 		if (!ok) {
 			g_prefix_error(error, "refusing to start: ");
 			return FALSE;
@@ -1904,6 +2910,11 @@ ub_plan_execute(UbPlan *plan,
 	if (run.backup_dir == NULL)
 		run.backup_dir = ub_backup_new_dir(NULL, ub_device_get_serial(device));
 	run.backed_up = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	run.restorable = g_hash_table_new_full(g_str_hash,
+					       g_str_equal,
+					       g_free,
+					       (GDestroyNotify)ub_plan_restore_item_free);
+	run.restore_order = g_ptr_array_new_with_free_func(g_free);
 	ub_progress_step_done(progress);
 
 	/* run */
@@ -1924,7 +2935,8 @@ ub_plan_execute(UbPlan *plan,
 			if (g_cancellable_set_error_if_cancelled(cancellable, error))
 				return FALSE;
 			/* already done before the first write */
-			if (op->kind == UB_PLAN_OP_REQUIRE_VAR || op->kind == UB_PLAN_OP_CHECK_ANTI) {
+			if (op->kind == UB_PLAN_OP_REQUIRE_VAR || op->kind == UB_PLAN_OP_CHECK_ANTI ||
+			    op->kind == UB_PLAN_OP_CHECK_LAYOUT || op->kind == UB_PLAN_OP_CHECK_SUM) {
 				ub_progress_step_done(progress_ops);
 				continue;
 			}

@@ -22,4 +22,13 @@ gboolean
 ub_plan_preflight_for_device(UbPlan *plan, UbDevice *device, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 
+gboolean
+ub_plan_build_layout_gpt(UbPlan *plan,
+			 const gchar *region,
+			 guint64 region_size,
+			 guint32 sector_size,
+			 GBytes **primary,
+			 GBytes **backup,
+			 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

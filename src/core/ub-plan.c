@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "formats/ub-scatter.h"
 #include "ub-plan.h"
 
 /* what to do, as data; ub-plan-executor.c decides whether and how it is safe */
@@ -16,7 +17,9 @@ struct _UbPlan {
 	gboolean allow_calibration;
 	gboolean allow_lock;
 	gchar *backup_dir;
-	GPtrArray *notes; /* of gchar* */
+	GPtrArray *notes;  /* of gchar* */
+	GPtrArray *layout; /* of UbPlanLayoutRow */
+	guint64 layout_block_size;
 };
 
 G_DEFINE_TYPE(UbPlan, ub_plan, G_TYPE_OBJECT)
@@ -61,6 +64,16 @@ ub_plan_op_kind_to_string(UbPlanOpKind kind)
 		return "command";
 	case UB_PLAN_OP_UPDATE_SUPER:
 		return "update-super";
+	case UB_PLAN_OP_CHECK_LAYOUT:
+		return "check-layout";
+	case UB_PLAN_OP_CHECK_SUM:
+		return "check-sum";
+	case UB_PLAN_OP_BACKUP:
+		return "backup";
+	case UB_PLAN_OP_WRITE_LAYOUT:
+		return "write-layout";
+	case UB_PLAN_OP_RESTORE:
+		return "restore";
 	case UB_PLAN_OP_LAST:
 	default:
 		return "unknown";
@@ -328,9 +341,119 @@ ub_plan_get_notes(UbPlan *self)
 }
 
 static void
+ub_plan_layout_row_free(UbPlanLayoutRow *row)
+{
+	g_free(row->name);
+	g_free(row->region);
+	g_free(row);
+}
+
+/**
+ * ub_plan_add_layout_row:
+ * @self: a #UbPlan
+ * @name: the partition name
+ * @region: the device region ("user", "lun2")
+ * @start: byte offset in @region (ignored when @pseudo is set)
+ * @size: bytes
+ * @pseudo: an end-relative MediaTek pseudo address, or 0
+ * @combo: combo_partsize_check
+ *
+ * Adds a partition of the layout the package brings: what CHECK_LAYOUT
+ * compares the phone's table with and WRITE_LAYOUT writes.
+ */
+void
+ub_plan_add_layout_row(UbPlan *self,
+		       const gchar *name,
+		       const gchar *region,
+		       guint64 start,
+		       guint64 size,
+		       guint64 pseudo,
+		       gboolean combo)
+{
+	UbPlanLayoutRow *row;
+	g_return_if_fail(UB_IS_PLAN(self));
+	g_return_if_fail(name != NULL && region != NULL);
+	row = g_new0(UbPlanLayoutRow, 1);
+	row->name = g_strdup(name);
+	row->region = g_strdup(region);
+	row->start = start;
+	row->size = size;
+	row->pseudo = pseudo;
+	row->combo = combo;
+	g_ptr_array_add(self->layout, row);
+}
+
+/**
+ * ub_plan_get_layout:
+ * @self: a #UbPlan
+ *
+ * Returns: (transfer none) (element-type UbPlanLayoutRow): the layout, maybe empty
+ */
+GPtrArray *
+ub_plan_get_layout(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), NULL);
+	return self->layout;
+}
+
+/* the scatter's block_size, for the pseudo addresses (0: 0x20000) */
+void
+ub_plan_set_layout_block_size(UbPlan *self, guint64 block_size)
+{
+	g_return_if_fail(UB_IS_PLAN(self));
+	self->layout_block_size = block_size;
+}
+
+guint64
+ub_plan_get_layout_block_size(UbPlan *self)
+{
+	g_return_val_if_fail(UB_IS_PLAN(self), 0);
+	return self->layout_block_size;
+}
+
+/**
+ * ub_plan_layout_resolve:
+ * @self: a #UbPlan
+ * @row: a row of its layout
+ * @region_size: bytes of @row's region on the phone
+ * @start: (out): the row's byte offset in its region
+ *
+ * An end-relative pseudo address is placed as the scatter's arithmetic
+ * says (ub_scatter_resolve_pseudo(), with the layout's 0xFFFF0000 row as
+ * the tail); other rows are where they say.
+ *
+ * Returns: %FALSE when the row does not fit @region_size
+ */
+gboolean
+ub_plan_layout_resolve(UbPlan *self,
+		       const UbPlanLayoutRow *row,
+		       guint64 region_size,
+		       guint64 *start)
+{
+	guint64 tail = 0;
+	g_return_val_if_fail(UB_IS_PLAN(self), FALSE);
+	if (row->pseudo == 0) {
+		*start = row->start;
+		return row->start <= region_size && row->size <= region_size - row->start;
+	}
+	for (guint i = 0; i < self->layout->len; i++) {
+		UbPlanLayoutRow *tmp = g_ptr_array_index(self->layout, i);
+		if (tmp->pseudo == UB_SCATTER_PSEUDO_MIN && g_strcmp0(tmp->region, row->region) == 0)
+			tail = tmp->size;
+	}
+	*start = ub_scatter_resolve_pseudo(row->pseudo,
+					   row->size,
+					   self->layout_block_size,
+					   region_size,
+					   tail);
+	return *start != G_MAXUINT64;
+}
+
+static void
 ub_plan_finalize(GObject *object)
 {
 	UbPlan *self = UB_PLAN(object);
+	g_ptr_array_unref(self->layout);
 	g_ptr_array_unref(self->ops);
 	g_ptr_array_unref(self->notes);
 	g_free(self->backup_dir);
@@ -342,6 +465,7 @@ ub_plan_init(UbPlan *self)
 {
 	self->ops = g_ptr_array_new_with_free_func((GDestroyNotify)ub_plan_op_free);
 	self->notes = g_ptr_array_new_with_free_func(g_free);
+	self->layout = g_ptr_array_new_with_free_func((GDestroyNotify)ub_plan_layout_row_free);
 }
 
 static void

@@ -27,8 +27,45 @@ typedef enum {
 	UB_PLAN_OP_CHECK_ANTI,	 /* the phone's anti-rollback level must not exceed @value */
 	UB_PLAN_OP_COMMAND,	 /* a raw command: "oem lock", "flashing unlock" */
 	UB_PLAN_OP_UPDATE_SUPER, /* "update-super:@partition[:wipe]" with the image; @value "wipe" */
+	UB_PLAN_OP_CHECK_LAYOUT, /* the phone's table must match the plan's layout (SP Flash Tool's
+				    Download Only); refused before anything is written otherwise */
+	UB_PLAN_OP_CHECK_SUM,	 /* the image (@package @file or @path) must have the MediaTek
+				    16-bit checksum @value ("0x1a2b", Checksum.ini) */
+	UB_PLAN_OP_BACKUP,	 /* read @partition into the backup folder when the phone has it;
+				    %NULL: every calibration partition the phone reports; with
+				    %UB_PLAN_OP_FLAG_RESTORE a later RESTORE puts it back */
+	UB_PLAN_OP_WRITE_LAYOUT, /* write the plan's layout as a GPT (primary at 0, backup at
+				    the end) to @region; skipped when the phone already has it */
+	UB_PLAN_OP_RESTORE,	 /* put the backups of this run marked RESTORE back where the
+				    phone's table now has them (by name), then compare byte for
+				    byte; @partition: only that one */
 	UB_PLAN_OP_LAST
 } UbPlanOpKind;
+
+/**
+ * UbPlanOpFlags:
+ * @UB_PLAN_OP_FLAG_NONE: nothing special
+ * @UB_PLAN_OP_FLAG_ENGINE_NAME: @partition is a name the engine handles itself
+ *   and the phone's table does not list (MediaTek "preloader": the engine adds
+ *   the boot header and writes both boot areas); not verified by read back
+ * @UB_PLAN_OP_FLAG_PSEUDO: @offset is a MediaTek end-relative pseudo address
+ *   (0xFFFF0000-0xFFFFFFFF): the op goes where the phone's table has @label in
+ *   @region, else where ub_scatter_resolve_pseudo() puts it in that region
+ * @UB_PLAN_OP_FLAG_TABLE: the op writes the partition table (a pgpt row with
+ *   an image): steps after it are checked against the table the phone then reports
+ * @UB_PLAN_OP_FLAG_RESTORE: a BACKUP whose image RESTORE writes back
+ * @UB_PLAN_OP_FLAG_KEEP_CALIBRATION: an ERASE of a region range that leaves
+ *   the phone's calibration partitions and partition tables alone ("format
+ *   whole flash except bootloader") unless calibration changes are allowed
+ */
+typedef enum {
+	UB_PLAN_OP_FLAG_NONE = 0,
+	UB_PLAN_OP_FLAG_ENGINE_NAME = 1 << 0,
+	UB_PLAN_OP_FLAG_PSEUDO = 1 << 1,
+	UB_PLAN_OP_FLAG_TABLE = 1 << 2,
+	UB_PLAN_OP_FLAG_RESTORE = 1 << 3,
+	UB_PLAN_OP_FLAG_KEEP_CALIBRATION = 1 << 4,
+} UbPlanOpFlags;
 
 /**
  * UbPlanOp:
@@ -59,6 +96,7 @@ typedef enum {
  * @file_offset: for writes, bytes of the image skipped before the data
  *   (a flat build's file_sector_offset * sector size): the op writes the
  *   image from there, at most @length bytes when @length is set
+ * @flags: #UbPlanOpFlags
  *
  * One step of a plan, as front-ends build it from a package or the user.
  */
@@ -81,7 +119,28 @@ typedef struct {
 	gchar *start_expr;
 	guint32 sector_size;
 	guint64 file_offset;
+	guint flags;
 } UbPlanOp;
+
+/**
+ * UbPlanLayoutRow:
+ * @name: the partition name
+ * @region: the device region ("user", "lun2")
+ * @start: byte offset in @region; ignored when @pseudo is set
+ * @size: bytes
+ * @pseudo: the scatter's end-relative pseudo address (0xFFFF0080), or 0
+ * @combo: combo_partsize_check: compared with the next row as one range
+ *
+ * One partition of the layout a package brings (a scatter's user-area rows).
+ */
+typedef struct {
+	gchar *name;
+	gchar *region;
+	guint64 start;
+	guint64 size;
+	guint64 pseudo;
+	gboolean combo;
+} UbPlanLayoutRow;
 
 const gchar *
 ub_plan_kind_to_string(UbPlanKind kind);
@@ -136,6 +195,26 @@ void
 ub_plan_set_allow_lock(UbPlan *self, gboolean allow);
 gboolean
 ub_plan_get_allow_lock(UbPlan *self);
+void
+ub_plan_add_layout_row(UbPlan *self,
+		       const gchar *name,
+		       const gchar *region,
+		       guint64 start,
+		       guint64 size,
+		       guint64 pseudo,
+		       gboolean combo);
+GPtrArray *
+ub_plan_get_layout(UbPlan *self);
+void
+ub_plan_set_layout_block_size(UbPlan *self, guint64 block_size);
+guint64
+ub_plan_get_layout_block_size(UbPlan *self);
+gboolean
+ub_plan_layout_resolve(UbPlan *self,
+		       const UbPlanLayoutRow *row,
+		       guint64 region_size,
+		       guint64 *start);
+
 void
 ub_plan_add_note(UbPlan *self, const gchar *fmt, ...) G_GNUC_PRINTF(2, 3);
 GPtrArray *

@@ -181,12 +181,50 @@ static const UbSimLayoutPart ub_sim_layout_qcom_emmc[] = {
     {"userdata", 0, FALSE, UB_SIM_LAYOUT_TYPE_USERDATA},
 };
 
-static const gchar *const ub_sim_layout_names[] = {"gpt", "pixel", "xiaomi", "qcom", NULL};
+/*
+ * mtk: a MediaTek phone (MT6765-like, as the k65v1_64_bsp scatter lays it out)
+ * in the user area (eMMC) or lun2 (UFS); the preloader lives in boot1/boot2
+ * (lun0/lun1) outside any GPT. Calibration partitions (proinfo, nvram,
+ * nvdata, nvcfg, protect1/2, persist) are there so that Firmware Upgrade
+ * and backups can be tested. Sizes are nominal and scaled down to fit.
+ */
+static const UbSimLayoutPart ub_sim_layout_mtk[] = {
+    {"boot_para", 1 * MiB, FALSE, NULL},
+    {"recovery", 32 * MiB, FALSE, NULL},
+    {"para", 512 * KiB, FALSE, NULL},
+    {"expdb", 20 * MiB, FALSE, NULL},
+    {"frp", 1 * MiB, FALSE, NULL},
+    {"nvcfg", 32 * MiB, FALSE, NULL},
+    {"nvdata", 64 * MiB, FALSE, NULL},
+    {"metadata", 32 * MiB, FALSE, NULL},
+    {"persist", 48 * MiB, FALSE, NULL},
+    {"protect1", 8 * MiB, FALSE, NULL},
+    {"protect2", 8 * MiB, FALSE, NULL},
+    {"seccfg", 8 * MiB, FALSE, NULL},
+    {"sec1", 2 * MiB, FALSE, NULL},
+    {"proinfo", 3 * MiB, FALSE, NULL},
+    {"md1img", 100 * MiB, FALSE, NULL},
+    {"spmfw", 1 * MiB, FALSE, NULL},
+    {"nvram", 64 * MiB, FALSE, NULL},
+    {"lk", 1 * MiB, FALSE, NULL},
+    {"lk2", 1 * MiB, FALSE, NULL},
+    {"boot", 32 * MiB, FALSE, UB_SIM_LAYOUT_TYPE_BOOT},
+    {"logo", 8 * MiB, FALSE, NULL},
+    {"dtbo", 8 * MiB, FALSE, NULL},
+    {"tee1", 5 * MiB, FALSE, NULL},
+    {"tee2", 5 * MiB, FALSE, NULL},
+    {"super", 4 * GiB, FALSE, UB_SIM_LAYOUT_TYPE_SUPER},
+    {"vbmeta", 8 * MiB, FALSE, NULL},
+    {"cache", 432 * MiB, FALSE, NULL},
+    {"userdata", 0, FALSE, UB_SIM_LAYOUT_TYPE_USERDATA},
+};
+
+static const gchar *const ub_sim_layout_names[] = {"gpt", "pixel", "xiaomi", "qcom", "mtk", NULL};
 
 /**
  * ub_sim_layout_get_names:
  *
- * Returns: (transfer none): "gpt", "pixel", "xiaomi", "qcom"
+ * Returns: (transfer none): "gpt", "pixel", "xiaomi", "qcom", "mtk"
  */
 const gchar *const *
 ub_sim_layout_get_names(void)
@@ -202,7 +240,7 @@ ub_sim_layout_check_name(const gchar *name, GError **error)
 	g_set_error(error,
 		    UB_ERROR,
 		    UB_ERROR_NOT_FOUND,
-		    "unknown layout '%s', expected gpt, pixel, xiaomi or qcom",
+		    "unknown layout '%s', expected gpt, pixel, xiaomi, qcom or mtk",
 		    name != NULL ? name : "");
 	return FALSE;
 }
@@ -340,18 +378,19 @@ ub_sim_layout_write_gpt(UbSimStorage *storage,
 
 /* one table of the qcom layout in @region, scaled to fit when the region is small */
 static gboolean
-ub_sim_layout_write_qcom_region(UbSimStorage *storage,
-				const gchar *region,
-				const UbSimLayoutPart *parts,
-				guint n_parts,
-				GError **error)
+ub_sim_layout_write_region(UbSimStorage *storage,
+			   const gchar *layout_name,
+			   const gchar *region,
+			   const UbSimLayoutPart *parts,
+			   guint n_parts,
+			   GError **error)
 {
 	guint64 region_size = ub_sim_storage_get_region_size(storage, region);
 	guint32 sector_size = ub_sim_storage_get_sector_size(storage);
 	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GArray) entries = ub_sim_layout_expand("qcom", parts, n_parts, NULL, strings);
-	g_autofree gchar *disk_guid = ub_sim_layout_guid("qcom", region);
-	g_autofree gchar *what = g_strdup_printf("the qcom layout of %s", region);
+	g_autoptr(GArray) entries = ub_sim_layout_expand(layout_name, parts, n_parts, NULL, strings);
+	g_autofree gchar *disk_guid = ub_sim_layout_guid(layout_name, region);
+	g_autofree gchar *what = g_strdup_printf("the %s layout of %s", layout_name, region);
 	guint64 total = 0;
 	guint64 room;
 
@@ -391,11 +430,12 @@ ub_sim_layout_write_qcom(UbSimStorage *storage, GError **error)
 	for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
 		if (!ub_sim_storage_has_region(storage, tables[i].region))
 			continue;
-		if (!ub_sim_layout_write_qcom_region(storage,
-						     tables[i].region,
-						     tables[i].parts,
-						     tables[i].n_parts,
-						     error))
+		if (!ub_sim_layout_write_region(storage,
+						"qcom",
+						tables[i].region,
+						tables[i].parts,
+						tables[i].n_parts,
+						error))
 			return FALSE;
 	}
 	return TRUE;
@@ -440,7 +480,7 @@ ub_sim_layout_create_logical(UbSimStorage *storage,
 /**
  * ub_sim_layout_apply:
  * @storage: the phone's storage
- * @name: "gpt", "pixel", "xiaomi" or "qcom"
+ * @name: "gpt", "pixel", "xiaomi", "qcom" or "mtk"
  * @error: (nullable): return location for a #GError
  *
  * Gives the phone a built-in layout (see the top of ub-sim-layouts.c). "gpt"
@@ -476,6 +516,15 @@ ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
 			return FALSE;
 	} else if (g_strcmp0(name, "qcom") == 0) {
 		if (!ub_sim_layout_write_qcom(storage, error))
+			return FALSE;
+	} else if (g_strcmp0(name, "mtk") == 0) {
+		g_autofree gchar *region = ub_sim_layout_main_region(storage);
+		if (!ub_sim_layout_write_region(storage,
+						name,
+						region,
+						ub_sim_layout_mtk,
+						G_N_ELEMENTS(ub_sim_layout_mtk),
+						error))
 			return FALSE;
 	} else {
 		g_autofree gchar *lp = g_build_filename(ub_sim_storage_get_dir(storage),

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ub-sim-edl.h"
+#include "ub-sim-mtk.h"
 #include "ub-sim-fastboot.h"
 #include "ub-sim-fd-transport.h"
 #include "ub-sim-layouts.h"
@@ -238,7 +239,7 @@ ub_sim_main_configure_fastboot(UbSimMain *self,
 	UbSimFastboot *fb;
 	guint mds = 0;
 	/* --layout is also for edl, which applied it when it was created */
-	gboolean any = (layout != NULL && !UB_IS_SIM_EDL(personality)) ||
+	gboolean any = (layout != NULL && !UB_IS_SIM_EDL(personality) && !UB_IS_SIM_MTK(personality)) ||
 		       max_download_size != NULL || product != NULL || mode != NULL || no_text ||
 		       locked;
 
@@ -346,6 +347,44 @@ ub_sim_main_configure_edl(UbSimMain *self,
 	return ub_sim_edl_configure_from_env(UB_SIM_EDL(personality), error);
 }
 
+/* the mtk options: set as the environment the phone reads, so they are checked the same way */
+static gboolean
+ub_sim_main_configure_mtk(UbSimMain *self,
+			  const gchar *mtk_mode,
+			  const gchar *hw_code,
+			  const gchar *target_config,
+			  gboolean full_speed,
+			  GError **error)
+{
+	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
+	gboolean any = mtk_mode != NULL || hw_code != NULL || target_config != NULL || full_speed;
+
+	if (!UB_IS_SIM_MTK(personality)) {
+		if (any) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "--mtk-mode, --hw-code, --target-config and --full-speed are "
+					    "for --kind mtk");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (mtk_mode != NULL)
+		g_setenv(UB_SIM_MTK_ENV_MODE, mtk_mode, TRUE);
+	if (hw_code != NULL)
+		g_setenv(UB_SIM_MTK_ENV_HW_CODE, hw_code, TRUE);
+	if (target_config != NULL)
+		g_setenv(UB_SIM_MTK_ENV_TARGET_CONFIG, target_config, TRUE);
+	if (full_speed)
+		g_setenv(UB_SIM_MTK_ENV_FULL_SPEED, "1", TRUE);
+	if (!ub_sim_mtk_configure_from_env(UB_SIM_MTK(personality), error))
+		return FALSE;
+	g_printerr("unbrick-sim: mtk phone in %s mode\n",
+		   ub_sim_mtk_get_session_mode(UB_SIM_MTK(personality)));
+	return TRUE;
+}
+
 static gboolean
 ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 {
@@ -369,6 +408,10 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *pk_hash = NULL;
 	g_autofree gchar *max_payload = NULL;
 	gboolean read64 = FALSE;
+	g_autofree gchar *mtk_mode = NULL;
+	g_autofree gchar *hw_code = NULL;
+	g_autofree gchar *target_config = NULL;
+	gboolean full_speed = FALSE;
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(UbSimStorage) storage = NULL;
 	g_autoptr(UbSimFaults) faults = NULL;
@@ -400,6 +443,14 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    {"max-payload", 0, 0, G_OPTION_ARG_STRING, &max_payload,
 	     "edl: the programmer's MaxPayloadSizeToTargetInBytes (default 1048576)", "BYTES"},
 	    {"read64", 0, 0, G_OPTION_ARG_NONE, &read64, "edl: the PBL asks with READ_DATA64", NULL},
+	    {"mtk-mode", 0, 0, G_OPTION_ARG_STRING, &mtk_mode,
+	     "mtk: brom (0e8d:0003, default) or preloader (0e8d:2000, gone after 3 s)", "MODE"},
+	    {"hw-code", 0, 0, G_OPTION_ARG_STRING, &hw_code,
+	     "mtk: the chip's hardware code (default 0x0766, MT6765)", "CODE"},
+	    {"target-config", 0, 0, G_OPTION_ARG_STRING, &target_config,
+	     "mtk: GET_TARGET_CONFIG flags, e.g. 0x7 (secure boot, SLA, DAA)", "FLAGS"},
+	    {"full-speed", 0, 0, G_OPTION_ARG_NONE, &full_speed,
+	     "mtk: the DA runs at full speed and asks for the switch to 0e8d:2001", NULL},
 	    {NULL}};
 
 	context = g_option_context_new("- run a simulated phone");
@@ -413,7 +464,8 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    "  unbrick-sim --kind fastboot --storage /tmp/phone --emmc 64G --listen tcp:5554\n"
 	    "  unbrick-sim --kind fastboot --storage /tmp/ufs --ufs 4:32G --listen pty --fault nak=3\n"
 	    "  unbrick-sim --kind fastboot --storage /tmp/px --layout pixel --listen tcp:0 --no-text\n"
-	    "  unbrick-sim --kind edl --storage /tmp/qc --ufs 6:64M --listen pty --sahara-version 3\n\n"
+	    "  unbrick-sim --kind edl --storage /tmp/qc --ufs 6:64M --listen pty --sahara-version 3\n"
+	    "  unbrick-sim --kind mtk --storage /tmp/mt --emmc 256M --listen pty --mtk-mode preloader\n\n"
 	    "A fastboot phone serves one host at a time; after reboot-fastboot or\n"
 	    "reboot-bootloader the next connection finds it in that mode. The same\n"
 	    "settings for the in-process phone (--device sim:fastboot) come from\n"
@@ -437,6 +489,8 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	}
 	if (emmc != NULL)
 		geometry = g_strdup_printf("emmc:%s", emmc);
+	else if (ufs != NULL && g_strcmp0(kind, "mtk") == 0)
+		geometry = g_strdup_printf("ufs-mtk:%s", ufs);
 	else if (ufs != NULL)
 		geometry = g_strdup_printf("ufs:%s", ufs);
 
@@ -448,8 +502,8 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	storage = ub_sim_storage_open(dir, geometry, error);
 	if (storage == NULL)
 		return FALSE;
-	/* an edl phone applies its layout when it is created */
-	if (g_strcmp0(kind, "edl") == 0 && layout != NULL) {
+	/* an edl or mtk phone applies its layout when it is created */
+	if ((g_strcmp0(kind, "edl") == 0 || g_strcmp0(kind, "mtk") == 0) && layout != NULL) {
 		if (!ub_sim_layout_check_name(layout, error))
 			return FALSE;
 		g_setenv("UB_SIM_LAYOUT", layout, TRUE);
@@ -465,6 +519,8 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 				       max_payload,
 				       read64,
 				       error))
+		return FALSE;
+	if (!ub_sim_main_configure_mtk(self, mtk_mode, hw_code, target_config, full_speed, error))
 		return FALSE;
 	if (!ub_sim_main_configure_fastboot(self,
 					    layout,

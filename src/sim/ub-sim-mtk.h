@@ -20,8 +20,8 @@ G_BEGIN_DECLS
  * wrong echoes, bad checksums, unaligned or out-of-range reads and writes,
  * frames with a bad magic, commands out of order get the codes a real phone
  * sends. SWITCH_USB_SPEED ends the session; the next session is the DA at
- * 0e8d:2001 with its state kept (no handshake). A MTK_DA_v6 (XML) DA is refused
- * the way a V5-only tool would see it.
+ * 0e8d:2001 with its state kept (no handshake). Only the XFlash (V5) DA is
+ * simulated: whatever DA is uploaded, it answers with the 0xC0 sync byte.
  */
 
 #define UB_TYPE_SIM_MTK (ub_sim_mtk_get_type())
@@ -42,6 +42,9 @@ void
 ub_sim_mtk_set_target_config(UbSimMtk *self, guint32 config);
 void
 ub_sim_mtk_set_full_speed(UbSimMtk *self, gboolean full_speed);
+/* how long a preloader waits for the handshake before it boots on (3000 ms) */
+void
+ub_sim_mtk_set_handshake_window(UbSimMtk *self, guint window_ms);
 gboolean
 ub_sim_mtk_configure_from_env(UbSimMtk *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* for tests */

@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include "ub-device-spec.h"
+#include "ub-sim-mtk.h"
 #include "ub-sim-open.h"
 #include "ub-sim-phone.h"
 
-/* the phone re-enumerates on a new memory pair after reboot-fastboot / reboot-bootloader */
+/* the phone re-enumerates on a new memory pair after reboot-fastboot / reboot-bootloader,
+ * or, MediaTek, as 0e8d:2001 after the DA's SWITCH_USB_SPEED */
 static UbTransport *
 ub_sim_open_reconnect_cb(UbDevice *device,
 			 UbDeviceMode mode,
@@ -66,13 +68,19 @@ ub_sim_open_device(const gchar *kind, const gchar *dir, GError **error)
 		g_prefix_error(error, "failed to start the simulated %s phone: ", kind);
 		return NULL;
 	}
+	/* UB_SIM_MTK_MODE=preloader: the phone shows up as 0e8d:2000 */
+	if (mode == UB_DEVICE_MODE_MTK_BROM &&
+	    g_strcmp0(g_getenv(UB_SIM_MTK_ENV_MODE), "preloader") == 0)
+		mode = UB_DEVICE_MODE_MTK_PRELOADER;
 	device = ub_device_new_for_transport(host_end, mode, FALSE, error);
 	if (device == NULL) {
 		ub_sim_phone_stop(phone);
 		return NULL;
 	}
 	ub_device_set_simulated(device, TRUE);
-	if (mode == UB_DEVICE_MODE_FASTBOOT)
+	/* fastboot reboots and the MediaTek speed switch re-enumerate */
+	if (mode == UB_DEVICE_MODE_FASTBOOT || mode == UB_DEVICE_MODE_MTK_BROM ||
+	    mode == UB_DEVICE_MODE_MTK_PRELOADER)
 		ub_device_set_reconnect_func(device, ub_sim_open_reconnect_cb, NULL, NULL);
 	/* the phone thread stops when the device goes */
 	g_object_set_data_full(G_OBJECT(device),

@@ -6,6 +6,7 @@
 
 #include "ub-sim-edl.h"
 #include "ub-sim-fastboot.h"
+#include "ub-sim-mtk.h"
 #include "ub-sim-personalities.h"
 #include "ub-sim-phone.h"
 
@@ -22,4 +23,5 @@ ub_sim_register_personalities(void)
 	/* personalities are added by their issues: fastboot, edl, mtk */
 	ub_sim_phone_register_kind("fastboot", UB_TYPE_SIM_FASTBOOT);
 	ub_sim_phone_register_kind("edl", UB_TYPE_SIM_EDL);
+	ub_sim_phone_register_kind("mtk", UB_TYPE_SIM_MTK);
 }

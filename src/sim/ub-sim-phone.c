@@ -9,6 +9,7 @@
 #include "ub-memory-transport.h"
 #include "ub-sim-fastboot.h"
 #include "ub-sim-fault-transport.h"
+#include "ub-sim-mtk.h"
 #include "ub-sim-personalities.h"
 #include "ub-sim-phone.h"
 
@@ -409,7 +410,15 @@ ub_sim_phone_new_in_process(const gchar *spec, UbTransport **host_end, GError **
 	if (self == NULL)
 		return NULL;
 
-	ub_memory_transport_new_pair(UB_SIM_PHONE_MAX_PACKET_SIZE, &host, &device);
+	/* a BootROM is a USB full-speed device: 64-byte packets */
+	ub_memory_transport_new_pair(UB_IS_SIM_MTK(self->personality) &&
+					     g_strcmp0(ub_sim_mtk_get_session_mode(
+							   UB_SIM_MTK(self->personality)),
+						       "brom") == 0
+					 ? UB_SIM_PHONE_MTK_BROM_PACKET_SIZE
+					 : UB_SIM_PHONE_MAX_PACKET_SIZE,
+				     &host,
+				     &device);
 	if (!ub_sim_phone_start(self, device, error))
 		return NULL;
 	*host_end = g_steal_pointer(&host);
@@ -426,7 +435,8 @@ ub_sim_phone_new_in_process(const gchar *spec, UbTransport **host_end, GError **
  * The in-process side of a re-enumeration. After the host sent a reboot that
  * brings the phone back (fastboot `reboot-bootloader` or `reboot-fastboot`),
  * waits for the session to end, starts the next one on a NEW memory pair in
- * the mode the reboot asked for, and returns the new host end; the old one is
+ * the mode the reboot asked for (a MediaTek phone after SWITCH_USB_SPEED:
+ * its DA as 0e8d:2001), and returns the new host end; the old one is
  * closed (the host saw %UB_ERROR_DEVICE_GONE on it). This is what the
  * reconnect func of `--device sim:fastboot` calls (src/sim/ub-sim-open.c).
  *
@@ -483,8 +493,18 @@ ub_sim_phone_wait_reconnect(UbSimPhone *self,
 	thread = ub_sim_phone_steal_thread(self);
 	if (thread != NULL)
 		g_thread_join(thread);
-	if (!UB_IS_SIM_FASTBOOT(self->personality) ||
-	    !ub_sim_fastboot_reboot_comes_back(UB_SIM_FASTBOOT(self->personality))) {
+	/* a MediaTek DA comes back as 0e8d:2001 after SWITCH_USB_SPEED */
+	if (UB_IS_SIM_MTK(self->personality)) {
+		if (g_strcmp0(ub_sim_mtk_get_session_mode(UB_SIM_MTK(self->personality)), "da") != 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_DEVICE_GONE,
+				    "the simulated %s phone left its session and does not come back",
+				    self->kind);
+			return NULL;
+		}
+	} else if (!UB_IS_SIM_FASTBOOT(self->personality) ||
+		   !ub_sim_fastboot_reboot_comes_back(UB_SIM_FASTBOOT(self->personality))) {
 		const gchar *target = UB_IS_SIM_FASTBOOT(self->personality)
 					  ? ub_sim_fastboot_get_reboot_target(
 						UB_SIM_FASTBOOT(self->personality))

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE(UbSimPhone, ub_sim_phone, UB, SIM_PHONE, GObject)
 #define UB_SIM_PHONE_ENV_FAULTS "UB_SIM_FAULTS"
 /* wMaxPacketSize of the in-process pipe, as on a USB 2.0 high-speed bulk endpoint */
 #define UB_SIM_PHONE_MAX_PACKET_SIZE 512
+/* a MediaTek BootROM is USB full speed */
+#define UB_SIM_PHONE_MTK_BROM_PACKET_SIZE 64
 
 void
 ub_sim_phone_register_kind(const gchar *kind, GType personality_type);

@@ -36,6 +36,7 @@ struct _UbSimStorage {
 	gchar *dir;
 	UbSimStorageKind kind;
 	guint n_luns;
+	gboolean mtk_luns; /* "ufs-mtk": lun0/lun1 boot LUs, lun2 the main one */
 	guint64 size; /* eMMC user area, or each UFS data LUN */
 	GPtrArray *regions; /* of UbSimStorageRegion, fixed after open */
 	GMutex mutex;	    /* protects the GPT caches */
@@ -187,9 +188,18 @@ ub_sim_storage_parse_size(const gchar *str, guint64 *size, GError **error)
 	return TRUE;
 }
 
+static gboolean
+ub_sim_storage_parse_geometry_full(const gchar *geometry,
+				   UbSimStorageKind *kind,
+				   guint *n_luns,
+				   gboolean *mtk_luns,
+				   guint64 *size,
+				   GError **error);
+
 /**
  * ub_sim_storage_parse_geometry:
- * @geometry: "emmc:SIZE" (user area) or "ufs:N:SIZE" (N LUNs of SIZE)
+ * @geometry: "emmc:SIZE" (user area), "ufs:N:SIZE" (N LUNs of SIZE, Qualcomm
+ *   style) or "ufs-mtk:N:SIZE" (MediaTek style, N >= 3)
  * @kind: (out): the storage kind
  * @n_luns: (out): number of UFS LUNs, 0 for eMMC
  * @size: (out): size of the eMMC user area or of each UFS data LUN
@@ -204,15 +214,43 @@ ub_sim_storage_parse_geometry(const gchar *geometry,
 			      guint64 *size,
 			      GError **error)
 {
+	gboolean mtk_luns = FALSE;
+	return ub_sim_storage_parse_geometry_full(geometry, kind, n_luns, &mtk_luns, size, error);
+}
+
+static gboolean
+ub_sim_storage_parse_geometry_full(const gchar *geometry,
+				   UbSimStorageKind *kind,
+				   guint *n_luns,
+				   gboolean *mtk_luns,
+				   guint64 *size,
+				   GError **error)
+{
 	g_auto(GStrv) parts = NULL;
 	guint64 luns = 0;
 
 	g_return_val_if_fail(geometry != NULL, FALSE);
 	parts = g_strsplit(geometry, ":", -1);
+	*mtk_luns = FALSE;
 	if (g_strcmp0(parts[0], "emmc") == 0 && g_strv_length(parts) == 2) {
 		*kind = UB_SIM_STORAGE_KIND_EMMC;
 		*n_luns = 0;
 		return ub_sim_storage_parse_size(parts[1], size, error);
+	}
+	if (g_strcmp0(parts[0], "ufs-mtk") == 0 && g_strv_length(parts) == 3) {
+		if (!g_ascii_string_to_unsigned(parts[1], 10, 3, UB_SIM_STORAGE_MAX_LUNS, &luns, NULL)) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid UFS LUN count '%s', expected 3 to %u",
+				    parts[1],
+				    (guint)UB_SIM_STORAGE_MAX_LUNS);
+			return FALSE;
+		}
+		*kind = UB_SIM_STORAGE_KIND_UFS;
+		*n_luns = (guint)luns;
+		*mtk_luns = TRUE;
+		return ub_sim_storage_parse_size(parts[2], size, error);
 	}
 	if (g_strcmp0(parts[0], "ufs") == 0 && g_strv_length(parts) == 3) {
 		g_autoptr(GError) error_local = NULL;
@@ -237,16 +275,19 @@ ub_sim_storage_parse_geometry(const gchar *geometry,
 	g_set_error(error,
 		    UB_ERROR,
 		    UB_ERROR_INVALID_DATA,
-		    "invalid storage geometry '%s', expected emmc:SIZE or ufs:N:SIZE",
+		    "invalid storage geometry '%s', expected emmc:SIZE, ufs:N:SIZE or ufs-mtk:N:SIZE",
 		    geometry);
 	return FALSE;
 }
 
 static gchar *
-ub_sim_storage_format_geometry(UbSimStorageKind kind, guint n_luns, guint64 size)
+ub_sim_storage_format_geometry(UbSimStorageKind kind, guint n_luns, gboolean mtk_luns, guint64 size)
 {
 	if (kind == UB_SIM_STORAGE_KIND_UFS)
-		return g_strdup_printf("ufs:%u:%" G_GUINT64_FORMAT, n_luns, size);
+		return g_strdup_printf("%s:%u:%" G_GUINT64_FORMAT,
+				       mtk_luns ? "ufs-mtk" : "ufs",
+				       n_luns,
+				       size);
 	return g_strdup_printf("emmc:%" G_GUINT64_FORMAT, size);
 }
 
@@ -852,6 +893,7 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
 	g_autofree gchar *stored_norm = NULL;
 	UbSimStorageKind kind = UB_SIM_STORAGE_KIND_EMMC;
 	guint n_luns = 0;
+	gboolean mtk_luns = FALSE;
 	guint64 size = 0;
 
 	if (g_file_test(fn, G_FILE_TEST_EXISTS)) {
@@ -860,18 +902,24 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
 		stored = g_key_file_get_string(kf, "storage", "geometry", error);
 		if (stored == NULL)
 			return FALSE;
-		if (!ub_sim_storage_parse_geometry(stored, &kind, &n_luns, &size, error)) {
+		if (!ub_sim_storage_parse_geometry_full(stored, &kind, &n_luns, &mtk_luns, &size, error)) {
 			g_prefix_error(error, "invalid %s: ", fn);
 			return FALSE;
 		}
-		stored_norm = ub_sim_storage_format_geometry(kind, n_luns, size);
+		stored_norm = ub_sim_storage_format_geometry(kind, n_luns, mtk_luns, size);
 		if (geometry != NULL) {
 			UbSimStorageKind kind2 = UB_SIM_STORAGE_KIND_EMMC;
 			guint n_luns2 = 0;
+			gboolean mtk_luns2 = FALSE;
 			guint64 size2 = 0;
-			if (!ub_sim_storage_parse_geometry(geometry, &kind2, &n_luns2, &size2, error))
+			if (!ub_sim_storage_parse_geometry_full(geometry,
+								&kind2,
+								&n_luns2,
+								&mtk_luns2,
+								&size2,
+								error))
 				return FALSE;
-			wanted = ub_sim_storage_format_geometry(kind2, n_luns2, size2);
+			wanted = ub_sim_storage_format_geometry(kind2, n_luns2, mtk_luns2, size2);
 			if (g_strcmp0(wanted, stored_norm) != 0) {
 				g_set_error(error,
 					    UB_ERROR,
@@ -886,7 +934,7 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
 	} else {
 		if (geometry == NULL)
 			geometry = UB_SIM_STORAGE_DEFAULT_GEOMETRY;
-		if (!ub_sim_storage_parse_geometry(geometry, &kind, &n_luns, &size, error))
+		if (!ub_sim_storage_parse_geometry_full(geometry, &kind, &n_luns, &mtk_luns, &size, error))
 			return FALSE;
 		g_key_file_set_string(kf, "storage", "geometry", geometry);
 		if (!g_key_file_save_to_file(kf, fn, error))
@@ -894,6 +942,7 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
 	}
 	self->kind = kind;
 	self->n_luns = n_luns;
+	self->mtk_luns = mtk_luns;
 	self->size = size;
 	return TRUE;
 }
@@ -901,14 +950,16 @@ ub_sim_storage_load_keyfile(UbSimStorage *self, const gchar *geometry, GError **
 /**
  * ub_sim_storage_open:
  * @dir: a folder; created if missing
- * @geometry: (nullable): "emmc:SIZE" or "ufs:N:SIZE"; %NULL keeps what @dir
+ * @geometry: (nullable): "emmc:SIZE", "ufs:N:SIZE" or "ufs-mtk:N:SIZE"; %NULL keeps what @dir
  *   holds, or uses %UB_SIM_STORAGE_DEFAULT_GEOMETRY for a new folder
  * @error: (nullable): return location for a #GError
  *
  * Opens the storage of a simulated phone: one sparse file per region, DIR/<region>.img.
  * eMMC has boot1, boot2 and rpmb of 4 MiB and a user area of SIZE; UFS has N
  * LUNs of SIZE, where with three or more LUNs lun1 and lun2 are boot LUNs of at
- * most 8 MiB (as on Qualcomm phones) and lun0 is the main one. A new main
+ * most 8 MiB (as on Qualcomm phones) and lun0 is the main one; "ufs-mtk" has
+ * lun0 and lun1 boot LUs of at most 4 MiB without a GPT and lun2 as the main
+ * one (as on MediaTek phones). A new main
  * region gets a default A/B layout in a GPT, the other LUNs an empty GPT;
  * reopening keeps all data.
  *
@@ -939,6 +990,16 @@ ub_sim_storage_open(const gchar *dir, const gchar *geometry, GError **error)
 			return NULL;
 		if (!ub_sim_storage_add_region(self, "rpmb", UB_SIM_STORAGE_BOOT_SIZE, FALSE, FALSE, error))
 			return NULL;
+	} else if (self->mtk_luns) {
+		/* as on MediaTek UFS phones: lun0 and lun1 hold the preloader (no
+		 * GPT), lun2 the OS, the rest is empty */
+		for (guint i = 0; i < self->n_luns; i++) {
+			g_autofree gchar *name = g_strdup_printf("lun%u", i);
+			gboolean is_boot = i < 2;
+			guint64 size = is_boot ? MIN(self->size, UB_SIM_STORAGE_BOOT_SIZE) : self->size;
+			if (!ub_sim_storage_add_region(self, name, size, !is_boot, i == 2, error))
+				return NULL;
+		}
 	} else {
 		/* as on Qualcomm UFS phones: lun0 holds the OS, lun1 and lun2 the two
 		 * copies of the boot loader (xbl), the rest firmware and radio data */
@@ -978,7 +1039,7 @@ gchar *
 ub_sim_storage_get_geometry(UbSimStorage *self)
 {
 	g_return_val_if_fail(UB_IS_SIM_STORAGE(self), NULL);
-	return ub_sim_storage_format_geometry(self->kind, self->n_luns, self->size);
+	return ub_sim_storage_format_geometry(self->kind, self->n_luns, self->mtk_luns, self->size);
 }
 
 guint32

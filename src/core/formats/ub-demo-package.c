@@ -8,10 +8,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mtk/ub-mtk-da-file.h"
 #include "ub-demo-package.h"
 #include "ub-error.h"
 #include "ub-gpt.h"
 #include "ub-mem.h"
+#include "ub-scatter.h"
 
 /*
  * The demo's firmware: a small Xiaomi-style fastboot ROM (flash_all*.sh,
@@ -668,4 +670,408 @@ ub_demo_package_write_flat_build(const gchar *dir, GError **error)
 					  g_bytes_get_data(programmer, NULL),
 					  g_bytes_get_size(programmer),
 					  error);
+}
+
+/*
+ * The MediaTek demo's firmware: a V1.1.2-style eMMC scatter for the
+ * simulator's default chip (MT6765) with the rows SP Flash Tool users know
+ * (preloader in both boot areas, pgpt, the calibration partitions nvram,
+ * nvdata, nvcfg, protect1/2 and proinfo, lk, boot, vbmeta, a sparse system,
+ * cache, userdata, an end-relative flashinfo and sgpt), generated images, a
+ * Checksum.ini, and a Download Agent file in the real MTK_AllInOne_DA.bin
+ * format with dummy DA1/DA2 for the chip. The "old" variant is the layout the
+ * demo phone starts with: a para partition in front of the calibration data,
+ * so a Firmware Upgrade moves every partition.
+ */
+
+typedef struct {
+	const gchar *name;
+	guint64 size;
+	const gchar *file; /* NULL: NONE */
+	const gchar *operation;
+	gboolean upgradable;
+	const gchar *type;
+} UbDemoScatterRow;
+
+static const UbDemoScatterRow ub_demo_scatter_rows[] = {
+    {"pgpt", 0x8000, NULL, "INVISIBLE", FALSE, "NORMAL_ROM"},
+    {"para", 0x80000, NULL, "INVISIBLE", FALSE, "NORMAL_ROM"}, /* old layout only */
+    {"nvram", 0x100000, NULL, "BINREGION", FALSE, "NORMAL_ROM"},
+    {"nvdata", 0x200000, NULL, "INVISIBLE", FALSE, "EXT4_IMG"},
+    {"nvcfg", 0x100000, NULL, "PROTECTED", FALSE, "EXT4_IMG"},
+    {"protect1", 0x100000, NULL, "PROTECTED", FALSE, "EXT4_IMG"},
+    {"protect2", 0x100000, NULL, "PROTECTED", FALSE, "EXT4_IMG"},
+    {"proinfo", 0x80000, NULL, "PROTECTED", FALSE, "NORMAL_ROM"},
+    {"lk", 0x100000, "lk.img", "UPDATE", TRUE, "NORMAL_ROM"},
+    {"boot", 0x400000, "boot.img", "UPDATE", TRUE, "NORMAL_ROM"},
+    {"vbmeta", 0x100000, "vbmeta.img", "UPDATE", TRUE, "NORMAL_ROM"},
+    {"system", 0x400000, "system.img", "UPDATE", TRUE, "EXT4_IMG"},
+    {"cache", 0x200000, NULL, "INVISIBLE", FALSE, "EXT4_IMG"},
+    {"userdata", 0x400000, "userdata.img", "UPDATE", FALSE, "EXT4_IMG"},
+};
+
+/* the end-relative rows: flashinfo 8 blocks (+ sgpt's one) from the end, sgpt last */
+#define UB_DEMO_SCATTER_BLOCK	      0x20000
+#define UB_DEMO_SCATTER_FLASHINFO     G_GUINT64_CONSTANT(0xFFFF0008)
+#define UB_DEMO_SCATTER_FLASHINFO_SZ  0x100000
+#define UB_DEMO_SCATTER_SGPT_SZ	      0x4200
+#define UB_DEMO_SCATTER_PRELOADER_SZ  0x40000
+
+/* image sizes: odd ones catch padding bugs */
+static const struct {
+	const gchar *file;
+	gsize size;
+	guint8 seed;
+} ub_demo_scatter_images[] = {
+    {"preloader_unbrick_demo.bin", 0x9000 + 77, 0x61},
+    {"lk.img", 0x60000 + 5, 0x62},
+    {"boot.img", 0x180000 + 123, 0x63},
+    {"vbmeta.img", 0x1000, 0x64},
+    {"userdata.img", 0x10000, 0x65},
+};
+
+/**
+ * ub_demo_package_get_scatter_dir:
+ *
+ * Returns: (transfer full): where the MediaTek demo writes its scatter package
+ */
+gchar *
+ub_demo_package_get_scatter_dir(void)
+{
+	return g_build_filename(g_get_user_cache_dir(), "unbrick", "demo", "demo_scatter", NULL);
+}
+
+/**
+ * ub_demo_package_get_scatter_rows:
+ *
+ * Returns: (transfer none): the partitions a download of the demo scatter
+ *   writes, with the preloader first
+ */
+const gchar *const *
+ub_demo_package_get_scatter_rows(void)
+{
+	static const gchar *const rows[] = {"preloader", "lk", "boot", "vbmeta", "system",
+					    "userdata", NULL};
+	return rows;
+}
+
+/**
+ * ub_demo_package_get_scatter_calibration:
+ *
+ * Returns: (transfer none): the demo layout's calibration partitions
+ */
+const gchar *const *
+ub_demo_package_get_scatter_calibration(void)
+{
+	static const gchar *const rows[] = {"nvram", "nvdata", "nvcfg", "protect1", "protect2",
+					    "proinfo", NULL};
+	return rows;
+}
+
+/**
+ * ub_demo_package_make_scatter_image:
+ * @name: a partition of the demo scatter ("boot", "system", "preloader")
+ *
+ * Returns: (transfer full) (nullable): what the partition holds after a
+ *   download, from its first byte (the preloader: the image, without the boot
+ *   header the engine puts in front of it; system: the expanded sparse data)
+ */
+GBytes *
+ub_demo_package_make_scatter_image(const gchar *name)
+{
+	g_autofree gchar *file = NULL;
+	if (g_strcmp0(name, "system") == 0)
+		return ub_demo_package_make_flat_image("system");
+	file = g_strcmp0(name, "preloader") == 0 ? g_strdup("preloader_unbrick_demo.bin")
+						 : g_strdup_printf("%s.%s",
+								   name,
+								   g_strcmp0(name, "lk") == 0 ||
+									   g_strcmp0(name, "boot") == 0 ||
+									   g_strcmp0(name, "vbmeta") == 0 ||
+									   g_strcmp0(name, "userdata") == 0
+								       ? "img"
+								       : "bin");
+	for (guint i = 0; i < G_N_ELEMENTS(ub_demo_scatter_images); i++) {
+		guint8 *buf;
+		if (g_strcmp0(ub_demo_scatter_images[i].file, file) != 0)
+			continue;
+		buf = ub_demo_flat_fill(ub_demo_scatter_images[i].size, ub_demo_scatter_images[i].seed);
+		/* the preloader starts with its GFH_FILE_INFO (mtk.md b.3) and
+		 * carries the DRAM settings a DA started from BootROM needs */
+		if (g_strcmp0(name, "preloader") == 0) {
+			const gchar emi[] = "MTK_BLOADER_INFO_v25\0\0\0\0unbrick demo EMI settings";
+			memset(buf, 0, 0x38);
+			memcpy(buf, "MMM\x01", 4);
+			ub_mem_write_u16_le(buf, 4, 0x38);
+			memcpy(buf + 8, "FILE_INFO", 9);
+			memcpy(buf + 0x100, emi, sizeof(emi));
+		}
+		return g_bytes_new_take(buf, ub_demo_scatter_images[i].size);
+	}
+	return NULL;
+}
+
+static void
+ub_demo_scatter_row(GString *str,
+		    guint index,
+		    const gchar *name,
+		    const gchar *file,
+		    gboolean download,
+		    const gchar *type,
+		    guint64 addr,
+		    guint64 size,
+		    const gchar *region,
+		    gboolean reserved,
+		    const gchar *operation,
+		    gboolean upgradable)
+{
+	g_string_append_printf(str,
+			       "- partition_index: SYS%u\n"
+			       "  partition_name: %s\n"
+			       "  file_name: %s\n"
+			       "  is_download: %s\n"
+			       "  type: %s\n"
+			       "  linear_start_addr: 0x%" G_GINT64_MODIFIER "x\n"
+			       "  physical_start_addr: 0x%" G_GINT64_MODIFIER "x\n"
+			       "  partition_size: 0x%" G_GINT64_MODIFIER "x\n"
+			       "  region: %s\n"
+			       "  storage: HW_STORAGE_EMMC\n"
+			       "  boundary_check: true\n"
+			       "  is_reserved: %s\n"
+			       "  operation_type: %s\n"
+			       "  is_upgradable: %s\n"
+			       "  empty_boot_needed: false\n"
+			       "  reserve: 0x00\n\n",
+			       index,
+			       name,
+			       file != NULL ? file : "NONE",
+			       download ? "true" : "false",
+			       type,
+			       addr,
+			       addr,
+			       size,
+			       region,
+			       reserved ? "true" : "false",
+			       operation,
+			       upgradable ? "true" : "false");
+}
+
+/**
+ * ub_demo_package_make_scatter:
+ * @old_layout: the layout the demo phone starts with (a para partition in
+ *   front of the calibration data) instead of the package's
+ *
+ * Returns: (transfer full): the scatter file's text
+ */
+gchar *
+ub_demo_package_make_scatter(gboolean old_layout)
+{
+	GString *str = g_string_new(NULL);
+	guint64 addr = 0;
+	guint index = 0;
+
+	g_string_append(str,
+			"############################################################################\n"
+			"#  General Setting\n"
+			"############################################################################\n"
+			"- general: MTK_PLATFORM_CFG\n"
+			"  info: \n"
+			"    - config_version: V1.1.2\n"
+			"      platform: MT6765\n"
+			"      project: unbrick_demo\n"
+			"      storage: EMMC\n"
+			"      boot_channel: MSDC_0\n"
+			"      block_size: 0x20000\n"
+			"############################################################################\n"
+			"#  Layout Setting\n"
+			"############################################################################\n");
+	ub_demo_scatter_row(str,
+			    index++,
+			    "preloader",
+			    "preloader_unbrick_demo.bin",
+			    TRUE,
+			    "SV5_BL_BIN",
+			    0,
+			    UB_DEMO_SCATTER_PRELOADER_SZ,
+			    "EMMC_BOOT1_BOOT2",
+			    FALSE,
+			    "BOOTLOADERS",
+			    TRUE);
+	for (guint i = 0; i < G_N_ELEMENTS(ub_demo_scatter_rows); i++) {
+		const UbDemoScatterRow *row = &ub_demo_scatter_rows[i];
+		guint64 size = row->size;
+		if (g_strcmp0(row->name, "para") == 0 && !old_layout)
+			continue;
+		/* the old userdata is what para took from it */
+		if (g_strcmp0(row->name, "userdata") == 0 && old_layout)
+			size -= 0x80000;
+		ub_demo_scatter_row(str,
+				    index++,
+				    row->name,
+				    row->file,
+				    row->file != NULL,
+				    row->type,
+				    addr,
+				    size,
+				    "EMMC_USER",
+				    FALSE,
+				    row->operation,
+				    row->upgradable);
+		addr += size;
+	}
+	ub_demo_scatter_row(str,
+			    index++,
+			    "flashinfo",
+			    NULL,
+			    FALSE,
+			    "NORMAL_ROM",
+			    UB_DEMO_SCATTER_FLASHINFO,
+			    UB_DEMO_SCATTER_FLASHINFO_SZ,
+			    "EMMC_USER",
+			    TRUE,
+			    "RESERVED",
+			    FALSE);
+	ub_demo_scatter_row(str,
+			    index++,
+			    "sgpt",
+			    NULL,
+			    FALSE,
+			    "NORMAL_ROM",
+			    UB_SCATTER_PSEUDO_MIN,
+			    UB_DEMO_SCATTER_SGPT_SZ,
+			    "EMMC_USER",
+			    TRUE,
+			    "RESERVED",
+			    FALSE);
+	return g_string_free(str, FALSE);
+}
+
+/**
+ * ub_demo_package_get_scatter_min_user_size:
+ *
+ * Returns: the smallest eMMC user area the demo layout fits
+ */
+guint64
+ub_demo_package_get_scatter_min_user_size(void)
+{
+	guint64 total = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(ub_demo_scatter_rows); i++)
+		total += ub_demo_scatter_rows[i].size;
+	/* flashinfo sits 8 blocks + sgpt's block from the end */
+	return total + (8 + 1) * UB_DEMO_SCATTER_BLOCK;
+}
+
+/* Checksum.ini (mtk.md b.5) for the images with a checksum */
+static gchar *
+ub_demo_scatter_checksum_ini(void)
+{
+	GString *str = g_string_new("[VERSION]\nVERSION=V1\nTOOL=unbrick demo\n\n"
+				    "[IsEnableChecksum]\nCHECKSUM_SWITCH=1\n\n[CheckSum]\n");
+	const gchar *names[] = {"preloader", "lk", "boot", "vbmeta"};
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(GBytes) blob = ub_demo_package_make_scatter_image(names[i]);
+		gsize size = g_bytes_get_size(blob);
+		const guint8 *buf = g_bytes_get_data(blob, NULL);
+		guint16 sum = 0;
+		for (gsize j = 0; j < size; j++)
+			sum += buf[j];
+		if (size % 2 != 0)
+			sum += 0xff;
+		g_string_append_printf(str, "%s=0x%04x\n", names[i], sum);
+	}
+	return g_string_free(str, FALSE);
+}
+
+/**
+ * ub_demo_package_write_scatter:
+ * @dir: the package folder, created if needed
+ * @error: (nullable): return location for a #GError
+ *
+ * Writes MT6765_Android_scatter.txt, its images (system.img sparse),
+ * Checksum.ini and the demo DA file into @dir.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_demo_package_write_scatter(const gchar *dir, GError **error)
+{
+	g_autofree gchar *scatter = ub_demo_package_make_scatter(FALSE);
+	g_autofree gchar *ini = ub_demo_scatter_checksum_ini();
+	g_autoptr(GBytes) sparse = ub_demo_flat_make_sparse();
+	g_autoptr(GBytes) da = NULL;
+
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_IO,
+			    "cannot create %s: %s",
+			    dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!ub_demo_package_write_file(dir, UB_DEMO_SCATTER_FILE, scatter, strlen(scatter), error) ||
+	    !ub_demo_package_write_file(dir, "Checksum.ini", ini, strlen(ini), error) ||
+	    !ub_demo_package_write_file(dir,
+					"system.img",
+					g_bytes_get_data(sparse, NULL),
+					g_bytes_get_size(sparse),
+					error))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(ub_demo_scatter_images); i++) {
+		g_autofree guint8 *buf = ub_demo_flat_fill(ub_demo_scatter_images[i].size,
+							   ub_demo_scatter_images[i].seed);
+		g_autoptr(GBytes) blob = NULL;
+		if (g_str_has_prefix(ub_demo_scatter_images[i].file, "preloader"))
+			blob = ub_demo_package_make_scatter_image("preloader");
+		else
+			blob = g_bytes_new(buf, ub_demo_scatter_images[i].size);
+		if (!ub_demo_package_write_file(dir,
+						ub_demo_scatter_images[i].file,
+						g_bytes_get_data(blob, NULL),
+						g_bytes_get_size(blob),
+						error))
+			return FALSE;
+	}
+	da = ub_demo_package_make_da(error);
+	if (da == NULL)
+		return FALSE;
+	return ub_demo_package_write_file(dir,
+					  UB_DEMO_MTK_DA_FILE,
+					  g_bytes_get_data(da, NULL),
+					  g_bytes_get_size(da),
+					  error);
+}
+
+/**
+ * ub_demo_package_make_da:
+ * @error: (nullable): return location for a #GError
+ *
+ * A Download Agent file in the MTK_AllInOne_DA.bin format with one entry for
+ * the simulator's default chip (MT6765, DA code 0x6765): EMI settings, DA1
+ * and DA2 of dummy bytes the simulated phone accepts.
+ *
+ * Returns: (transfer full): the file's content
+ */
+GBytes *
+ub_demo_package_make_da(GError **error)
+{
+	g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	UbMtkDaEntry *entry = g_new0(UbMtkDaEntry, 1);
+	const gsize sizes[] = {0x100, 0x3000 + 0x100, 0x8000 + 0x100};
+
+	entry->hw_code = UB_DEMO_MTK_DA_CODE;
+	entry->hw_sub_code = 0x8a00;
+	entry->entry_region_index = 0;
+	entry->n_regions = 3;
+	entry->regions[0].load_addr = 0;
+	entry->regions[1].load_addr = 0x201000; /* MT6765 da_payload_addr, data/mtk-chips.json */
+	entry->regions[1].sig_len = 0x100;
+	entry->regions[2].load_addr = 0x40000000;
+	entry->regions[2].sig_len = 0x100;
+	g_ptr_array_add(entries, entry);
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++)
+		g_ptr_array_add(blobs,
+				g_bytes_new_take(ub_demo_flat_fill(sizes[i], (guint8)(0x70 + i)), sizes[i]));
+	return ub_mtk_da_file_build("MTK_AllInOne_DA_v3 unbrick demo", entries, blobs, error);
 }

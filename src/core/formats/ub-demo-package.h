@@ -37,4 +37,26 @@ ub_demo_package_make_flat_image(const gchar *label);
 guint64
 ub_demo_package_get_flat_build_min_lun_size(guint lun);
 
+/* the demo MediaTek scatter package (eMMC, MT6765) and its Download Agent */
+#define UB_DEMO_SCATTER_FILE "MT6765_Android_scatter.txt"
+#define UB_DEMO_MTK_DA_FILE  "MTK_AllInOne_DA_demo.bin"
+#define UB_DEMO_MTK_DA_CODE  0x6765
+
+gboolean
+ub_demo_package_write_scatter(const gchar *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gchar *
+ub_demo_package_get_scatter_dir(void);
+gchar *
+ub_demo_package_make_scatter(gboolean old_layout);
+const gchar *const *
+ub_demo_package_get_scatter_rows(void);
+const gchar *const *
+ub_demo_package_get_scatter_calibration(void);
+GBytes *
+ub_demo_package_make_scatter_image(const gchar *name);
+guint64
+ub_demo_package_get_scatter_min_user_size(void);
+GBytes *
+ub_demo_package_make_da(GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -84,8 +84,9 @@ ub_mtk_da_file_find_entry(UbMtkDaFile *self,
 			  guint16 hw_version,
 			  guint16 sw_version,
 			  GError **error);
-/* DA1 and DA2 of an entry: the region after the entry's region index (EMI
- * first), i.e. regions[entry_region_index + 1] and [+ 2] (mtk.md a.4) */
+/* DA1 and DA2 of an entry: regions[1] and [2] (region 0 is the EMI/params
+ * blob), whatever entry_region_index says, as mtkclient does for XFlash and
+ * legacy files (mtk.md a.4); NULL when the entry has too few regions */
 const UbMtkDaRegion *
 ub_mtk_da_entry_get_da1(const UbMtkDaEntry *entry);
 const UbMtkDaRegion *

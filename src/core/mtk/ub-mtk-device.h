@@ -49,6 +49,9 @@ void
 ub_mtk_device_set_cert_file(UbMtkDevice *self, GFile *cert);
 void
 ub_mtk_device_set_identify_only(UbMtkDevice *self, gboolean identify_only);
+/* the longest any DA wait may take (tests), 0 for the protocol's own timeouts */
+void
+ub_mtk_device_set_timeout_limit(UbMtkDevice *self, guint limit_ms);
 const UbMtkBromInfo *
 ub_mtk_device_get_brom_info(UbMtkDevice *self);
 

@@ -206,6 +206,9 @@ const UbMtkChip *
 ub_mtk_chip_lookup(guint16 hw_code);
 const UbMtkChip *
 ub_mtk_chip_lookup_platform(const gchar *platform);
+/* (nullable) the chip whose DA file code is @da_code (MTK_AllInOne_DA.bin entries) */
+const UbMtkChip *
+ub_mtk_chip_lookup_da_code(guint16 da_code);
 
 /*
  * The boot header a raw write of the preloader needs in front of it

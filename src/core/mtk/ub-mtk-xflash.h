@@ -62,6 +62,9 @@ void
 ub_mtk_xflash_set_transport(UbMtkXflash *self, UbTransport *transport);
 void
 ub_mtk_xflash_set_progress(UbMtkXflash *self, UbProgress *progress);
+/* the longest any single wait may take (tests), 0 for the protocol's own timeouts */
+void
+ub_mtk_xflash_set_timeout_limit(UbMtkXflash *self, guint limit_ms);
 
 /*
  * Bring-up after JUMP_DA (DA1): the 0xC0 sync byte, SYNC_SIGNAL,
@@ -102,6 +105,10 @@ ub_mtk_xflash_get_usb_speed(UbMtkXflash *self, GCancellable *cancellable, GError
  * as 0e8d:2001; the caller reconnects and calls ub_mtk_xflash_set_transport() */
 gboolean
 ub_mtk_xflash_switch_usb_speed(UbMtkXflash *self, GCancellable *cancellable, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
+/* GET_DA_VERSION (free it) */
+gchar *
+ub_mtk_xflash_get_da_version(UbMtkXflash *self, GCancellable *cancellable, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
 /* CHIP_ID: 5 x u16 (hw_code, hw_sub_code, hw_ver, sw_ver, chip_evolution) */
 gboolean
