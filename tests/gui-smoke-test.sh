@@ -23,7 +23,7 @@ if [ "$mode" = stop ] && ! command -v xdotool >/dev/null 2>&1; then
 	exit 77
 fi
 if [ -z "${UB_GUI_TEST_XVFB:-}" ]; then
-	UB_GUI_TEST_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" sh "$0" "$@"
+	UB_GUI_TEST_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24 -noreset" sh "$0" "$@"
 fi
 
 tmp=$(mktemp -d)
@@ -105,7 +105,13 @@ stop)
 	# identified or flashed: the demo ends as stopped and no dialog opens
 	UB_SIM_FAULTS=delay=50 "$unbrick" --demo >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	win=$(xdotool search --sync --onlyvisible --pid $pid 2>/dev/null | head -n 1)
+	# xdotool can miss a window while the X server is busy: ask again
+	win=""
+	for try in 1 2 3; do
+		win=$(timeout 20 xdotool search --sync --onlyvisible --pid $pid 2>/dev/null | head -n 1)
+		[ -n "$win" ] && break
+		sleep 0.5
+	done
 	[ -n "$win" ] || { kill $pid; fail "the main window did not appear"; }
 	xdotool windowfocus --sync "$win" key Escape
 	wait_for_line '^phone:'
