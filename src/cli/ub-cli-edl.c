@@ -78,28 +78,6 @@ ub_cli_edl_wants_range(void)
 	       ub_cli_edl_options.count != NULL;
 }
 
-static gboolean
-ub_cli_edl_parse_u64(const gchar *option, const gchar *value, guint64 *out, GError **error)
-{
-	gchar *end = NULL;
-	if (value == NULL || value[0] == '\0' || value[0] == '-') {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s needs a number", option);
-		return FALSE;
-	}
-	errno = 0;
-	*out = g_ascii_strtoull(value, &end, 0);
-	if (errno != 0 || end == value || *end != '\0') {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "%s takes a number (decimal or 0x hex), not '%s'",
-			    option,
-			    value);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* --lun N: "lunN" when the phone has it (UFS), else the eMMC name */
 static const UbDeviceRegion *
 ub_cli_edl_find_lun(UbDevice *device, guint lun, GError **error)
@@ -136,10 +114,10 @@ ub_cli_edl_range(UbDevice *device,
 	if (region == NULL)
 		return FALSE;
 	if (ub_cli_edl_options.start != NULL &&
-	    !ub_cli_edl_parse_u64("--start", ub_cli_edl_options.start, &start, error))
+	    !ub_cli_parse_u64("--start", "a number", ub_cli_edl_options.start, &start, error))
 		return FALSE;
 	if (ub_cli_edl_options.count != NULL &&
-	    !ub_cli_edl_parse_u64("--count", ub_cli_edl_options.count, &count, error))
+	    !ub_cli_parse_u64("--count", "a number", ub_cli_edl_options.count, &count, error))
 		return FALSE;
 	if (ub_cli_edl_options.count != NULL && count == 0) {
 		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "--count must not be 0");
@@ -152,19 +130,6 @@ ub_cli_edl_range(UbDevice *device,
 	}
 	*region_name = region->name;
 	return TRUE;
-}
-
-/* the phone, found and identified, with its LUNs and partitions known */
-static UbDevice *
-ub_cli_edl_open_identified(UbCli *cli, GError **error)
-{
-	g_autoptr(UbDevice) device = ub_cli_open_device(cli, error);
-	g_autoptr(UbPlan) identify = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
-	if (device == NULL)
-		return NULL;
-	if (!ub_cli_run_plan(cli, device, identify, error))
-		return NULL;
-	return g_steal_pointer(&device);
 }
 
 static gboolean
@@ -226,7 +191,7 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 		g_printerr("%s\n", _("Name the file to read into with -o PATH."));
 		return UB_CLI_EXIT_USAGE;
 	}
-	device = ub_cli_edl_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 
@@ -291,7 +256,7 @@ ub_cli_edl_format(UbCli *cli, gint argc, gchar **argv)
 		if (!ub_plan_preflight(plan, NULL, &error))
 			return ub_cli_fail(cli, error);
 	}
-	device = ub_cli_edl_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	if (ub_cli_edl_options.partition == NULL) {
@@ -498,7 +463,7 @@ ub_cli_edl_slot(UbCli *cli)
 		g_printerr("%s\n", _("--set takes a or b."));
 		return UB_CLI_EXIT_USAGE;
 	}
-	device = ub_cli_edl_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	current = ub_device_get_var(device, "current-slot", cli->cancellable, &error);
@@ -650,7 +615,7 @@ ub_cli_backups_restore(UbCli *cli, const gchar *dir)
 			ub_backup_get_items(backup)->len,
 			dir,
 			ub_backup_get_serial(backup) != NULL ? ub_backup_get_serial(backup) : "?");
-	device = ub_cli_edl_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	if (ub_backup_get_serial(backup) != NULL && ub_device_get_serial(device) != NULL &&

@@ -197,28 +197,6 @@ ub_cli_mtk_region(const gchar *region, GError **error)
 	return NULL;
 }
 
-static gboolean
-ub_cli_mtk_parse_u64(const gchar *option, const gchar *value, guint64 *out, GError **error)
-{
-	gchar *end = NULL;
-	if (value == NULL || value[0] == '\0' || value[0] == '-') {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s needs a number", option);
-		return FALSE;
-	}
-	errno = 0;
-	*out = g_ascii_strtoull(value, &end, 0);
-	if (errno != 0 || end == value || *end != '\0') {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "%s takes a number of bytes (decimal or 0x hex), not '%s'",
-			    option,
-			    value);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* --region R [--start ADDR] [--length N], in bytes; multiples of 512 */
 static gboolean
 ub_cli_mtk_range(const gchar **region, guint64 *start, guint64 *length, GError **error)
@@ -236,10 +214,10 @@ ub_cli_mtk_range(const gchar **region, guint64 *start, guint64 *length, GError *
 	if (*region == NULL)
 		return FALSE;
 	if (ub_cli_edl_options.start != NULL &&
-	    !ub_cli_mtk_parse_u64("--start", ub_cli_edl_options.start, start, error))
+	    !ub_cli_parse_u64("--start", "a number of bytes", ub_cli_edl_options.start, start, error))
 		return FALSE;
 	if (ub_cli_mtk_options.length != NULL &&
-	    !ub_cli_mtk_parse_u64("--length", ub_cli_mtk_options.length, length, error))
+	    !ub_cli_parse_u64("--length", "a number of bytes", ub_cli_mtk_options.length, length, error))
 		return FALSE;
 	if (ub_cli_mtk_options.length != NULL && *length == 0) {
 		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "--length must not be 0");
@@ -283,19 +261,6 @@ ub_cli_mtk_check_args(gint argc, gboolean for_format, GError **error)
 	return TRUE;
 }
 
-/* the phone, found and identified, with its regions and partitions known */
-static UbDevice *
-ub_cli_mtk_open_identified(UbCli *cli, GError **error)
-{
-	g_autoptr(UbDevice) device = ub_cli_open_device(cli, error);
-	g_autoptr(UbPlan) identify = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
-	if (device == NULL)
-		return NULL;
-	if (!ub_cli_run_plan(cli, device, identify, error))
-		return NULL;
-	return g_steal_pointer(&device);
-}
-
 /* `readback --region R --start ADDR --length N -o FILE` (SP Flash Tool's Readback rows) */
 gint
 ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv)
@@ -316,7 +281,7 @@ ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv)
 		g_printerr("%s\n", _("Name the file to read into with -o FILE."));
 		return UB_CLI_EXIT_USAGE;
 	}
-	device = ub_cli_mtk_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	ub_plan_add_op(plan, UB_PLAN_OP_READ, NULL, region, start, length, ub_cli_plan_options.output);
@@ -343,7 +308,7 @@ ub_cli_mtk_format(UbCli *cli, gint argc, gchar **argv)
 	}
 	ub_plan_set_allow_calibration(plan, ub_cli_plan_options.allow_calibration);
 	ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
-	device = ub_cli_mtk_open_identified(cli, &error);
+	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
 	if (ub_cli_mtk_options.all_except_bootloader) {

@@ -195,6 +195,47 @@ ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error)
 	return ok;
 }
 
+/* the phone, found and identified: its regions, LUNs and partitions known */
+UbDevice *
+ub_cli_open_identified(UbCli *cli, GError **error)
+{
+	g_autoptr(UbDevice) device = ub_cli_open_device(cli, error);
+	g_autoptr(UbPlan) identify = ub_plan_new(UB_PLAN_KIND_IDENTIFY);
+	if (device == NULL)
+		return NULL;
+	if (!ub_cli_run_plan(cli, device, identify, error))
+		return NULL;
+	return g_steal_pointer(&device);
+}
+
+/* an option's number, decimal or 0x hex; @what names it in the error ("a number of bytes") */
+gboolean
+ub_cli_parse_u64(const gchar *option,
+		 const gchar *what,
+		 const gchar *value,
+		 guint64 *out,
+		 GError **error)
+{
+	gchar *end = NULL;
+	if (value == NULL || value[0] == '\0' || value[0] == '-') {
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s needs a number", option);
+		return FALSE;
+	}
+	errno = 0;
+	*out = g_ascii_strtoull(value, &end, 0);
+	if (errno != 0 || end == value || *end != '\0') {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "%s takes %s (decimal or 0x hex), not '%s'",
+			    option,
+			    what,
+			    value);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* a builder inside the answer object, "result": "ok" already set */
 JsonBuilder *
 ub_cli_json_new_ok(void)

@@ -94,6 +94,14 @@ UbDevice *
 ub_cli_open_device(UbCli *cli, GError **error);
 gboolean
 ub_cli_run_plan(UbCli *cli, UbDevice *device, UbPlan *plan, GError **error);
+UbDevice *
+ub_cli_open_identified(UbCli *cli, GError **error);
+gboolean
+ub_cli_parse_u64(const gchar *option,
+		 const gchar *what,
+		 const gchar *value,
+		 guint64 *out,
+		 GError **error);
 JsonBuilder *
 ub_cli_json_new_ok(void);
 void

@@ -323,46 +323,6 @@ ub_device_spec_find_fastboot(UbDevice *device, const UbDeviceSpecUsbOrigin *orig
 	return g_steal_pointer(&usb_device);
 }
 
-/* bootloader <-> fastbootd over USB: wait for the same serial on a new address */
-static UbTransport *
-ub_device_spec_usb_reconnect_cb(UbDevice *device,
-				UbDeviceMode mode,
-				guint timeout_ms,
-				GCancellable *cancellable,
-				gpointer user_data,
-				GError **error)
-{
-	UbDeviceSpecUsbOrigin *origin = user_data;
-	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
-	g_autoptr(GError) error_last = NULL;
-
-	do {
-		g_autoptr(libusb_device) usb_device = NULL;
-		g_autoptr(UbTransport) transport = NULL;
-		if (!ub_device_spec_reconnect_sleep(UB_DEVICE_SPEC_RECONNECT_POLL_MS, cancellable, error))
-			return NULL;
-		g_clear_error(&error_last);
-		usb_device = ub_device_spec_find_fastboot(device, origin, &error_last);
-		if (usb_device == NULL)
-			continue;
-		transport = ub_usb_transport_new_for_device(usb_device, -1, &error_last);
-		if (transport == NULL)
-			continue;
-		origin->bus = libusb_get_bus_number(usb_device);
-		origin->address = libusb_get_device_address(usb_device);
-		return g_steal_pointer(&transport);
-	} while (g_get_monotonic_time() < deadline);
-	g_set_error(error,
-		    UB_ERROR,
-		    UB_ERROR_TIMED_OUT,
-		    "no fastboot device%s%s appeared within %u s (%s)",
-		    ub_device_get_serial(device) != NULL ? " with serial " : "",
-		    ub_device_get_serial(device) != NULL ? ub_device_get_serial(device) : "",
-		    timeout_ms / 1000,
-		    error_last != NULL ? error_last->message : "not found");
-	return NULL;
-}
-
 typedef struct {
 	gchar *host;
 	guint16 port;
@@ -462,28 +422,33 @@ ub_device_spec_find_mode(UbDeviceMode mode,
 	return found;
 }
 
-/* MediaTek DA after SWITCH_USB_SPEED: the phone comes back as 0e8d:2001 */
+/*
+ * Polls every @poll_ms until the phone is back on USB (the fastboot device with
+ * @device's serial, or else any phone in @mode other than @origin) and opens it;
+ * @what names what was awaited in the timeout error.
+ */
 static UbTransport *
-ub_device_spec_mtk_reconnect_cb(UbDevice *device,
-				UbDeviceMode mode,
-				guint timeout_ms,
-				GCancellable *cancellable,
-				gpointer user_data,
-				GError **error)
+ub_device_spec_usb_reconnect(UbDevice *device,
+			     UbDeviceMode mode,
+			     gboolean fastboot,
+			     UbDeviceSpecUsbOrigin *origin,
+			     guint poll_ms,
+			     guint timeout_ms,
+			     const gchar *what,
+			     GCancellable *cancellable,
+			     GError **error)
 {
-	UbDeviceSpecUsbOrigin *origin = user_data;
 	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
 	g_autoptr(GError) error_last = NULL;
 
 	do {
 		g_autoptr(libusb_device) usb_device = NULL;
 		g_autoptr(UbTransport) transport = NULL;
-		if (!ub_device_spec_reconnect_sleep(UB_DEVICE_SPEC_RECONNECT_POLL_MS / 2,
-						    cancellable,
-						    error))
+		if (!ub_device_spec_reconnect_sleep(poll_ms, cancellable, error))
 			return NULL;
 		g_clear_error(&error_last);
-		usb_device = ub_device_spec_find_mode(mode, origin, NULL, &error_last);
+		usb_device = fastboot ? ub_device_spec_find_fastboot(device, origin, &error_last)
+				      : ub_device_spec_find_mode(mode, origin, NULL, &error_last);
 		if (usb_device == NULL)
 			continue;
 		transport = ub_usb_transport_new_for_device(usb_device, -1, &error_last);
@@ -496,11 +461,57 @@ ub_device_spec_mtk_reconnect_cb(UbDevice *device,
 	g_set_error(error,
 		    UB_ERROR,
 		    UB_ERROR_TIMED_OUT,
-		    "no MediaTek phone in %s mode appeared within %u s (%s)",
-		    ub_device_mode_to_string(mode),
+		    "no %s appeared within %u s (%s)",
+		    what,
 		    timeout_ms / 1000,
 		    error_last != NULL ? error_last->message : "not found");
 	return NULL;
+}
+
+/* bootloader <-> fastbootd over USB: wait for the same serial on a new address */
+static UbTransport *
+ub_device_spec_usb_reconnect_cb(UbDevice *device,
+				UbDeviceMode mode,
+				guint timeout_ms,
+				GCancellable *cancellable,
+				gpointer user_data,
+				GError **error)
+{
+	const gchar *serial = ub_device_get_serial(device);
+	g_autofree gchar *what = g_strdup_printf("fastboot device%s%s",
+						 serial != NULL ? " with serial " : "",
+						 serial != NULL ? serial : "");
+	return ub_device_spec_usb_reconnect(device,
+					    mode,
+					    TRUE,
+					    user_data,
+					    UB_DEVICE_SPEC_RECONNECT_POLL_MS,
+					    timeout_ms,
+					    what,
+					    cancellable,
+					    error);
+}
+
+/* MediaTek DA after SWITCH_USB_SPEED: the phone comes back as 0e8d:2001 */
+static UbTransport *
+ub_device_spec_mtk_reconnect_cb(UbDevice *device,
+				UbDeviceMode mode,
+				guint timeout_ms,
+				GCancellable *cancellable,
+				gpointer user_data,
+				GError **error)
+{
+	g_autofree gchar *what =
+	    g_strdup_printf("MediaTek phone in %s mode", ub_device_mode_to_string(mode));
+	return ub_device_spec_usb_reconnect(device,
+					    mode,
+					    FALSE,
+					    user_data,
+					    UB_DEVICE_SPEC_RECONNECT_POLL_MS / 2,
+					    timeout_ms,
+					    what,
+					    cancellable,
+					    error);
 }
 
 static UbDevice *

@@ -2396,11 +2396,15 @@ ub_plan_restore(UbDevice *device,
 			continue;
 		part = ub_partition_array_find(partitions, name);
 		if (part == NULL) {
-			ub_progress_log(progress,
-					"%s is not in the new partition table; its backup stays in %s",
-					name,
-					item->path);
-			continue;
+			/* calibration data that cannot go back is a failure, not a note */
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_REFUSED,
+				    "%s is not in the new partition table, so its calibration data "
+				    "could not be restored; the backup stays in %s",
+				    name,
+				    item->path);
+			return FALSE;
 		}
 		if (item->size > ub_partition_get_size(part)) {
 			g_set_error(error,

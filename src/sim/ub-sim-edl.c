@@ -1625,28 +1625,6 @@ ub_sim_edl_set_read64(UbSimEdl *self, gboolean read64)
 	self->read64 = read64;
 }
 
-static gboolean
-ub_sim_edl_parse_u64(const gchar *name, const gchar *str, guint64 max, guint64 *value, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	gboolean ok;
-	if (g_str_has_prefix(str, "0x") || g_str_has_prefix(str, "0X"))
-		ok = g_ascii_string_to_unsigned(str + 2, 16, 0, max, value, &error_local);
-	else
-		ok = g_ascii_string_to_unsigned(str, 10, 0, max, value, &error_local);
-	if (!ok) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "invalid %s '%s': %s",
-			    name,
-			    str,
-			    error_local->message);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /**
  * ub_sim_edl_configure_from_env:
  * @self: a #UbSimEdl
@@ -1665,9 +1643,9 @@ ub_sim_edl_configure_from_env(UbSimEdl *self, GError **error)
 	guint64 val = 0;
 
 	g_return_val_if_fail(UB_IS_SIM_EDL(self), FALSE);
-	str = g_getenv(UB_SIM_EDL_ENV_SAHARA_VERSION);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_edl_parse_u64(UB_SIM_EDL_ENV_SAHARA_VERSION, str, 3, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_EDL_ENV_SAHARA_VERSION);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_EDL_ENV_SAHARA_VERSION, str, 3, &val, error))
 			return FALSE;
 		if (val < 1) {
 			g_set_error(error,
@@ -1680,24 +1658,24 @@ ub_sim_edl_configure_from_env(UbSimEdl *self, GError **error)
 		}
 		self->sahara_version = (guint)val;
 	}
-	str = g_getenv(UB_SIM_EDL_ENV_SERIAL);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_edl_parse_u64(UB_SIM_EDL_ENV_SERIAL, str, G_MAXUINT32, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_EDL_ENV_SERIAL);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_EDL_ENV_SERIAL, str, G_MAXUINT32, &val, error))
 			return FALSE;
 		self->serial = (guint32)val;
 	}
-	str = g_getenv(UB_SIM_EDL_ENV_HWID);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_edl_parse_u64(UB_SIM_EDL_ENV_HWID, str, G_MAXUINT64, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_EDL_ENV_HWID);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_EDL_ENV_HWID, str, G_MAXUINT64, &val, error))
 			return FALSE;
 		self->hwid = val;
 	}
-	str = g_getenv(UB_SIM_EDL_ENV_PK_HASH);
-	if (str != NULL && str[0] != '\0' && !ub_sim_edl_set_pk_hash(self, str, error))
+	str = ub_sim_personality_getenv(UB_SIM_EDL_ENV_PK_HASH);
+	if (str != NULL && !ub_sim_edl_set_pk_hash(self, str, error))
 		return FALSE;
-	str = g_getenv(UB_SIM_EDL_ENV_MAX_PAYLOAD);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_edl_parse_u64(UB_SIM_EDL_ENV_MAX_PAYLOAD, str, 64 * 1024 * 1024, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_EDL_ENV_MAX_PAYLOAD);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_EDL_ENV_MAX_PAYLOAD, str, 64 * 1024 * 1024, &val, error))
 			return FALSE;
 		if (val < 4096) {
 			g_set_error(error,
@@ -1710,9 +1688,7 @@ ub_sim_edl_configure_from_env(UbSimEdl *self, GError **error)
 		}
 		self->max_payload = (guint32)val;
 	}
-	str = g_getenv(UB_SIM_EDL_ENV_READ64);
-	if (str != NULL && str[0] != '\0')
-		self->read64 = g_strcmp0(str, "0") != 0;
+	ub_sim_personality_getenv_flag(UB_SIM_EDL_ENV_READ64, &self->read64);
 	return TRUE;
 }
 
@@ -1760,16 +1736,8 @@ ub_sim_edl_constructed(GObject *object)
 	}
 	/* a new storage folder gets a Qualcomm layout, with calibration partitions */
 	storage = ub_sim_edl_get_storage(self);
-	if (storage != NULL) {
-		g_autofree gchar *fn =
-		    g_build_filename(ub_sim_storage_get_dir(storage), UB_SIM_LAYOUT_SIDECAR, NULL);
-		const gchar *layout = g_getenv("UB_SIM_LAYOUT");
-		if (layout == NULL || layout[0] == '\0')
-			layout = "qcom";
-		if (!g_file_test(fn, G_FILE_TEST_EXISTS) &&
-		    !ub_sim_layout_apply(storage, layout, &error_local))
-			self->env_error = g_steal_pointer(&error_local);
-	}
+	if (storage != NULL && !ub_sim_layout_apply_default(storage, "qcom", &error_local))
+		self->env_error = g_steal_pointer(&error_local);
 }
 
 static void

@@ -542,3 +542,31 @@ ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
 	g_key_file_set_string(kf, "phone", "layout", name);
 	return g_key_file_save_to_file(kf, fn, error);
 }
+
+/**
+ * ub_sim_layout_apply_default:
+ * @storage: a #UbSimStorage
+ * @fallback: the layout when $UB_SIM_LAYOUT is unset or empty
+ * @error: (nullable): return location for a #GError
+ *
+ * Gives a new storage folder (one without the sidecar yet) the layout named by
+ * $UB_SIM_LAYOUT, or @fallback; a folder that has a layout keeps it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_sim_layout_apply_default(UbSimStorage *storage, const gchar *fallback, GError **error)
+{
+	g_autofree gchar *fn = NULL;
+	const gchar *layout = g_getenv("UB_SIM_LAYOUT");
+
+	g_return_val_if_fail(UB_IS_SIM_STORAGE(storage), FALSE);
+	g_return_val_if_fail(fallback != NULL, FALSE);
+
+	fn = g_build_filename(ub_sim_storage_get_dir(storage), UB_SIM_LAYOUT_SIDECAR, NULL);
+	if (g_file_test(fn, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (layout == NULL || layout[0] == '\0')
+		layout = fallback;
+	return ub_sim_layout_apply(storage, layout, error);
+}

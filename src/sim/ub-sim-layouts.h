@@ -20,5 +20,8 @@ ub_sim_layout_get_applied(UbSimStorage *storage);
 gboolean
 ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
     G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_sim_layout_apply_default(UbSimStorage *storage, const gchar *fallback, GError **error)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

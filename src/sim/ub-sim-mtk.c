@@ -234,13 +234,20 @@ ub_sim_mtk_write_u32(UbSimMtk *self, guint32 value, GError **error)
 	return ub_sim_mtk_write(self, buf, sizeof(buf), error);
 }
 
+/* a parameter read and sent back as it came */
+static gboolean
+ub_sim_mtk_echo(UbSimMtk *self, guint8 *buf, gsize bufsz, GError **error)
+{
+	return ub_sim_mtk_read(self, buf, bufsz, UB_SIM_MTK_DATA_TIMEOUT_MS, error) &&
+	       ub_sim_mtk_write(self, buf, bufsz, error);
+}
+
 /* a big-endian parameter, echoed */
 static gboolean
 ub_sim_mtk_echo_u32(UbSimMtk *self, guint32 *value, GError **error)
 {
 	guint8 buf[4] = {0};
-	if (!ub_sim_mtk_read(self, buf, sizeof(buf), UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
-	    !ub_sim_mtk_write(self, buf, sizeof(buf), error))
+	if (!ub_sim_mtk_echo(self, buf, sizeof(buf), error))
 		return FALSE;
 	*value = ub_mem_read_u32_be(buf, 0);
 	return TRUE;
@@ -250,8 +257,7 @@ static gboolean
 ub_sim_mtk_echo_u16(UbSimMtk *self, guint16 *value, GError **error)
 {
 	guint8 buf[2] = {0};
-	if (!ub_sim_mtk_read(self, buf, sizeof(buf), UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
-	    !ub_sim_mtk_write(self, buf, sizeof(buf), error))
+	if (!ub_sim_mtk_echo(self, buf, sizeof(buf), error))
 		return FALSE;
 	*value = ub_mem_read_u16_be(buf, 0);
 	return TRUE;
@@ -356,17 +362,36 @@ ub_sim_mtk_reg_write(UbSimMtk *self, guint32 addr, guint32 value, gboolean is_16
 	}
 }
 
+/* READ/WRITE 16/32: address and count echoed, then a status; @valid unset when refused */
+static gboolean
+ub_sim_mtk_rw_prologue(UbSimMtk *self,
+		       gboolean is_16bit,
+		       guint32 *addr,
+		       guint32 *count,
+		       gboolean *valid,
+		       GError **error)
+{
+	*valid = FALSE;
+	if (!ub_sim_mtk_echo_u32(self, addr, error) || !ub_sim_mtk_echo_u32(self, count, error))
+		return FALSE;
+	if (*count == 0 || *count > UB_SIM_MTK_RW_MAX || *addr % (is_16bit ? 2 : 4) != 0)
+		return ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_INVALID_ADDR, error);
+	if (!ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_OK, error))
+		return FALSE;
+	*valid = TRUE;
+	return TRUE;
+}
+
 static gboolean
 ub_sim_mtk_cmd_read(UbSimMtk *self, gboolean is_16bit, GError **error)
 {
 	guint32 addr = 0;
 	guint32 count = 0;
-	if (!ub_sim_mtk_echo_u32(self, &addr, error) || !ub_sim_mtk_echo_u32(self, &count, error))
+	gboolean valid = FALSE;
+	if (!ub_sim_mtk_rw_prologue(self, is_16bit, &addr, &count, &valid, error))
 		return FALSE;
-	if (count == 0 || count > UB_SIM_MTK_RW_MAX || addr % (is_16bit ? 2 : 4) != 0)
-		return ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_INVALID_ADDR, error);
-	if (!ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_OK, error))
-		return FALSE;
+	if (!valid)
+		return TRUE;
 	for (guint32 i = 0; i < count; i++) {
 		guint32 a = addr + i * (is_16bit ? 2 : 4);
 		guint32 value = ub_sim_mtk_reg_read(self, a);
@@ -382,12 +407,11 @@ ub_sim_mtk_cmd_write(UbSimMtk *self, gboolean is_16bit, GError **error)
 {
 	guint32 addr = 0;
 	guint32 count = 0;
-	if (!ub_sim_mtk_echo_u32(self, &addr, error) || !ub_sim_mtk_echo_u32(self, &count, error))
+	gboolean valid = FALSE;
+	if (!ub_sim_mtk_rw_prologue(self, is_16bit, &addr, &count, &valid, error))
 		return FALSE;
-	if (count == 0 || count > UB_SIM_MTK_RW_MAX || addr % (is_16bit ? 2 : 4) != 0)
-		return ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_INVALID_ADDR, error);
-	if (!ub_sim_mtk_write_u16(self, UB_SIM_MTK_ST_OK, error))
-		return FALSE;
+	if (!valid)
+		return TRUE;
 	for (guint32 i = 0; i < count; i++) {
 		guint32 a = addr + i * (is_16bit ? 2 : 4);
 		guint32 value = 0;
@@ -1321,27 +1345,6 @@ ub_sim_mtk_set_handshake_window(UbSimMtk *self, guint window_ms)
 	self->handshake_window_ms = window_ms;
 }
 
-static gboolean
-ub_sim_mtk_parse_u64(const gchar *name, const gchar *str, guint64 max, guint64 *value, GError **error)
-{
-	gboolean ok;
-	if (g_str_has_prefix(str, "0x") || g_str_has_prefix(str, "0X"))
-		ok = g_ascii_string_to_unsigned(str + 2, 16, 0, max, value, NULL);
-	else
-		ok = g_ascii_string_to_unsigned(str, 10, 0, max, value, NULL);
-	if (!ok) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "invalid %s '%s', expected a number up to 0x%" G_GINT64_MODIFIER "x",
-			    name,
-			    str,
-			    max);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /**
  * ub_sim_mtk_configure_from_env:
  * @self: a #UbSimMtk
@@ -1359,8 +1362,8 @@ ub_sim_mtk_configure_from_env(UbSimMtk *self, GError **error)
 	guint64 val = 0;
 
 	g_return_val_if_fail(UB_IS_SIM_MTK(self), FALSE);
-	str = g_getenv(UB_SIM_MTK_ENV_MODE);
-	if (str != NULL && str[0] != '\0') {
+	str = ub_sim_personality_getenv(UB_SIM_MTK_ENV_MODE);
+	if (str != NULL) {
 		if (g_strcmp0(str, "brom") != 0 && g_strcmp0(str, "preloader") != 0) {
 			g_set_error(error,
 				    UB_ERROR,
@@ -1372,9 +1375,9 @@ ub_sim_mtk_configure_from_env(UbSimMtk *self, GError **error)
 		}
 		ub_sim_mtk_set_preloader_mode(self, g_strcmp0(str, "preloader") == 0);
 	}
-	str = g_getenv(UB_SIM_MTK_ENV_HW_CODE);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_mtk_parse_u64(UB_SIM_MTK_ENV_HW_CODE, str, G_MAXUINT16, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_MTK_ENV_HW_CODE);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_MTK_ENV_HW_CODE, str, G_MAXUINT16, &val, error))
 			return FALSE;
 		if (ub_mtk_chip_lookup((guint16)val) == NULL) {
 			g_set_error(error,
@@ -1387,15 +1390,13 @@ ub_sim_mtk_configure_from_env(UbSimMtk *self, GError **error)
 		}
 		self->hw_code = (guint16)val;
 	}
-	str = g_getenv(UB_SIM_MTK_ENV_TARGET_CONFIG);
-	if (str != NULL && str[0] != '\0') {
-		if (!ub_sim_mtk_parse_u64(UB_SIM_MTK_ENV_TARGET_CONFIG, str, G_MAXUINT32, &val, error))
+	str = ub_sim_personality_getenv(UB_SIM_MTK_ENV_TARGET_CONFIG);
+	if (str != NULL) {
+		if (!ub_sim_personality_parse_u64(UB_SIM_MTK_ENV_TARGET_CONFIG, str, G_MAXUINT32, &val, error))
 			return FALSE;
 		self->target_config = (guint32)val;
 	}
-	str = g_getenv(UB_SIM_MTK_ENV_FULL_SPEED);
-	if (str != NULL && str[0] != '\0')
-		self->full_speed = g_strcmp0(str, "0") != 0;
+	ub_sim_personality_getenv_flag(UB_SIM_MTK_ENV_FULL_SPEED, &self->full_speed);
 	return TRUE;
 }
 
@@ -1450,16 +1451,8 @@ ub_sim_mtk_constructed(GObject *object)
 	}
 	/* a new storage folder gets a MediaTek layout */
 	storage = ub_sim_mtk_get_storage(self);
-	if (storage != NULL) {
-		g_autofree gchar *fn =
-		    g_build_filename(ub_sim_storage_get_dir(storage), UB_SIM_LAYOUT_SIDECAR, NULL);
-		const gchar *layout = g_getenv("UB_SIM_LAYOUT");
-		if (layout == NULL || layout[0] == '\0')
-			layout = "mtk";
-		if (!g_file_test(fn, G_FILE_TEST_EXISTS) &&
-		    !ub_sim_layout_apply(storage, layout, &error_local))
-			self->env_error = g_steal_pointer(&error_local);
-	}
+	if (storage != NULL && !ub_sim_layout_apply_default(storage, "mtk", &error_local))
+		self->env_error = g_steal_pointer(&error_local);
 }
 
 static void

@@ -181,6 +181,80 @@ ub_sim_personality_init(UbSimPersonality *self)
 {
 }
 
+/**
+ * ub_sim_personality_getenv:
+ * @name: an environment variable
+ *
+ * Returns: (nullable): its value, or %NULL when it is unset or empty
+ */
+const gchar *
+ub_sim_personality_getenv(const gchar *name)
+{
+	const gchar *str = g_getenv(name);
+	if (str == NULL || str[0] == '\0')
+		return NULL;
+	return str;
+}
+
+/**
+ * ub_sim_personality_parse_u64:
+ * @name: the variable, for the error
+ * @str: decimal, or hex with 0x
+ * @max: the largest value accepted
+ * @value: (out): the number
+ * @error: (nullable): return location for a #GError
+ *
+ * Parses a number given to a simulated phone in its environment.
+ *
+ * Returns: %TRUE for a number from 0 to @max
+ */
+gboolean
+ub_sim_personality_parse_u64(const gchar *name,
+			     const gchar *str,
+			     guint64 max,
+			     guint64 *value,
+			     GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	gboolean ok;
+
+	g_return_val_if_fail(name != NULL, FALSE);
+	g_return_val_if_fail(str != NULL, FALSE);
+	g_return_val_if_fail(value != NULL, FALSE);
+
+	if (g_str_has_prefix(str, "0x") || g_str_has_prefix(str, "0X"))
+		ok = g_ascii_string_to_unsigned(str + 2, 16, 0, max, value, &error_local);
+	else
+		ok = g_ascii_string_to_unsigned(str, 10, 0, max, value, &error_local);
+	if (!ok) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "invalid %s '%s': %s",
+			    name,
+			    str,
+			    error_local->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * ub_sim_personality_getenv_flag:
+ * @name: an environment variable
+ * @value: (inout): set to whether it is not "0", left alone when it is unset or empty
+ *
+ * Reads an on/off switch given to a simulated phone in its environment.
+ */
+void
+ub_sim_personality_getenv_flag(const gchar *name, gboolean *value)
+{
+	const gchar *str = ub_sim_personality_getenv(name);
+	g_return_if_fail(value != NULL);
+	if (str != NULL)
+		*value = g_strcmp0(str, "0") != 0;
+}
+
 static void
 ub_sim_personality_class_init(UbSimPersonalityClass *klass)
 {

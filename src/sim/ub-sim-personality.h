@@ -44,4 +44,15 @@ ub_sim_personality_serve(UbSimPersonality *self,
 			 GCancellable *cancellable,
 			 GError **error);
 
+const gchar *
+ub_sim_personality_getenv(const gchar *name);
+gboolean
+ub_sim_personality_parse_u64(const gchar *name,
+			     const gchar *str,
+			     guint64 max,
+			     guint64 *value,
+			     GError **error);
+void
+ub_sim_personality_getenv_flag(const gchar *name, gboolean *value);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "formats/ub-gpt.h"
 #include "formats/ub-package-flat-build.h"
+#include "formats/ub-sparse-chunks.h"
 #include "formats/ub-sparse-image.h"
 #include "ub-edl-device.h"
 #include "ub-error.h"
@@ -1075,42 +1076,63 @@ ub_edl_device_program_pattern(UbEdlDevice *self,
 	return TRUE;
 }
 
-/* reads exactly @bufsz bytes; a short stream is an error */
-static gboolean
-ub_edl_device_read_exact(GInputStream *stream,
-			 guint8 *buf,
-			 gsize bufsz,
-			 GCancellable *cancellable,
-			 GError **error)
-{
-	gsize got = 0;
-	if (!g_input_stream_read_all(stream, buf, bufsz, &got, cancellable, error)) {
-		ub_error_convert(error);
-		return FALSE;
-	}
-	if (got != bufsz) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "the sparse image ends early (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-			    " bytes)",
-			    got,
-			    bufsz);
-		return FALSE;
-	}
-	return TRUE;
-}
+typedef struct {
+	UbEdlDevice *self;
+	const UbEdlTarget *target;
+	UbProgress *progress;
+	guint n_programs;
+} UbEdlDeviceSparseHelper;
 
+/* one sparse chunk: RAW as data, FILL as a pattern, at the chunk's sector */
 static gboolean
-ub_edl_device_skip_exact(GInputStream *stream, gsize count, GCancellable *cancellable, GError **error)
+ub_edl_device_write_sparse_chunk(const UbSparseHeader *hdr,
+				 const UbSparseChunksItem *item,
+				 GInputStream *stream,
+				 gpointer user_data,
+				 GCancellable *cancellable,
+				 GError **error)
 {
-	while (count > 0) {
-		guint8 buf[256];
-		gsize n = MIN(count, sizeof(buf));
-		if (!ub_edl_device_read_exact(stream, buf, n, cancellable, error))
+	UbEdlDeviceSparseHelper *helper = (UbEdlDeviceSparseHelper *)user_data;
+	const UbEdlTarget *target = helper->target;
+	guint32 ss = target->lun->sector_size;
+	guint64 first = target->first + item->offset / ss;
+
+	switch (item->kind) {
+	case UB_SPARSE_CHUNK_TYPE_RAW: {
+		g_autofree gchar *start = ub_edl_device_sector_string(first);
+		if (item->length > 0 &&
+		    !ub_firehose_program(helper->self->firehose,
+					 ss,
+					 target->lun->lun,
+					 start,
+					 item->length / ss,
+					 stream,
+					 item->length,
+					 ub_progress_get_child(helper->progress),
+					 cancellable,
+					 error))
 			return FALSE;
-		count -= n;
+		helper->n_programs++;
+		break;
 	}
+	case UB_SPARSE_CHUNK_TYPE_FILL:
+		if (item->length > 0 &&
+		    !ub_edl_device_program_pattern(helper->self,
+						   target->lun,
+						   first,
+						   item->length / ss,
+						   item->value,
+						   ub_progress_get_child(helper->progress),
+						   cancellable,
+						   error))
+			return FALSE;
+		helper->n_programs++;
+		break;
+	default:
+		/* DONT_CARE leaves the storage as it is; CRC32 is not data */
+		break;
+	}
+	ub_progress_step_done(helper->progress);
 	return TRUE;
 }
 
@@ -1129,17 +1151,16 @@ ub_edl_device_write_sparse(UbEdlDevice *self,
 			   GError **error)
 {
 	guint32 ss = target->lun->sector_size;
-	guint8 buf[UB_SPARSE_HEADER_SIZE] = {0};
 	UbSparseHeader hdr = {0};
+	UbEdlDeviceSparseHelper helper = {
+	    .self = self,
+	    .target = target,
+	    .progress = progress,
+	};
 	guint64 expanded = 0;
-	guint64 limit = target->count;
-	guint64 block = 0;
-	guint64 consumed;
-	guint n_programs = 0;
+	guint64 consumed = 0;
 
-	if (!ub_edl_device_read_exact(stream, buf, sizeof(buf), cancellable, error))
-		return FALSE;
-	if (!ub_sparse_header_parse(buf, sizeof(buf), &hdr, error))
+	if (!ub_sparse_chunks_read_header(stream, &hdr, cancellable, error))
 		return FALSE;
 	if (hdr.blk_sz % ss != 0) {
 		g_set_error(error,
@@ -1152,126 +1173,33 @@ ub_edl_device_write_sparse(UbEdlDevice *self,
 		return FALSE;
 	}
 	expanded = (guint64)hdr.total_blks * hdr.blk_sz;
-	if (expanded / ss > limit) {
+	if (expanded / ss > target->count) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
 			    "the sparse image expands to %" G_GUINT64_FORMAT
 			    " bytes, more than the %" G_GUINT64_FORMAT " bytes of %s",
 			    expanded,
-			    limit * ss,
+			    target->count * ss,
 			    target->what);
 		return FALSE;
 	}
-	if (!ub_edl_device_skip_exact(stream, hdr.file_hdr_sz - UB_SPARSE_HEADER_SIZE, cancellable, error))
-		return FALSE;
-	consumed = hdr.file_hdr_sz;
-
 	ub_progress_set_steps(progress, MAX(hdr.total_chunks, 1));
-	for (guint32 i = 0; i < hdr.total_chunks; i++) {
-		guint8 chkbuf[UB_SPARSE_CHUNK_HEADER_SIZE] = {0};
-		UbSparseChunkHeader chk = {0};
-		guint64 chunk_bytes;
-		guint64 first;
-		g_autofree gchar *start = NULL;
-
-		if (!ub_edl_device_read_exact(stream, chkbuf, sizeof(chkbuf), cancellable, error))
-			return FALSE;
-		if (!ub_sparse_chunk_header_parse(chkbuf, sizeof(chkbuf), 0, &hdr, &chk, error)) {
-			g_prefix_error(error, "sparse chunk %u: ", i);
-			return FALSE;
-		}
-		if (!ub_edl_device_skip_exact(stream,
-					      hdr.chunk_hdr_sz - UB_SPARSE_CHUNK_HEADER_SIZE,
-					      cancellable,
-					      error))
-			return FALSE;
-		consumed += chk.total_sz;
-		chunk_bytes = (guint64)chk.chunk_sz * hdr.blk_sz;
-		if (chk.chunk_type != UB_SPARSE_CHUNK_TYPE_CRC32 &&
-		    block + chk.chunk_sz > hdr.total_blks) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "sparse chunk %u runs past the %u blocks of the image",
-				    i,
-				    hdr.total_blks);
-			return FALSE;
-		}
-		first = target->first + block * (hdr.blk_sz / ss);
-		start = ub_edl_device_sector_string(first);
-		switch (chk.chunk_type) {
-		case UB_SPARSE_CHUNK_TYPE_RAW:
-			if (chunk_bytes > 0 &&
-			    !ub_firehose_program(self->firehose,
-						 ss,
-						 target->lun->lun,
-						 start,
-						 chunk_bytes / ss,
-						 stream,
-						 chunk_bytes,
-						 ub_progress_get_child(progress),
-						 cancellable,
-						 error)) {
-				g_prefix_error(error, "sparse chunk %u: ", i);
-				return FALSE;
-			}
-			n_programs++;
-			break;
-		case UB_SPARSE_CHUNK_TYPE_FILL: {
-			guint8 fill[4] = {0};
-			if (!ub_edl_device_read_exact(stream, fill, sizeof(fill), cancellable, error))
-				return FALSE;
-			if (chunk_bytes > 0 &&
-			    !ub_edl_device_program_pattern(self,
-							   target->lun,
-							   first,
-							   chunk_bytes / ss,
-							   ub_mem_read_u32_le(fill, 0),
-							   ub_progress_get_child(progress),
-							   cancellable,
-							   error)) {
-				g_prefix_error(error, "sparse chunk %u: ", i);
-				return FALSE;
-			}
-			n_programs++;
-			break;
-		}
-		case UB_SPARSE_CHUNK_TYPE_DONT_CARE:
-			break;
-		case UB_SPARSE_CHUNK_TYPE_CRC32:
-			/* a checksum of what came before, not data */
-			if (!ub_edl_device_skip_exact(stream, 4, cancellable, error))
-				return FALSE;
-			break;
-		default:
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "unknown sparse chunk type 0x%04x",
-				    chk.chunk_type);
-			return FALSE;
-		}
-		if (chk.chunk_type != UB_SPARSE_CHUNK_TYPE_CRC32)
-			block += chk.chunk_sz;
-		ub_progress_step_done(progress);
-	}
-	if (block != hdr.total_blks) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "the sparse chunks cover %" G_GUINT64_FORMAT " of %u blocks",
-			    block,
-			    hdr.total_blks);
+	if (!ub_sparse_chunks_walk(stream,
+				   &hdr,
+				   ub_edl_device_write_sparse_chunk,
+				   &helper,
+				   &consumed,
+				   cancellable,
+				   error))
 		return FALSE;
-	}
 	if (size > 0 && consumed != size)
 		g_debug("sparse image of %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " used",
 			size,
 			consumed);
 	g_debug("sparse image to %s: %u programs for %u chunks",
 		target->what,
-		n_programs,
+		helper.n_programs,
 		hdr.total_chunks);
 	ub_progress_finished(progress);
 	return TRUE;

@@ -400,17 +400,31 @@ ub_package_scatter_plan_download_only(UbPackageScatterHelper *helper)
  * kept (userdata, cache, logo in the corpus). Calibration partitions are never
  * formatted in this mode, whatever their type says (nvdata is INVISIBLE in
  * older files). */
+/* a row that holds a partition table: GPT (pgpt, sgpt) or the old MBR/EBR/PMT */
+static gboolean
+ub_package_scatter_row_is_table(const gchar *name)
+{
+	const gchar *tables[] = {"pgpt", "sgpt", "mbr", "ebr1", "ebr2", "pmt"};
+	for (guint i = 0; name != NULL && i < G_N_ELEMENTS(tables); i++) {
+		if (g_ascii_strcasecmp(name, tables[i]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static UbPackagePlan *
 ub_package_scatter_plan_firmware_upgrade(UbPackageScatterHelper *helper)
 {
 	UbPackagePlan *plan =
 	    ub_package_plan_new(UB_PACKAGE_SCATTER_PLAN_FIRMWARE_UPGRADE, "Firmware Upgrade");
 
-	/* format first, then download */
+	/* format first, then download; the partition tables (pgpt, sgpt) are
+	 * the new layout, written from the scatter: never erased here */
 	for (guint i = 0; i < helper->rows->len; i++) {
 		UbPackagePartition *part = g_ptr_array_index(helper->rows, i);
 		UbScatterPartition *rec = g_ptr_array_index(helper->recs, i);
-		if (!rec->is_upgradable || part->calibration || part->download)
+		if (!rec->is_upgradable || part->calibration || part->download ||
+		    ub_package_scatter_row_is_table(part->name))
 			continue;
 		if (rec->operation == UB_SCATTER_OPERATION_INVISIBLE ||
 		    rec->operation == UB_SCATTER_OPERATION_UPDATE ||

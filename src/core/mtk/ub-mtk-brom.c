@@ -180,7 +180,49 @@ ub_mtk_brom_send_cmd(UbMtkBrom *self,
 	return TRUE;
 }
 
+/* "10 00 70 00" */
+static gchar *
+ub_mtk_brom_hex_bytes(const guint8 *buf, gsize bufsz)
+{
+	GString *str = g_string_new(NULL);
+	for (gsize i = 0; i < bufsz; i++)
+		g_string_append_printf(str, i == 0 ? "%02X" : " %02X", buf[i]);
+	return g_string_free(str, FALSE);
+}
+
 /* writes a parameter and checks its echo */
+static gboolean
+ub_mtk_brom_echo(UbMtkBrom *self,
+		 guint8 cmd,
+		 const gchar *what,
+		 const guint8 *buf,
+		 gsize bufsz,
+		 GCancellable *cancellable,
+		 GError **error)
+{
+	guint8 echo[4] = {0};
+	g_return_val_if_fail(bufsz <= sizeof(echo), FALSE);
+	if (!ub_mtk_brom_write(self, buf, bufsz, cancellable, error) ||
+	    !ub_mtk_brom_read(self, echo, bufsz, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error)) {
+		g_prefix_error(error, "%s %s: ", ub_mtk_brom_cmd_to_string(cmd), what);
+		return FALSE;
+	}
+	if (memcmp(buf, echo, bufsz) != 0) {
+		g_autofree gchar *sent = ub_mtk_brom_hex_bytes(buf, bufsz);
+		g_autofree gchar *got = ub_mtk_brom_hex_bytes(echo, bufsz);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_PROTOCOL,
+			    "%s %s: sent %s, the phone echoed %s",
+			    ub_mtk_brom_cmd_to_string(cmd),
+			    what,
+			    sent,
+			    got);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_mtk_brom_echo_u32(UbMtkBrom *self,
 		     guint8 cmd,
@@ -190,36 +232,8 @@ ub_mtk_brom_echo_u32(UbMtkBrom *self,
 		     GError **error)
 {
 	guint8 buf[4];
-	guint8 echo[4] = {0};
 	ub_mem_write_u32_be(buf, 0, value);
-	if (!ub_mtk_brom_write(self, buf, sizeof(buf), cancellable, error) ||
-	    !ub_mtk_brom_read(self,
-			      echo,
-			      sizeof(echo),
-			      UB_MTK_BROM_CMD_TIMEOUT_MS,
-			      cancellable,
-			      error)) {
-		g_prefix_error(error, "%s %s: ", ub_mtk_brom_cmd_to_string(cmd), what);
-		return FALSE;
-	}
-	if (memcmp(buf, echo, sizeof(buf)) != 0) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_PROTOCOL,
-			    "%s %s: sent %02X %02X %02X %02X, the phone echoed %02X %02X %02X %02X",
-			    ub_mtk_brom_cmd_to_string(cmd),
-			    what,
-			    buf[0],
-			    buf[1],
-			    buf[2],
-			    buf[3],
-			    echo[0],
-			    echo[1],
-			    echo[2],
-			    echo[3]);
-		return FALSE;
-	}
-	return TRUE;
+	return ub_mtk_brom_echo(self, cmd, what, buf, sizeof(buf), cancellable, error);
 }
 
 static gboolean
@@ -231,32 +245,8 @@ ub_mtk_brom_echo_u16(UbMtkBrom *self,
 		     GError **error)
 {
 	guint8 buf[2];
-	guint8 echo[2] = {0};
 	ub_mem_write_u16_be(buf, 0, value);
-	if (!ub_mtk_brom_write(self, buf, sizeof(buf), cancellable, error) ||
-	    !ub_mtk_brom_read(self,
-			      echo,
-			      sizeof(echo),
-			      UB_MTK_BROM_CMD_TIMEOUT_MS,
-			      cancellable,
-			      error)) {
-		g_prefix_error(error, "%s %s: ", ub_mtk_brom_cmd_to_string(cmd), what);
-		return FALSE;
-	}
-	if (memcmp(buf, echo, sizeof(buf)) != 0) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_PROTOCOL,
-			    "%s %s: sent %02X %02X, the phone echoed %02X %02X",
-			    ub_mtk_brom_cmd_to_string(cmd),
-			    what,
-			    buf[0],
-			    buf[1],
-			    echo[0],
-			    echo[1]);
-		return FALSE;
-	}
-	return TRUE;
+	return ub_mtk_brom_echo(self, cmd, what, buf, sizeof(buf), cancellable, error);
 }
 
 static gboolean
@@ -784,6 +774,34 @@ ub_mtk_brom_read32(UbMtkBrom *self,
 	return ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error);
 }
 
+/* WRITE32 and WRITE16: address and count echoed, status, each value echoed, status */
+static gboolean
+ub_mtk_brom_write_values(UbMtkBrom *self,
+			 guint8 cmd,
+			 guint32 addr,
+			 const guint32 *values32,
+			 const guint16 *values16,
+			 guint32 count,
+			 GCancellable *cancellable,
+			 GError **error)
+{
+	if (!ub_mtk_brom_check_count(cmd, count, error))
+		return FALSE;
+	if (!ub_mtk_brom_send_cmd(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error) ||
+	    !ub_mtk_brom_echo_u32(self, cmd, "address", addr, cancellable, error) ||
+	    !ub_mtk_brom_echo_u32(self, cmd, "count", count, cancellable, error) ||
+	    !ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error))
+		return FALSE;
+	for (guint32 i = 0; i < count; i++) {
+		gboolean ok = values32 != NULL
+				  ? ub_mtk_brom_echo_u32(self, cmd, "value", values32[i], cancellable, error)
+				  : ub_mtk_brom_echo_u16(self, cmd, "value", values16[i], cancellable, error);
+		if (!ok)
+			return FALSE;
+	}
+	return ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error);
+}
+
 gboolean
 ub_mtk_brom_write32(UbMtkBrom *self,
 		    guint32 addr,
@@ -792,23 +810,16 @@ ub_mtk_brom_write32(UbMtkBrom *self,
 		    GCancellable *cancellable,
 		    GError **error)
 {
-	guint8 cmd = UB_MTK_BROM_CMD_WRITE32;
-
 	g_return_val_if_fail(UB_IS_MTK_BROM(self), FALSE);
 	g_return_val_if_fail(values != NULL, FALSE);
-	if (!ub_mtk_brom_check_count(cmd, count, error))
-		return FALSE;
-
-	if (!ub_mtk_brom_send_cmd(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error) ||
-	    !ub_mtk_brom_echo_u32(self, cmd, "address", addr, cancellable, error) ||
-	    !ub_mtk_brom_echo_u32(self, cmd, "count", count, cancellable, error) ||
-	    !ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error))
-		return FALSE;
-	for (guint32 i = 0; i < count; i++) {
-		if (!ub_mtk_brom_echo_u32(self, cmd, "value", values[i], cancellable, error))
-			return FALSE;
-	}
-	return ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error);
+	return ub_mtk_brom_write_values(self,
+					UB_MTK_BROM_CMD_WRITE32,
+					addr,
+					values,
+					NULL,
+					count,
+					cancellable,
+					error);
 }
 
 gboolean
@@ -819,23 +830,16 @@ ub_mtk_brom_write16(UbMtkBrom *self,
 		    GCancellable *cancellable,
 		    GError **error)
 {
-	guint8 cmd = UB_MTK_BROM_CMD_WRITE16;
-
 	g_return_val_if_fail(UB_IS_MTK_BROM(self), FALSE);
 	g_return_val_if_fail(values != NULL, FALSE);
-	if (!ub_mtk_brom_check_count(cmd, count, error))
-		return FALSE;
-
-	if (!ub_mtk_brom_send_cmd(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error) ||
-	    !ub_mtk_brom_echo_u32(self, cmd, "address", addr, cancellable, error) ||
-	    !ub_mtk_brom_echo_u32(self, cmd, "count", count, cancellable, error) ||
-	    !ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error))
-		return FALSE;
-	for (guint32 i = 0; i < count; i++) {
-		if (!ub_mtk_brom_echo_u16(self, cmd, "value", values[i], cancellable, error))
-			return FALSE;
-	}
-	return ub_mtk_brom_read_status(self, cmd, UB_MTK_BROM_CMD_TIMEOUT_MS, cancellable, error);
+	return ub_mtk_brom_write_values(self,
+					UB_MTK_BROM_CMD_WRITE16,
+					addr,
+					NULL,
+					values,
+					count,
+					cancellable,
+					error);
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formats/ub-gpt.h"
+#include "formats/ub-sparse-chunks.h"
 #include "formats/ub-sparse-image.h"
 #include "mtk/ub-mtk-da-file.h"
 #include "ub-error.h"
@@ -878,20 +879,23 @@ ub_mtk_device_usb_speed(UbMtkDevice *self, UbProgress *progress, GCancellable *c
 	UbDevice *device = UB_DEVICE(self);
 	g_autofree gchar *speed = ub_mtk_xflash_get_usb_speed(self->xflash, cancellable, error);
 
-	if (speed == NULL)
+	if (speed == NULL) {
+		g_prefix_error(error, "failed to read the USB speed: ");
 		return FALSE;
+	}
 	ub_device_set_extra(device, "usb-speed", speed);
 	if (g_strcmp0(speed, "full-speed") != 0)
 		return TRUE;
 	ub_progress_log(progress, "the DA runs at USB full speed: switching to high speed");
-	if (!ub_mtk_xflash_switch_usb_speed(self->xflash, cancellable, error))
-		return FALSE;
-	if (!ub_device_reconnect(device,
+	if (!ub_mtk_xflash_switch_usb_speed(self->xflash, cancellable, error) ||
+	    !ub_device_reconnect(device,
 				 UB_DEVICE_MODE_MTK_DA,
 				 UB_MTK_DEVICE_RECONNECT_TIMEOUT_MS,
 				 cancellable,
-				 error))
+				 error)) {
+		g_prefix_error(error, "failed to switch the USB speed to high speed: ");
 		return FALSE;
+	}
 	ub_mtk_xflash_set_transport(self->xflash, ub_device_get_transport(device));
 	ub_device_set_extra(device, "usb-speed", "high-speed");
 	ub_progress_log(progress, "the DA is back at high speed (0e8d:2001)");
@@ -1037,6 +1041,34 @@ ub_mtk_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErro
 	return g_steal_pointer(&parts);
 }
 
+/*
+ * Resolves @loc and points the progress at it. With @verb, an empty target is
+ * logged and finished here, @done set: the caller has nothing left to do.
+ */
+static gboolean
+ub_mtk_device_begin(UbMtkDevice *self,
+		    const UbDeviceLocation *loc,
+		    UbProgress *progress,
+		    const gchar *verb,
+		    UbStatus status,
+		    UbMtkTarget *target,
+		    gboolean *done,
+		    GCancellable *cancellable,
+		    GError **error)
+{
+	if (!ub_mtk_device_resolve(self, loc, progress, target, cancellable, error))
+		return FALSE;
+	if (verb != NULL && target->count == 0) {
+		ub_progress_log(progress, "%s: nothing to %s", target->what, verb);
+		ub_progress_finished(progress);
+		*done = TRUE;
+		return TRUE;
+	}
+	ub_progress_set_status(progress, status);
+	ub_mtk_xflash_set_progress(self->xflash, progress);
+	return TRUE;
+}
+
 static gboolean
 ub_mtk_device_read(UbDevice *device,
 		   const UbDeviceLocation *loc,
@@ -1048,18 +1080,22 @@ ub_mtk_device_read(UbDevice *device,
 	UbMtkDevice *self = UB_MTK_DEVICE(device);
 	g_autoptr(UbProgress) progress_local = NULL;
 	UbMtkTarget target;
+	gboolean done = FALSE;
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	if (!ub_mtk_device_resolve(self, loc, progress, &target, cancellable, error))
+	if (!ub_mtk_device_begin(self,
+				 loc,
+				 progress,
+				 "read",
+				 UB_STATUS_READING,
+				 &target,
+				 &done,
+				 cancellable,
+				 error))
 		return FALSE;
-	if (target.count == 0) {
-		ub_progress_log(progress, "%s: nothing to read", target.what);
-		ub_progress_finished(progress);
+	if (done)
 		return TRUE;
-	}
-	ub_progress_set_status(progress, UB_STATUS_READING);
-	ub_mtk_xflash_set_progress(self->xflash, progress);
 	return ub_mtk_xflash_read(self->xflash,
 				  self->storage.storage,
 				  target.region->section,
@@ -1118,41 +1154,65 @@ ub_mtk_device_write_pattern(UbMtkDevice *self,
 	return TRUE;
 }
 
-/* reads exactly @bufsz bytes; a short stream is an error */
-static gboolean
-ub_mtk_device_read_exact(GInputStream *stream,
-			 guint8 *buf,
-			 gsize bufsz,
-			 GCancellable *cancellable,
-			 GError **error)
-{
-	gsize got = 0;
-	if (!g_input_stream_read_all(stream, buf, bufsz, &got, cancellable, error)) {
-		ub_error_convert(error);
-		return FALSE;
-	}
-	if (got != bufsz) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "the image ends early (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes)",
-			    got,
-			    bufsz);
-		return FALSE;
-	}
-	return TRUE;
-}
+typedef struct {
+	UbMtkDevice *self;
+	const UbMtkTarget *target;
+	UbProgress *progress;
+	guint64 written;
+	guint64 expanded;
+	guint n_writes;
+} UbMtkDeviceSparseHelper;
 
+/* one sparse chunk: RAW as data, FILL as a pattern, at the chunk's offset */
 static gboolean
-ub_mtk_device_skip_exact(GInputStream *stream, gsize count, GCancellable *cancellable, GError **error)
+ub_mtk_device_write_sparse_chunk(const UbSparseHeader *hdr,
+				 const UbSparseChunksItem *item,
+				 GInputStream *stream,
+				 gpointer user_data,
+				 GCancellable *cancellable,
+				 GError **error)
 {
-	while (count > 0) {
-		guint8 buf[256];
-		gsize n = MIN(count, sizeof(buf));
-		if (!ub_mtk_device_read_exact(stream, buf, n, cancellable, error))
+	UbMtkDeviceSparseHelper *helper = (UbMtkDeviceSparseHelper *)user_data;
+	UbMtkDevice *self = helper->self;
+	const UbMtkTarget *target = helper->target;
+	guint64 offset = target->first + item->offset;
+
+	switch (item->kind) {
+	case UB_SPARSE_CHUNK_TYPE_RAW:
+		if (item->length > 0 &&
+		    !ub_mtk_xflash_write(self->xflash,
+					 self->storage.storage,
+					 target->region->section,
+					 offset,
+					 stream,
+					 item->length,
+					 NULL,
+					 cancellable,
+					 error))
 			return FALSE;
-		count -= n;
+		helper->n_writes++;
+		break;
+	case UB_SPARSE_CHUNK_TYPE_FILL:
+		if (item->length > 0 &&
+		    !ub_mtk_device_write_pattern(self,
+						 target->region,
+						 offset,
+						 item->length,
+						 item->value,
+						 cancellable,
+						 error))
+			return FALSE;
+		helper->n_writes++;
+		break;
+	case UB_SPARSE_CHUNK_TYPE_CRC32:
+		/* a checksum of what came before, not data */
+		return TRUE;
+	default:
+		/* DONT_CARE leaves the storage alone */
+		break;
 	}
+	helper->written += item->length;
+	ub_progress_set_bytes(helper->progress, helper->written, helper->expanded);
 	return TRUE;
 }
 
@@ -1168,16 +1228,14 @@ ub_mtk_device_write_sparse(UbMtkDevice *self,
 			   GCancellable *cancellable,
 			   GError **error)
 {
-	guint8 buf[UB_SPARSE_HEADER_SIZE] = {0};
 	UbSparseHeader hdr = {0};
-	guint64 expanded;
-	guint64 block = 0;
-	guint64 written = 0;
-	guint n_writes = 0;
+	UbMtkDeviceSparseHelper helper = {
+	    .self = self,
+	    .target = target,
+	    .progress = progress,
+	};
 
-	if (!ub_mtk_device_read_exact(stream, buf, sizeof(buf), cancellable, error))
-		return FALSE;
-	if (!ub_sparse_header_parse(buf, sizeof(buf), &hdr, error))
+	if (!ub_sparse_chunks_read_header(stream, &hdr, cancellable, error))
 		return FALSE;
 	if (hdr.blk_sz % 512 != 0) {
 		g_set_error(error,
@@ -1187,115 +1245,31 @@ ub_mtk_device_write_sparse(UbMtkDevice *self,
 			    hdr.blk_sz);
 		return FALSE;
 	}
-	expanded = (guint64)hdr.total_blks * hdr.blk_sz;
-	if (expanded > target->count) {
+	helper.expanded = (guint64)hdr.total_blks * hdr.blk_sz;
+	if (helper.expanded > target->count) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
 			    "the sparse image expands to %" G_GUINT64_FORMAT
 			    " bytes, more than the %" G_GUINT64_FORMAT " bytes of %s",
-			    expanded,
+			    helper.expanded,
 			    target->count,
 			    target->what);
 		return FALSE;
 	}
-	if (!ub_mtk_device_skip_exact(stream, hdr.file_hdr_sz - UB_SPARSE_HEADER_SIZE, cancellable, error))
+	ub_progress_set_bytes(progress, 0, helper.expanded);
+	if (!ub_sparse_chunks_walk(stream,
+				   &hdr,
+				   ub_mtk_device_write_sparse_chunk,
+				   &helper,
+				   NULL,
+				   cancellable,
+				   error))
 		return FALSE;
-
-	ub_progress_set_bytes(progress, 0, expanded);
-	for (guint32 i = 0; i < hdr.total_chunks; i++) {
-		guint8 chkbuf[UB_SPARSE_CHUNK_HEADER_SIZE] = {0};
-		UbSparseChunkHeader chk = {0};
-		guint64 chunk_bytes;
-		guint64 offset;
-
-		if (!ub_mtk_device_read_exact(stream, chkbuf, sizeof(chkbuf), cancellable, error))
-			return FALSE;
-		if (!ub_sparse_chunk_header_parse(chkbuf, sizeof(chkbuf), 0, &hdr, &chk, error)) {
-			g_prefix_error(error, "sparse chunk %u: ", i);
-			return FALSE;
-		}
-		if (!ub_mtk_device_skip_exact(stream,
-					      hdr.chunk_hdr_sz - UB_SPARSE_CHUNK_HEADER_SIZE,
-					      cancellable,
-					      error))
-			return FALSE;
-		chunk_bytes = (guint64)chk.chunk_sz * hdr.blk_sz;
-		if (chk.chunk_type != UB_SPARSE_CHUNK_TYPE_CRC32 && block + chk.chunk_sz > hdr.total_blks) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "sparse chunk %u runs past the %u blocks of the image",
-				    i,
-				    hdr.total_blks);
-			return FALSE;
-		}
-		offset = target->first + block * hdr.blk_sz;
-		switch (chk.chunk_type) {
-		case UB_SPARSE_CHUNK_TYPE_RAW:
-			if (chunk_bytes > 0 &&
-			    !ub_mtk_xflash_write(self->xflash,
-						 self->storage.storage,
-						 target->region->section,
-						 offset,
-						 stream,
-						 chunk_bytes,
-						 NULL,
-						 cancellable,
-						 error)) {
-				g_prefix_error(error, "sparse chunk %u: ", i);
-				return FALSE;
-			}
-			n_writes++;
-			break;
-		case UB_SPARSE_CHUNK_TYPE_FILL: {
-			guint8 fill[4] = {0};
-			if (!ub_mtk_device_read_exact(stream, fill, sizeof(fill), cancellable, error))
-				return FALSE;
-			if (chunk_bytes > 0 &&
-			    !ub_mtk_device_write_pattern(self,
-							 target->region,
-							 offset,
-							 chunk_bytes,
-							 ub_mem_read_u32_le(fill, 0),
-							 cancellable,
-							 error)) {
-				g_prefix_error(error, "sparse chunk %u: ", i);
-				return FALSE;
-			}
-			n_writes++;
-			break;
-		}
-		case UB_SPARSE_CHUNK_TYPE_DONT_CARE:
-			break;
-		case UB_SPARSE_CHUNK_TYPE_CRC32:
-			if (!ub_mtk_device_skip_exact(stream, 4, cancellable, error))
-				return FALSE;
-			break;
-		default:
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "unknown sparse chunk type 0x%04x",
-				    chk.chunk_type);
-			return FALSE;
-		}
-		if (chk.chunk_type != UB_SPARSE_CHUNK_TYPE_CRC32) {
-			block += chk.chunk_sz;
-			written += chunk_bytes;
-			ub_progress_set_bytes(progress, written, expanded);
-		}
-	}
-	if (block != hdr.total_blks) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "the sparse chunks cover %" G_GUINT64_FORMAT " of %u blocks",
-			    block,
-			    hdr.total_blks);
-		return FALSE;
-	}
-	g_debug("sparse image to %s: %u writes for %u chunks", target->what, n_writes, hdr.total_chunks);
+	g_debug("sparse image to %s: %u writes for %u chunks",
+		target->what,
+		helper.n_writes,
+		hdr.total_chunks);
 	ub_progress_finished(progress);
 	return TRUE;
 }
@@ -1373,7 +1347,7 @@ ub_mtk_device_write_preloader(UbMtkDevice *self,
 	image = g_byte_array_sized_new((guint)(g_bytes_get_size(header) + size));
 	g_byte_array_append(image, g_bytes_get_data(header, NULL), (guint)g_bytes_get_size(header));
 	g_byte_array_set_size(image, (guint)(g_bytes_get_size(header) + size));
-	if (!ub_mtk_device_read_exact(stream,
+	if (!ub_sparse_chunks_read_exact(stream,
 				      image->data + g_bytes_get_size(header),
 				      (gsize)size,
 				      cancellable,
@@ -1447,10 +1421,16 @@ ub_mtk_device_write(UbDevice *device,
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	if (!ub_mtk_device_resolve(self, loc, progress, &target, cancellable, error))
+	if (!ub_mtk_device_begin(self,
+				 loc,
+				 progress,
+				 NULL,
+				 UB_STATUS_WRITING,
+				 &target,
+				 NULL,
+				 cancellable,
+				 error))
 		return FALSE;
-	ub_progress_set_status(progress, UB_STATUS_WRITING);
-	ub_mtk_xflash_set_progress(self->xflash, progress);
 	if (!ub_mtk_device_peek(stream, &in, head, &headsz, cancellable, error))
 		return FALSE;
 	if (target.is_region)
@@ -1498,20 +1478,24 @@ ub_mtk_device_erase(UbDevice *device,
 	UbMtkDevice *self = UB_MTK_DEVICE(device);
 	g_autoptr(UbProgress) progress_local = NULL;
 	UbMtkTarget target;
+	gboolean done = FALSE;
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
-	if (!ub_mtk_device_resolve(self, loc, progress, &target, cancellable, error))
+	if (!ub_mtk_device_begin(self,
+				 loc,
+				 progress,
+				 "erase",
+				 UB_STATUS_ERASING,
+				 &target,
+				 &done,
+				 cancellable,
+				 error))
 		return FALSE;
-	if (target.count == 0) {
-		ub_progress_log(progress, "%s: nothing to erase", target.what);
-		ub_progress_finished(progress);
+	if (done)
 		return TRUE;
-	}
 	if (target.is_region)
 		self->tables_dirty = TRUE;
-	ub_progress_set_status(progress, UB_STATUS_ERASING);
-	ub_mtk_xflash_set_progress(self->xflash, progress);
 	if (!ub_mtk_xflash_format(self->xflash,
 				  self->storage.storage,
 				  target.region->section,

@@ -183,6 +183,59 @@ ub_mtk_xflash_check_block_size(guint32 *block_size, guint32 fallback, GError **e
 	return TRUE;
 }
 
+/* the start of EMMC_INFO and UFS_INFO: long enough, and a storage there (type not 0) */
+static gboolean
+ub_mtk_xflash_info_check_head(const guint8 *buf,
+			      gsize bufsz,
+			      gsize min,
+			      const gchar *what,
+			      GError **error)
+{
+	if (bufsz < min) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "the %s information is %" G_GSIZE_FORMAT " bytes, at least %u expected",
+			    what,
+			    bufsz,
+			    (guint)min);
+		return FALSE;
+	}
+	if (ub_mem_read_u32_le(buf, 0) == 0) {
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "the DA reports no %s", what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the block size, the user area in whole blocks, and the CID when the answer has it */
+static gboolean
+ub_mtk_xflash_info_check_tail(UbMtkXflashStorageInfo *tmp,
+			      const guint8 *buf,
+			      gsize bufsz,
+			      guint32 default_block_size,
+			      guint64 user_size,
+			      const gchar *user_what,
+			      gsize cid_off,
+			      GError **error)
+{
+	if (!ub_mtk_xflash_check_block_size(&tmp->block_size, default_block_size, error))
+		return FALSE;
+	if (user_size == 0 || user_size % tmp->block_size != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "the DA reports a %s of 0x%" G_GINT64_MODIFIER "x bytes with %u-byte blocks",
+			    user_what,
+			    user_size,
+			    tmp->block_size);
+		return FALSE;
+	}
+	if (bufsz >= cid_off + UB_MTK_XFLASH_CID_LEN)
+		tmp->cid = ub_mtk_xflash_hex(buf + cid_off, UB_MTK_XFLASH_CID_LEN);
+	return TRUE;
+}
+
 /**
  * ub_mtk_xflash_storage_info_parse:
  * @ctrl: UB_MTK_XFLASH_CTRL_GET_EMMC_INFO or UB_MTK_XFLASH_CTRL_GET_UFS_INFO
@@ -207,7 +260,6 @@ ub_mtk_xflash_storage_info_parse(guint32 ctrl,
 				 GError **error)
 {
 	UbMtkXflashStorageInfo tmp = {0};
-	guint32 type;
 
 	g_return_val_if_fail(info != NULL, FALSE);
 	memset(info, 0, sizeof(*info));
@@ -215,24 +267,8 @@ ub_mtk_xflash_storage_info_parse(guint32 ctrl,
 		bufsz = 0;
 
 	if (ctrl == UB_MTK_XFLASH_CTRL_GET_EMMC_INFO) {
-		if (bufsz < UB_MTK_XFLASH_EMMC_INFO_MIN) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "the eMMC information is %" G_GSIZE_FORMAT
-				    " bytes, at least %u expected",
-				    bufsz,
-				    (guint)UB_MTK_XFLASH_EMMC_INFO_MIN);
+		if (!ub_mtk_xflash_info_check_head(buf, bufsz, UB_MTK_XFLASH_EMMC_INFO_MIN, "eMMC", error))
 			return FALSE;
-		}
-		type = ub_mem_read_u32_le(buf, 0);
-		if (type == 0) {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_NOT_FOUND,
-					    "the DA reports no eMMC");
-			return FALSE;
-		}
 		tmp.storage = UB_MTK_STORAGE_EMMC;
 		tmp.block_size = ub_mem_read_u32_le(buf, 4);
 		tmp.boot1_size = ub_mem_read_u64_le(buf, 8);
@@ -240,60 +276,32 @@ ub_mtk_xflash_storage_info_parse(guint32 ctrl,
 		tmp.rpmb_size = ub_mem_read_u64_le(buf, 24);
 		/* gp1..gp4 at 32..63: not offered as regions */
 		tmp.user_size = ub_mem_read_u64_le(buf, 64);
-		if (!ub_mtk_xflash_check_block_size(&tmp.block_size, 512, error))
+		if (!ub_mtk_xflash_info_check_tail(&tmp,
+						   buf,
+						   bufsz,
+						   512,
+						   tmp.user_size,
+						   "user area",
+						   UB_MTK_XFLASH_EMMC_CID_OFF,
+						   error))
 			return FALSE;
-		if (tmp.user_size == 0 || tmp.user_size % tmp.block_size != 0) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "the DA reports a user area of 0x%" G_GINT64_MODIFIER
-				    "x bytes with %u-byte blocks",
-				    tmp.user_size,
-				    tmp.block_size);
-			return FALSE;
-		}
-		if (bufsz >= UB_MTK_XFLASH_EMMC_CID_OFF + UB_MTK_XFLASH_CID_LEN)
-			tmp.cid = ub_mtk_xflash_hex(buf + UB_MTK_XFLASH_EMMC_CID_OFF,
-						    UB_MTK_XFLASH_CID_LEN);
 	} else if (ctrl == UB_MTK_XFLASH_CTRL_GET_UFS_INFO) {
-		if (bufsz < UB_MTK_XFLASH_UFS_INFO_MIN) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "the UFS information is %" G_GSIZE_FORMAT
-				    " bytes, at least %u expected",
-				    bufsz,
-				    (guint)UB_MTK_XFLASH_UFS_INFO_MIN);
+		if (!ub_mtk_xflash_info_check_head(buf, bufsz, UB_MTK_XFLASH_UFS_INFO_MIN, "UFS", error))
 			return FALSE;
-		}
-		type = ub_mem_read_u32_le(buf, 0);
-		if (type == 0) {
-			g_set_error_literal(error,
-					    UB_ERROR,
-					    UB_ERROR_NOT_FOUND,
-					    "the DA reports no UFS");
-			return FALSE;
-		}
 		tmp.storage = UB_MTK_STORAGE_UFS;
 		tmp.block_size = ub_mem_read_u32_le(buf, 4);
 		tmp.lu2_size = ub_mem_read_u64_le(buf, 8);
 		tmp.lu1_size = ub_mem_read_u64_le(buf, 16);
 		tmp.lu0_size = ub_mem_read_u64_le(buf, 24);
-		if (!ub_mtk_xflash_check_block_size(&tmp.block_size, 4096, error))
+		if (!ub_mtk_xflash_info_check_tail(&tmp,
+						   buf,
+						   bufsz,
+						   4096,
+						   tmp.lu2_size,
+						   "user LU",
+						   UB_MTK_XFLASH_UFS_CID_OFF,
+						   error))
 			return FALSE;
-		if (tmp.lu2_size == 0 || tmp.lu2_size % tmp.block_size != 0) {
-			g_set_error(error,
-				    UB_ERROR,
-				    UB_ERROR_INVALID_DATA,
-				    "the DA reports a user LU of 0x%" G_GINT64_MODIFIER
-				    "x bytes with %u-byte blocks",
-				    tmp.lu2_size,
-				    tmp.block_size);
-			return FALSE;
-		}
-		if (bufsz >= UB_MTK_XFLASH_UFS_CID_OFF + UB_MTK_XFLASH_CID_LEN)
-			tmp.cid = ub_mtk_xflash_hex(buf + UB_MTK_XFLASH_UFS_CID_OFF,
-						    UB_MTK_XFLASH_CID_LEN);
 	} else {
 		g_set_error(error,
 			    UB_ERROR,
