@@ -841,13 +841,19 @@ ub_edl_device_open(UbDevice *device,
 	g_autofree gchar *payload = NULL;
 	g_autoptr(GError) error_local = NULL;
 
+	/* the programmer an earlier open() in this process started still runs: its
+	 * session goes on (no HELLO will come, asking for one costs seconds) */
+	gboolean live = self->firehose != NULL && !self->session_ended;
+	g_autoptr(UbFirehose) live_firehose = live ? g_object_ref(self->firehose) : NULL;
+
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
 
 	/* a fresh session */
 	g_clear_object(&self->sahara);
 	g_clear_object(&self->firehose);
-	ub_sahara_chip_info_clear(&self->chip_info);
+	if (!live)
+		ub_sahara_chip_info_clear(&self->chip_info);
 	g_ptr_array_set_size(self->parts, 0);
 	g_ptr_array_set_size(self->luns, 0);
 	self->session_ended = FALSE;
@@ -872,7 +878,13 @@ ub_edl_device_open(UbDevice *device,
 	self->sahara = ub_sahara_new(transport);
 	if (self->hello_timeout_ms > 0)
 		ub_sahara_set_hello_timeout(self->sahara, self->hello_timeout_ms);
-	if (!ub_sahara_wait_hello(self->sahara, &firehose_running, cancellable, &error_local)) {
+	if (live) {
+		self->firehose = g_steal_pointer(&live_firehose);
+		firehose_running = TRUE;
+	} else if (!ub_sahara_wait_hello(self->sahara,
+					 &firehose_running,
+					 cancellable,
+					 &error_local)) {
 		/* a programmer left running by an earlier session says nothing until asked */
 		if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_NEEDS_REPLUG) ||
 		    !ub_edl_device_probe_firehose(self, progress, cancellable)) {

@@ -1021,8 +1021,6 @@ ub_mtk_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErro
 	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_object_unref);
 	g_autoptr(UbProgress) progress = ub_progress_new();
 	const UbMtkRegion *user;
-	GPtrArray *entries;
-	guint32 ss;
 
 	if (!ub_mtk_device_check_da(self, error))
 		return NULL;
@@ -1031,14 +1029,7 @@ ub_mtk_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErro
 	if (self->gpt == NULL)
 		return g_steal_pointer(&parts);
 	user = ub_mtk_device_user_region(self);
-	ss = ub_gpt_get_sector_size(self->gpt);
-	entries = ub_gpt_get_entries(self->gpt);
-	for (guint i = 0; i < entries->len; i++) {
-		UbGptEntry *entry = g_ptr_array_index(entries, i);
-		guint64 n = entry->last_lba >= entry->first_lba ? entry->last_lba - entry->first_lba + 1 : 0;
-		g_ptr_array_add(parts, ub_partition_new(entry->name, user->name, entry->first_lba * ss, n * ss));
-	}
-	return g_steal_pointer(&parts);
+	return ub_gpt_get_partitions(self->gpt, user->name);
 }
 
 /*
