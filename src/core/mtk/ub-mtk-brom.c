@@ -958,6 +958,18 @@ ub_mtk_brom_upload(UbMtkBrom *self,
 				  error))
 		return FALSE;
 	if (theirs != ours) {
+		/* the status still follows the checksum: take it so the stream stays in
+		 * step for whatever the caller does next (its text adds nothing here) */
+		guint16 status_ignored = 0;
+		if (!ub_mtk_brom_read_u16(self,
+					  cmd,
+					  "status",
+					  1000,
+					  &status_ignored,
+					  cancellable,
+					  NULL))
+			g_debug("%s: no status after a checksum mismatch",
+				ub_mtk_brom_cmd_to_string(cmd));
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_PROTOCOL,
