@@ -8,9 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian/Ubuntu packages to build, test and demo; installed when missing
 DEPS_BUILD = gcc meson ninja-build pkg-config gettext libarchive-dev \
-	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev
+	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev scdoc
 DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-sdk-libsparse-utils \
-	desktop-file-utils appstream qdl
+	desktop-file-utils appstream qdl dbus at-spi2-core python3-gi gir1.2-atspi-2.0 x11-apps
 
 .PHONY: all deps deps-check build demo check clean
 

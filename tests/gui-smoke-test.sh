@@ -71,7 +71,7 @@ case "$mode" in
 demo)
 	# identify, flash boot_a and dtbo_a, verify; the window shows the result
 	run_demo 0 --quit-after-demo
-	grep -q '^phone: unbrick_sim (Fastboot, simulated); job: Flashed and verified; partitions: [1-9]' \
+	grep -q '^phone: unbrick_sim (Simulated Fastboot); job: Flashed and verified.*; partitions: [1-9]' \
 		"$tmp/out" || fail "the window does not show the flashed phone"
 
 	# the same through the environment variable

@@ -9,11 +9,13 @@
 
 #include "formats/ub-package-plan.h"
 #include "formats/ub-scatter.h"
+#include "formats/ub-sparse-writer.h"
 #include "mtk/ub-mtk-device.h"
 #include "mtk/ub-mtk-proto.h"
 #include "ub-backup.h"
 #include "ub-core.h"
 #include "ub-edl-test-common.h"
+#include "ub-mem.h"
 #include "ub-mtk-test-common.h"
 #include "ub-plan-executor.h"
 
@@ -33,6 +35,12 @@
  *     calibration partitions up and writes every image.
  * After each flash the storage holds every image at its physical address, and
  * the preloader sits behind its boot header in both boot areas.
+ *
+ * The partitions that are Android sparse images in real packages (system,
+ * vendor, userdata, super) get sparse files from the project's sparse writer
+ * with RAW, FILL and DONT_CARE chunks: the storage then holds the expanded
+ * data, and the DONT_CARE blocks keep what was there before the flash (a
+ * marker written into them first).
  */
 
 /* per image: several 64 KiB-aligned packets, small enough for the time */
@@ -41,6 +49,34 @@
 #define UB_MTK_CORPUS_SHIFT (1024 * 1024)
 
 static gchar *ub_corpus_dir = NULL;
+
+/* the sparse images' block size, and which of their blocks are which chunk */
+#define UB_MTK_CORPUS_SPARSE_BLOCK 4096
+#define UB_MTK_CORPUS_FILL_VALUE   0xA5C3A5C3u
+
+static gboolean
+ub_mtk_corpus_is_sparse_name(const gchar *name)
+{
+	const gchar *names[] = {"system", "vendor", "userdata", "super"};
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_strcmp0(name, names[i]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* block k of a sparse image: 1 of 4 is DONT_CARE (zeros in the raw image), 1 of 4 FILL */
+static gboolean
+ub_mtk_corpus_block_is_dont_care(guint64 block)
+{
+	return block % 4 == 1;
+}
+
+static gboolean
+ub_mtk_corpus_block_is_fill(guint64 block)
+{
+	return block % 4 == 2;
+}
 
 typedef struct {
 	gchar *name;	/* the corpus file */
@@ -60,7 +96,10 @@ typedef struct {
 	gchar *tmpdir;
 	gchar *scatter;
 	UbPackage *package;
-	GHashTable *images; /* file -> GBytes */
+	GHashTable *images; /* file -> GBytes (a sparse image expanded) */
+	GHashTable *sparse; /* files written as sparse images */
+	guint n_sparse_marker; /* sparse checks whose DONT_CARE blocks kept the marker */
+	guint n_sparse_erased; /* ... were formatted by the plan first */
 	UbMtkTestPhone *phone;
 	const gchar *main_region;
 	const gchar *boot_regions[2];
@@ -90,6 +129,71 @@ ub_mtk_corpus_preloader(gsize size, guint32 seed)
 	return g_bytes_new_take(buf, size);
 }
 
+/* @raw with every DONT_CARE block zeroed and every FILL block uniform */
+static GBytes *
+ub_mtk_corpus_sparse_raw(GBytes *pattern)
+{
+	gsize size = g_bytes_get_size(pattern);
+	guint8 *buf = g_memdup2(g_bytes_get_data(pattern, NULL), size);
+	g_assert_cmpuint(size % UB_MTK_CORPUS_SPARSE_BLOCK, ==, 0);
+	for (gsize k = 0; k < size / UB_MTK_CORPUS_SPARSE_BLOCK; k++) {
+		guint8 *block = buf + k * UB_MTK_CORPUS_SPARSE_BLOCK;
+		if (ub_mtk_corpus_block_is_dont_care(k))
+			memset(block, 0, UB_MTK_CORPUS_SPARSE_BLOCK);
+		else if (ub_mtk_corpus_block_is_fill(k)) {
+			for (gsize j = 0; j < UB_MTK_CORPUS_SPARSE_BLOCK; j += 4)
+				ub_mem_write_u32_le(block, j, UB_MTK_CORPUS_FILL_VALUE);
+		}
+	}
+	return g_bytes_new_take(buf, size);
+}
+
+/* the Android sparse file of @raw: its zero blocks DONT_CARE, uniform ones FILL */
+static GBytes *
+ub_mtk_corpus_sparse_file(GBytes *raw)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GInputStream) scan_in = g_memory_input_stream_new_from_bytes(raw);
+	g_autoptr(GInputStream) data_in = g_memory_input_stream_new_from_bytes(raw);
+	g_autoptr(UbSparseImage) layout = NULL;
+	g_autoptr(UbSparseWriter) writer = NULL;
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	guint n_raw = 0;
+	guint n_fill = 0;
+	guint n_skip = 0;
+
+	layout = ub_sparse_writer_scan_raw(scan_in,
+					   UB_MTK_CORPUS_SPARSE_BLOCK,
+					   UB_SPARSE_WRITER_FLAG_ZERO_AS_DONT_CARE,
+					   NULL,
+					   &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < ub_sparse_image_get_n_chunks(layout); i++) {
+		const UbSparseChunk *chunk = ub_sparse_image_get_chunk(layout, i);
+		if (chunk->type == UB_SPARSE_CHUNK_TYPE_RAW)
+			n_raw++;
+		else if (chunk->type == UB_SPARSE_CHUNK_TYPE_FILL)
+			n_fill++;
+		else if (chunk->type == UB_SPARSE_CHUNK_TYPE_DONT_CARE)
+			n_skip++;
+	}
+	g_assert_cmpuint(n_raw, >, 0);
+	g_assert_cmpuint(n_fill, >, 0);
+	g_assert_cmpuint(n_skip, >, 0);
+	writer = ub_sparse_writer_new(layout, data_in, UB_SPARSE_WRITER_FLAG_NONE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_output_stream_splice(out,
+					       G_INPUT_STREAM(writer),
+					       G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+						   G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+					       NULL,
+					       &error),
+			>,
+			0);
+	g_assert_no_error(error);
+	return g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
+}
+
 /* the scatter copied into a folder with an image for every file it names */
 static void
 ub_mtk_corpus_generate(UbMtkCorpus *self, const UbMtkCorpusCase *tc)
@@ -115,6 +219,7 @@ ub_mtk_corpus_generate(UbMtkCorpus *self, const UbMtkCorpusCase *tc)
 					     g_str_equal,
 					     g_free,
 					     (GDestroyNotify)g_bytes_unref);
+	self->sparse = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	parts = ub_package_get_partitions(self->package);
 	for (guint i = 0; i < parts->len; i++) {
 		UbPackagePartition *part = g_ptr_array_index(parts, i);
@@ -135,6 +240,17 @@ ub_mtk_corpus_generate(UbMtkCorpus *self, const UbMtkCorpusCase *tc)
 		else
 			blob = ub_edl_test_make_pattern(size, g_str_hash(part->file));
 		path = g_build_filename(self->tmpdir, part->file, NULL);
+		if (ub_mtk_corpus_is_sparse_name(part->name) && size >= 4 * UB_MTK_CORPUS_SPARSE_BLOCK) {
+			g_autoptr(GBytes) raw = ub_mtk_corpus_sparse_raw(blob);
+			g_autoptr(GBytes) file = ub_mtk_corpus_sparse_file(raw);
+			g_assert_cmphex(ub_mem_read_u32_le(g_bytes_get_data(file, NULL), 0),
+					==,
+					UB_SPARSE_MAGIC);
+			ub_mtk_corpus_write(path, file);
+			g_hash_table_add(self->sparse, g_strdup(part->file));
+			g_hash_table_insert(self->images, g_strdup(part->file), g_steal_pointer(&raw));
+			continue;
+		}
 		ub_mtk_corpus_write(path, blob);
 		g_hash_table_insert(self->images, g_strdup(part->file), g_steal_pointer(&blob));
 	}
@@ -155,6 +271,7 @@ ub_mtk_corpus_clear(UbMtkCorpus *self)
 	g_clear_pointer(&self->phone, ub_mtk_test_phone_free);
 	g_clear_object(&self->package);
 	g_clear_pointer(&self->images, g_hash_table_unref);
+	g_clear_pointer(&self->sparse, g_hash_table_unref);
 	if (self->tmpdir != NULL)
 		ub_edl_test_rmtree(self->tmpdir);
 	g_clear_pointer(&self->tmpdir, g_free);
@@ -327,6 +444,124 @@ ub_mtk_corpus_target(UbMtkCorpus *self, UbPlan *plan, UbPlanOp *op, const gchar 
 	*region = g_intern_string(*region);
 }
 
+/* what the DONT_CARE blocks of a sparse image hold before a flash */
+static GBytes *
+ub_mtk_corpus_marker(void)
+{
+	return ub_edl_test_make_pattern(UB_MTK_CORPUS_SPARSE_BLOCK, 0xD0C);
+}
+
+/* whether @plan erases any of @region + @offset..@offset+@len (or the
+ * partition @label) before writing: SP Flash Tool's formats */
+static gboolean
+ub_mtk_corpus_plan_erases(UbPlan *plan,
+			  const gchar *label,
+			  const gchar *region,
+			  guint64 offset,
+			  guint64 len)
+{
+	GPtrArray *ops = ub_plan_get_ops(plan);
+	for (guint i = 0; i < ops->len; i++) {
+		UbPlanOp *op = g_ptr_array_index(ops, i);
+		if (op->kind != UB_PLAN_OP_ERASE)
+			continue;
+		if (op->region == NULL) {
+			if (g_strcmp0(op->partition, label) == 0 || g_strcmp0(op->label, label) == 0)
+				return TRUE;
+			continue;
+		}
+		if (g_strcmp0(op->region, region) != 0 || (op->flags & UB_PLAN_OP_FLAG_PSEUDO) > 0)
+			continue;
+		if (op->offset < offset + len && (op->length == 0 || op->offset + op->length > offset))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* the expanded sparse image on the storage: RAW and FILL blocks as in the
+ * image, DONT_CARE blocks what was there when it was written: the marker, or
+ * zeros (the simulated storage's erased state) when the plan formatted it */
+static void
+ub_mtk_corpus_check_sparse(UbMtkCorpus *self,
+			   UbPlan *plan,
+			   UbPlanOp *op,
+			   GBytes *image,
+			   const gchar *region,
+			   guint64 offset)
+{
+	g_autoptr(GBytes) marker = ub_mtk_corpus_marker();
+	gsize size = g_bytes_get_size(image);
+	g_autoptr(GBytes) have = ub_mtk_corpus_storage_read(self->phone->storage, region, offset, size);
+	const guint8 *want = g_bytes_get_data(image, NULL);
+	const guint8 *got = g_bytes_get_data(have, NULL);
+	g_autofree guint8 *zeros = g_malloc0(UB_MTK_CORPUS_SPARSE_BLOCK);
+	const guint8 *kept = g_bytes_get_data(marker, NULL);
+
+	if (ub_mtk_corpus_plan_erases(plan, op->label, region, offset, size)) {
+		kept = zeros;
+		self->n_sparse_erased++;
+	} else {
+		self->n_sparse_marker++;
+	}
+	for (gsize k = 0; k < size / UB_MTK_CORPUS_SPARSE_BLOCK; k++) {
+		gsize at = k * UB_MTK_CORPUS_SPARSE_BLOCK;
+		const guint8 *expect = ub_mtk_corpus_block_is_dont_care(k) ? kept : want + at;
+		if (memcmp(got + at, expect, UB_MTK_CORPUS_SPARSE_BLOCK) != 0)
+			g_error("%s: sparse %s at %s+0x%" G_GINT64_MODIFIER "x: block %" G_GSIZE_FORMAT
+				" (%s) differs from %s",
+				ub_plan_kind_to_string(ub_plan_get_kind(plan)),
+				op->label,
+				region,
+				offset,
+				k,
+				ub_mtk_corpus_block_is_dont_care(k) ? "DONT_CARE: not kept"
+				: ub_mtk_corpus_block_is_fill(k)    ? "FILL"
+								    : "RAW",
+				op->file);
+	}
+}
+
+/* the marker into the DONT_CARE blocks where @plan puts its sparse images */
+static guint
+ub_mtk_corpus_prime_sparse(UbMtkCorpus *self, UbPlan *plan)
+{
+	g_autoptr(GBytes) marker = ub_mtk_corpus_marker();
+	GPtrArray *ops = ub_plan_get_ops(plan);
+	guint n = 0;
+	for (guint i = 0; i < ops->len; i++) {
+		UbPlanOp *op = g_ptr_array_index(ops, i);
+		GBytes *image;
+		const gchar *region = NULL;
+		guint64 offset = 0;
+		if (op->kind != UB_PLAN_OP_WRITE || op->file == NULL ||
+		    !g_hash_table_contains(self->sparse, op->file))
+			continue;
+		image = g_hash_table_lookup(self->images, op->file);
+		/* where the scatter puts it: before a Firmware Upgrade the phone's
+		 * table still says otherwise */
+		if (op->region != NULL && (op->flags & UB_PLAN_OP_FLAG_PSEUDO) == 0) {
+			region = op->region;
+			offset = op->offset;
+		} else {
+			ub_mtk_corpus_target(self, plan, op, &region, &offset);
+		}
+		for (gsize k = 0; k < g_bytes_get_size(image) / UB_MTK_CORPUS_SPARSE_BLOCK; k++) {
+			g_autoptr(GError) error = NULL;
+			if (!ub_mtk_corpus_block_is_dont_care(k))
+				continue;
+			g_assert_true(ub_sim_storage_write(self->phone->storage,
+							   region,
+							   offset + k * UB_MTK_CORPUS_SPARSE_BLOCK,
+							   g_bytes_get_data(marker, NULL),
+							   UB_MTK_CORPUS_SPARSE_BLOCK,
+							   &error));
+			g_assert_no_error(error);
+		}
+		n++;
+	}
+	return n;
+}
+
 /* every image of @plan is on the storage where the scatter puts it */
 static guint
 ub_mtk_corpus_check_images(UbMtkCorpus *self, UbPlan *plan)
@@ -370,6 +605,11 @@ ub_mtk_corpus_check_images(UbMtkCorpus *self, UbPlan *plan)
 			continue;
 		}
 		ub_mtk_corpus_target(self, plan, op, &region, &offset);
+		if (g_hash_table_contains(self->sparse, op->file)) {
+			ub_mtk_corpus_check_sparse(self, plan, op, image, region, offset);
+			n++;
+			continue;
+		}
 		{
 			g_autoptr(GBytes) have =
 			    ub_mtk_corpus_storage_read(storage, region, offset, g_bytes_get_size(image));
@@ -491,6 +731,7 @@ ub_mtk_corpus_func(gconstpointer data)
 	gpointer key;
 	gpointer value;
 	guint n_images;
+	guint n_sparse;
 	guint writes;
 
 	ub_mtk_corpus_generate(&self, tc);
@@ -523,6 +764,7 @@ ub_mtk_corpus_func(gconstpointer data)
 	g_clear_error(&error);
 
 	/* Firmware Upgrade: the scatter's table, every image, calibration kept */
+	n_sparse = ub_mtk_corpus_prime_sparse(&self, fu);
 	if (!ub_mtk_corpus_run(&self, fu, &error))
 		g_error("%s %s firmware-upgrade: %s", tc->name, tc->storage, error->message);
 	n_images = ub_mtk_corpus_check_images(&self, fu);
@@ -557,6 +799,7 @@ ub_mtk_corpus_func(gconstpointer data)
 
 	/* Download Only on the matching layout: every image written again */
 	ub_mtk_corpus_wipe_images(&self, dl);
+	ub_mtk_corpus_prime_sparse(&self, dl);
 	if (!ub_mtk_corpus_run(&self, dl, &error))
 		g_error("%s %s download-only: %s", tc->name, tc->storage, error->message);
 	g_assert_cmpuint(ub_mtk_corpus_check_images(&self, dl), >, 0);
@@ -573,6 +816,7 @@ ub_mtk_corpus_func(gconstpointer data)
 	g_clear_object(&fa);
 	fa = ub_mtk_corpus_plan(&self, "format-all-download", "backup-fa");
 	ub_plan_set_allow_calibration(fa, TRUE);
+	ub_mtk_corpus_prime_sparse(&self, fa);
 	if (!ub_mtk_corpus_run(&self, fa, &error))
 		g_error("%s %s format-all-download: %s", tc->name, tc->storage, error->message);
 	g_assert_cmpuint(ub_mtk_corpus_check_images(&self, fa), >, 0);
@@ -584,10 +828,19 @@ ub_mtk_corpus_func(gconstpointer data)
 		while (g_hash_table_iter_next(&iter, &key, &value))
 			g_assert_nonnull(ub_backup_find_item(backup, key));
 	}
-	g_test_message("%s %s: %u images, %u calibration partitions kept, %.1f s",
+	/* Download Only writes over the marker without a format */
+	if (n_sparse > 0)
+		g_assert_cmpuint(self.n_sparse_marker, >, 0);
+	g_test_message("%s %s: %u sparse checks kept the DONT_CARE marker, %u after a format",
+		       tc->name,
+		       tc->storage,
+		       self.n_sparse_marker,
+		       self.n_sparse_erased);
+	g_test_message("%s %s: %u images (%u sparse), %u calibration partitions kept, %.1f s",
 		       tc->name,
 		       tc->storage,
 		       n_images,
+		       n_sparse,
 		       g_hash_table_size(calibration),
 		       g_timer_elapsed(timer, NULL));
 	ub_mtk_corpus_clear(&self);

@@ -240,6 +240,20 @@ ub_mtk_faults_clean_index_for_commands(guint commands, gboolean counted)
 	return idx;
 }
 
+/* a DA refusal carries its code, its meaning and what to do, never a bare "DA error" */
+static void
+ub_mtk_faults_assert_refusal_explained(const gchar *msg)
+{
+	const gchar *refused = strstr(msg, "the DA refused");
+	if (refused == NULL)
+		return;
+	g_assert_nonnull(strstr(refused, "(status 0x"));
+	g_assert_false(g_str_has_suffix(msg, "DA error"));
+	g_assert_false(g_str_has_suffix(msg, "exception"));
+	g_assert_true(strstr(refused, "unplug the phone") != NULL || strstr(refused, "use ") != NULL ||
+		      strstr(refused, "retry ") != NULL);
+}
+
 /* nak=K for the first command of every step: a wrong echo or a failing status */
 static void
 ub_mtk_faults_nak_func(void)
@@ -280,6 +294,7 @@ ub_mtk_faults_nak_func(void)
 		}
 		g_assert_true(error->domain == UB_ERROR);
 		g_assert_true(ub_mtk_faults_names_step(error->message, from, idx));
+		ub_mtk_faults_assert_refusal_explained(error->message);
 		ub_mtk_faults_assert_no_step_past(&run, idx, spec);
 		ub_mtk_faults_run_clear(&run);
 		n_failed++;
@@ -365,12 +380,55 @@ ub_mtk_faults_timeout_func(void)
 		}
 		g_assert_true(error->domain == UB_ERROR);
 		g_assert_true(ub_mtk_faults_names_step(error->message, i, upto));
+		/* a lost status frame is said as such, not as the codec's "bad magic" */
+		g_assert_null(strstr(error->message, "magic 0x"));
+		if (g_error_matches(error, UB_ERROR, UB_ERROR_PROTOCOL))
+			g_assert_nonnull(strstr(error->message, "lost step"));
 		ub_mtk_faults_assert_no_step_past(&run, upto, spec);
 		ub_mtk_faults_run_clear(&run);
 		n_failed++;
 	}
 	g_test_message("%u of %u steps ended with an error", n_failed, n_steps);
 	g_assert_cmpuint(n_failed * 2, >=, n_steps);
+}
+
+/*
+ * A lost answer in the BootROM stage (identify, DA1 upload) ends after the
+ * timeout limit like a lost DA answer, not after the protocol's 2 s, and says
+ * that the phone did not answer
+ */
+static void
+ub_mtk_faults_brom_timeout_limit_func(void)
+{
+	guint n_brom = 0;
+	g_assert_nonnull(ub_mtk_faults_clean);
+	for (guint i = 0; i < ub_mtk_faults_clean->len; i++) {
+		UbMtkFaultsMark *clean = g_ptr_array_index(ub_mtk_faults_clean, i);
+		UbMtkFaultsRun run = {0};
+		g_autofree gchar *spec = NULL;
+		g_autoptr(GError) error = NULL;
+		gdouble secs;
+		gint64 start;
+
+		if (g_strcmp0(clean->step, "identify") != 0 && g_strcmp0(clean->step, "da1") != 0)
+			continue;
+		spec = g_strdup_printf("drop=%u", clean->transfers_out + 1);
+		start = g_get_monotonic_time();
+		error = ub_mtk_faults_download(spec, &run);
+		secs = (g_get_monotonic_time() - start) / 1e6;
+		g_test_message("%s (clean step '%s'): %s after %.2f s",
+			       spec,
+			       clean->step,
+			       error != NULL ? error->message : "no error",
+			       secs);
+		g_assert_error(error, UB_ERROR, UB_ERROR_TIMED_OUT);
+		g_assert_nonnull(strstr(error->message, "the phone did not answer"));
+		/* the limit (0.5 s) and the rest of the run, not the 2 s of an answer */
+		g_assert_cmpfloat(secs, <, 1.5);
+		ub_mtk_faults_run_clear(&run);
+		n_brom++;
+	}
+	g_assert_cmpuint(n_brom, >=, 2);
 }
 
 int
@@ -390,6 +448,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ub/mtk/faults/nak", ub_mtk_faults_nak_func);
 	g_test_add_func("/ub/mtk/faults/disconnect", ub_mtk_faults_disconnect_func);
 	g_test_add_func("/ub/mtk/faults/timeout", ub_mtk_faults_timeout_func);
+	g_test_add_func("/ub/mtk/faults/brom-timeout-limit", ub_mtk_faults_brom_timeout_limit_func);
 	rc = g_test_run();
 	if (ub_mtk_faults_clean != NULL)
 		g_ptr_array_unref(ub_mtk_faults_clean);

@@ -40,6 +40,7 @@ struct _UbXfTest {
 	GBytes *data; /* what a write sends or a read returns */
 	guint n_acks;
 	guint32 chunk; /* packet length the script announces */
+	guint32 refuse_with; /* the status a refusing script answers */
 };
 
 static gpointer
@@ -967,8 +968,109 @@ ub_xf_test_bad_magic(void)
 	ub_xf_test_start(t);
 	g_assert_false(ub_mtk_xflash_format(t->xflash, 1, 8, 0, 4096, NULL, NULL, &error));
 	g_assert_error(error, UB_ERROR, UB_ERROR_PROTOCOL);
-	g_assert_nonnull(strstr(error->message, "bad frame"));
+	/* what came instead of the magic, and what to do */
+	g_assert_nonnull(
+	    strstr(error->message, "EF BE AD DE 01 00 00 00 04 00 00 00 instead of EF EE EE FE"));
+	g_assert_nonnull(strstr(error->message, "unplug the phone"));
 	ub_xf_test_free(t);
+}
+
+/* the header of the DA's status is lost: its payload (u32 0) comes first, then
+ * the next frame */
+static void
+ub_xf_test_script_lost_status(UbXfTest *t)
+{
+	guint8 zero[4] = {0};
+	ub_xf_da_expect_u32(t, UB_MTK_XFLASH_CMD_FORMAT);
+	ub_xf_da_write(t, zero, sizeof(zero));
+	ub_xf_da_send_u32(t, 0, TRUE);
+}
+
+static void
+ub_xf_test_lost_status(void)
+{
+	UbXfTest *t = ub_xf_test_new(TRUE, ub_xf_test_script_lost_status);
+	g_autoptr(GError) error = NULL;
+
+	ub_xf_test_start(t);
+	g_assert_false(ub_mtk_xflash_format(t->xflash, 1, 8, 0, 4096, NULL, NULL, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_PROTOCOL);
+	g_test_message("%s", error->message);
+	g_assert_nonnull(strstr(error->message, "failed to get the status of FORMAT"));
+	g_assert_nonnull(
+	    strstr(error->message, "the phone's answer is missing or the data stream lost step"));
+	g_assert_nonnull(strstr(error->message, "sent 00 00 00 00 EF EE EE FE"));
+	g_assert_nonnull(strstr(error->message, "unplug the phone, power it off"));
+	/* not the codec's words */
+	g_assert_null(strstr(error->message, "magic 0x"));
+	ub_xf_test_free(t);
+}
+
+/* a refusal of FORMAT with t->refuse_with */
+static void
+ub_xf_test_script_refuse(UbXfTest *t)
+{
+	ub_xf_da_expect_u32(t, UB_MTK_XFLASH_CMD_FORMAT);
+	ub_xf_da_send_u32(t, t->refuse_with, TRUE);
+}
+
+/* the words of an instruction */
+static gboolean
+ub_xf_test_says_what_to_do(const gchar *msg)
+{
+	const gchar *verbs[] = {"use ", "give ", "unplug ", "check ", "flash ", "retry ", "plug ",
+				"power the phone off"};
+	for (guint i = 0; i < G_N_ELEMENTS(verbs); i++) {
+		if (strstr(msg, verbs[i]) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* every DA status code (mtk.md a.3, mtkclient's error table): the code, its
+ * meaning and what to do */
+static void
+ub_xf_test_status_texts(void)
+{
+	const guint32 codes[] = {
+	    0xC0010001, 0xC0010002, 0xC0010003, 0xC0010004, 0xC0010005, 0xC0010006, 0xC0010007,
+	    0xC001000B, 0xC001000C, 0xC0020003, 0xC0020004, 0xC0020005, 0xC0020006, 0xC0020007,
+	    0xC002000C, 0xC002000D, 0xC002002D, 0xC002004C, 0xC0020053, 0xC0030001, 0xC0030002,
+	    0xC0030003, 0xC0030004, 0xC0030005, 0xC0030006, 0xC0030007, 0xC0030008, 0xC0030009,
+	    0xC003000A, 0xC003000B, 0xC003000C, 0xC003000E, 0xC003000F, 0xC0030010, 0xC0030011,
+	    0xC0030012, 0xC0030018, 0xC0040001, 0xC0040003, 0xC0040006, 0xC0040007, 0xC0040009,
+	    0xC004000A, 0xC004000B, 0xC0040030, 0xC0040050, 0xC0040060, 0xC0050001, 0xC0050005,
+	    0xC0050006, 0xC0050007, 0xC0050008, 0xC0050009, 0xC0060001, 0xC0060003, 0xC0060004,
+	    0xC0070002, 0xC0070004,
+	    /* a code nobody documented */
+	    0xC00F0042,
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(codes); i++) {
+		UbXfTest *t = ub_xf_test_new(FALSE, ub_xf_test_script_refuse);
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *code = g_strdup_printf("(status 0x%08X)", codes[i]);
+		const gchar *meaning = ub_mtk_status_to_string(codes[i]);
+
+		t->refuse_with = codes[i];
+		ub_xf_test_start(t);
+		g_assert_false(ub_mtk_xflash_format(t->xflash, 1, 8, 0, 4096, NULL, NULL, &error));
+		g_assert_nonnull(error);
+		g_test_message("0x%08X: %s", codes[i], error->message);
+		g_assert_true(g_error_matches(error, UB_ERROR, UB_ERROR_REFUSED) ||
+			      g_error_matches(error, UB_ERROR, UB_ERROR_AUTH_REQUIRED));
+		g_assert_nonnull(strstr(error->message, "the DA refused FORMAT"));
+		g_assert_nonnull(strstr(error->message, code));
+		g_assert_nonnull(strstr(error->message, meaning));
+		g_assert_true(ub_xf_test_says_what_to_do(error->message));
+		/* the bare words of the old messages are never all there is */
+		g_assert_false(g_str_has_suffix(error->message, "DA error"));
+		g_assert_false(g_str_has_suffix(error->message, "exception"));
+		ub_xf_test_free(t);
+	}
+	/* documented codes have their own meaning, unknown ones say so */
+	g_assert_null(strstr(ub_mtk_status_to_string(0xC0050008), "unknown"));
+	g_assert_nonnull(strstr(ub_mtk_status_to_string(0xC00F0042), "unknown"));
+	g_assert_nonnull(ub_mtk_xflash_status_advice(0xC00F0042));
 }
 
 static void
@@ -1098,6 +1200,8 @@ main(int argc, char **argv)
 	g_test_add_func("/ub/mtk/xflash/read/stream", ub_xf_test_read_stream);
 	g_test_add_func("/ub/mtk/xflash/read/error", ub_xf_test_read_error);
 	g_test_add_func("/ub/mtk/xflash/bad-magic", ub_xf_test_bad_magic);
+	g_test_add_func("/ub/mtk/xflash/lost-status", ub_xf_test_lost_status);
+	g_test_add_func("/ub/mtk/xflash/status-texts", ub_xf_test_status_texts);
 	g_test_add_func("/ub/mtk/xflash/timeout", ub_xf_test_timeout);
 	g_test_add_func("/ub/mtk/xflash/format", ub_xf_test_format);
 	g_test_add_func("/ub/mtk/xflash/format/refused", ub_xf_test_format_refused);

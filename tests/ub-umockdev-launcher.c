@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gunixinputstream.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,10 @@
 #include <sys/wait.h>
 
 #include "sim/ub-sim-fastboot.h"
+#include "sim/ub-sim-mtk.h"
 #include "sim/ub-sim-phone.h"
 #include "sim/ub-sim-storage.h"
+#include "ub-umockdev-mtk.h"
 #include "ub-umockdev-sim.h"
 #include "ub-umockdev-transport.h"
 
@@ -25,10 +29,16 @@
  * answered here while the child runs, by the simulated bootloader.
  *
  * Usage: ub-umockdev-launcher [--storage DIR] [--geometry SPEC] [--fastboot PATH]
- *        [--no-fastboot] [--edl PATH] [--edl-phone PATH] -- COMMAND [ARGS...]
+ *        [--no-fastboot] [--edl PATH] [--edl-phone PATH] [--mtk-phone PATH [--mtk-mode MODE]
+ *        [--mtk-window MS] [--mtk-after TEXT] [--mtk-delay MS]] -- COMMAND [ARGS...]
  * --edl-phone plugs in a Qualcomm 9008 phone served by the simulator's "edl"
  * personality (Sahara, then Firehose on the storage), as a real one presents
  * itself: interface ff/ff/ff, bulk 0x81/0x01 of 512 bytes, the serial in iProduct.
+ * --mtk-phone plugs in a simulated MediaTek phone (tests/ub-umockdev-mtk.c: CDC
+ * ACM, preloader 0e8d:2000 by default, --mtk-mode brom for 0e8d:0003) once the
+ * command wrote --mtk-after TEXT on stderr (relayed), --mtk-delay MS later; a
+ * preloader leaves the bus after --mtk-window MS (2500) without a handshake.
+ * At the end one line tells how long after the arrival the first byte came.
  * Exits with the command's exit code, 77 when umockdev cannot be used.
  */
 
@@ -110,6 +120,96 @@ ub_launcher_edl_sim_new(const gchar *path)
 	return sim;
 }
 
+/* --mtk-phone: the child's stderr, relayed line by line until TEXT shows */
+typedef struct {
+	GInputStream *stream;
+	const gchar *text;
+	GMutex mutex;
+	GCond cond;
+	gboolean seen;
+	gboolean eof;
+} UbLauncherRelay;
+
+static gpointer
+ub_launcher_relay_thread_cb(gpointer user_data)
+{
+	UbLauncherRelay *relay = user_data;
+	g_autoptr(GDataInputStream) data = g_data_input_stream_new(relay->stream);
+	for (;;) {
+		gsize len = 0;
+		g_autofree gchar *line = g_data_input_stream_read_line(data, &len, NULL, NULL);
+		if (line == NULL)
+			break;
+		g_printerr("%s\n", line);
+		if (strstr(line, relay->text) != NULL) {
+			g_mutex_lock(&relay->mutex);
+			relay->seen = TRUE;
+			g_cond_broadcast(&relay->cond);
+			g_mutex_unlock(&relay->mutex);
+		}
+	}
+	g_mutex_lock(&relay->mutex);
+	relay->eof = TRUE;
+	g_cond_broadcast(&relay->cond);
+	g_mutex_unlock(&relay->mutex);
+	return NULL;
+}
+
+/* runs @command, plugging @mtk in when it is waiting for it; returns the wait status */
+static gboolean
+ub_launcher_run_with_mtk(gchar **command,
+			 UbUmockdevMtk *mtk,
+			 const gchar *after,
+			 guint delay_ms,
+			 gint *status,
+			 GError **error)
+{
+	UbLauncherRelay relay = {.text = after};
+	GThread *thread = NULL;
+	GPid pid = 0;
+	gint err_fd = -1;
+	gboolean plugged;
+
+	if (!g_spawn_async_with_pipes(NULL,
+				      command,
+				      NULL,
+				      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+					  G_SPAWN_CHILD_INHERITS_STDIN,
+				      NULL,
+				      NULL,
+				      &pid,
+				      NULL,
+				      NULL,
+				      after != NULL ? &err_fd : NULL,
+				      error))
+		return FALSE;
+	g_mutex_init(&relay.mutex);
+	g_cond_init(&relay.cond);
+	if (after != NULL) {
+		gint64 deadline = g_get_monotonic_time() + 30 * G_TIME_SPAN_SECOND;
+		relay.stream = g_unix_input_stream_new(err_fd, TRUE);
+		thread = g_thread_new("relay", ub_launcher_relay_thread_cb, &relay);
+		g_mutex_lock(&relay.mutex);
+		while (!relay.seen && !relay.eof &&
+		       g_cond_wait_until(&relay.cond, &relay.mutex, deadline))
+			;
+		g_mutex_unlock(&relay.mutex);
+	}
+	g_usleep((gulong)delay_ms * G_TIME_SPAN_MILLISECOND);
+	plugged = ub_umockdev_mtk_start(mtk, error);
+	if (!plugged)
+		kill(pid, SIGTERM);
+	if (waitpid(pid, status, 0) < 0)
+		*status = 0xff00;
+	g_spawn_close_pid(pid);
+	if (thread != NULL)
+		g_thread_join(thread);
+	g_clear_object(&relay.stream);
+	g_mutex_clear(&relay.mutex);
+	g_cond_clear(&relay.cond);
+	return plugged;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -122,6 +222,11 @@ main(int argc, char **argv)
 	g_autofree gchar *fastboot_path = NULL;
 	g_autofree gchar *edl_path = NULL;
 	g_autofree gchar *edl_phone_path = NULL;
+	g_autofree gchar *mtk_path = NULL;
+	g_autofree gchar *mtk_mode = NULL;
+	g_autofree gchar *mtk_after = NULL;
+	gint mtk_window = 2500;
+	gint mtk_delay = 0;
 	g_autofree gchar *geometry = NULL;
 	gboolean no_fastboot = FALSE;
 	g_autofree gchar *preload = NULL;
@@ -138,6 +243,8 @@ main(int argc, char **argv)
 	g_autoptr(UbUmockdevSim) edl_phone_sim = NULL;
 	g_autoptr(UbTransport) edl_phone_end = NULL;
 	g_autoptr(UbSimPhone) edl_phone = NULL;
+	g_autoptr(UbSimPhone) mtk_phone = NULL;
+	g_autoptr(UbUmockdevMtk) mtk = NULL;
 	const GOptionEntry entries[] = {
 	    {"storage", 0, 0, G_OPTION_ARG_FILENAME, &storage_dir,
 	     "Folder of the simulated phone's storage (kept between runs)", "DIR"},
@@ -153,6 +260,16 @@ main(int argc, char **argv)
 	    {"edl", 0, 0, G_OPTION_ARG_STRING, &edl_path,
 	     "Also plug in a Qualcomm EDL device 05c6:9008 (that does not answer) at PATH",
 	     "PATH"},
+	    {"mtk-phone", 0, 0, G_OPTION_ARG_STRING, &mtk_path,
+	     "Plug in a simulated MediaTek phone at PATH while the command runs", "PATH"},
+	    {"mtk-mode", 0, 0, G_OPTION_ARG_STRING, &mtk_mode,
+	     "preloader (0e8d:2000, default) or brom (0e8d:0003)", "MODE"},
+	    {"mtk-window", 0, 0, G_OPTION_ARG_INT, &mtk_window,
+	     "How long a preloader waits for the handshake before it boots on (2500)", "MS"},
+	    {"mtk-after", 0, 0, G_OPTION_ARG_STRING, &mtk_after,
+	     "Plug the MediaTek phone in once the command wrote TEXT on stderr", "TEXT"},
+	    {"mtk-delay", 0, 0, G_OPTION_ARG_INT, &mtk_delay,
+	     "Plug the MediaTek phone in MS ms later (after --mtk-after)", "MS"},
 	    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, NULL},
 	    {NULL}};
 
@@ -263,8 +380,41 @@ main(int argc, char **argv)
 	if (!no_fastboot)
 		thread = g_thread_new("phone", ub_launcher_serve_thread_cb, &phone);
 
+	/* a simulated MediaTek phone, plugged in while the command runs */
+	if (mtk_path != NULL) {
+		UbSimMtk *sim;
+		mtk_phone = ub_sim_phone_new("mtk", storage, NULL, &error);
+		if (mtk_phone == NULL) {
+			g_printerr("ub-umockdev-launcher: %s\n", error->message);
+			return 1;
+		}
+		sim = UB_SIM_MTK(ub_sim_phone_get_personality(mtk_phone));
+		ub_sim_mtk_set_preloader_mode(sim, g_strcmp0(mtk_mode, "brom") != 0);
+		ub_sim_mtk_set_handshake_window(sim, (guint)MAX(mtk_window, 0));
+		mtk = ub_umockdev_mtk_new(testbed, mtk_path, sim);
+	}
+
 	/* the child inherits stdin, stdout and stderr; we serve while it runs */
-	if (!g_spawn_sync(NULL,
+	if (mtk != NULL) {
+		if (!ub_launcher_run_with_mtk(command,
+					      mtk,
+					      mtk_after,
+					      (guint)MAX(mtk_delay, 0),
+					      &status,
+					      &error)) {
+			g_printerr("ub-umockdev-launcher: cannot run %s with the MediaTek phone: %s\n",
+				   command[0],
+				   error->message);
+			rc = 1;
+		} else if (WIFEXITED(status)) {
+			rc = WEXITSTATUS(status);
+		} else {
+			g_printerr("ub-umockdev-launcher: %s was killed by signal %d\n",
+				   command[0],
+				   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			rc = 1;
+		}
+	} else if (!g_spawn_sync(NULL,
 			  command,
 			  NULL,
 			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
@@ -305,6 +455,22 @@ main(int argc, char **argv)
 	}
 	if (edl_sim != NULL)
 		ub_umockdev_sim_unplug(edl_sim);
+	if (mtk != NULL) {
+		gint64 latency = ub_umockdev_mtk_get_first_byte_latency(mtk);
+		gboolean gone = ub_umockdev_mtk_is_gone(mtk);
+		ub_umockdev_mtk_stop(mtk);
+		if (latency >= 0)
+			g_printerr("ub-umockdev-launcher: mtk phone: plugged %u time(s), first byte "
+				   "%.3f ms after the arrival%s\n",
+				   ub_umockdev_mtk_get_plug_count(mtk),
+				   latency / 1000.0,
+				   gone ? ", gone from the bus before the end" : "");
+		else
+			g_printerr("ub-umockdev-launcher: mtk phone: plugged %u time(s), no byte from "
+				   "the host%s\n",
+				   ub_umockdev_mtk_get_plug_count(mtk),
+				   gone ? ", gone from the bus before the end" : "");
+	}
 	if (tmpdir != NULL) {
 		g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)

@@ -882,16 +882,7 @@ ub_umockdev_sim_plug(UbUmockdevSim *self, UMockdevTestbed *testbed, GError **err
 		g_string_append_printf(extra, "A: product=%s\n", self->product);
 	if (self->serial != NULL)
 		g_string_append_printf(extra, "A: serial=%s\n", self->serial);
-	if (!ub_umockdev_sim_add(testbed,
-				 self->sysfs_path,
-				 self->bus,
-				 self->devnum,
-				 dev_desc,
-				 config,
-				 extra->str,
-				 error))
-		return FALSE;
-
+	/* the handler first: the "add" uevent lets a waiting host open the node at once */
 	self->handler = umockdev_ioctl_base_new();
 	g_signal_connect(self->handler,
 			 "handle-ioctl",
@@ -905,7 +896,16 @@ ub_umockdev_sim_plug(UbUmockdevSim *self, UMockdevTestbed *testbed, GError **err
 			 "handle-write",
 			 G_CALLBACK(ub_umockdev_sim_handle_write_cb),
 			 self);
-	return umockdev_testbed_attach_ioctl(testbed, self->devnode, self->handler, error);
+	if (!umockdev_testbed_attach_ioctl(testbed, self->devnode, self->handler, error))
+		return FALSE;
+	return ub_umockdev_sim_add(testbed,
+				   self->sysfs_path,
+				   self->bus,
+				   self->devnum,
+				   dev_desc,
+				   config,
+				   extra->str,
+				   error);
 }
 
 /**

@@ -28,6 +28,11 @@ ub_usb_transport_test_error_mapping(void)
 	g_assert_true(g_str_has_prefix(error->message, "cannot open usb:1-4 05c6:9008: "));
 	g_assert_nonnull(strstr(error->message, "71-unbrick.rules"));
 	g_assert_nonnull(strstr(error->message, "udevadm control --reload"));
+	/* one command: print the built-in rules into /etc, or reload installed ones */
+	g_assert_true(strstr(error->message,
+			     "'unbrick-cli udev-rules | sudo tee "
+			     "/etc/udev/rules.d/71-unbrick.rules && ") != NULL ||
+		      strstr(error->message, "is installed but did not apply") != NULL);
 	g_clear_error(&error);
 
 	ub_usb_context_set_error(&error, LIBUSB_ERROR_NO_DEVICE, "x");

@@ -16,6 +16,7 @@
 #include "formats/ub-package.h"
 #include "ub-backup.h"
 #include "ub-cli.h"
+#include "ub-front-plan.h"
 #include "ub-sim-open.h"
 #include "ub-sim-storage.h"
 #include "ub-text.h"
@@ -176,8 +177,9 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
+	g_autoptr(UbPlan) plan = NULL;
 	const gchar *output = ub_cli_plan_options.output;
+	UbFrontReadbackRow row = {.output = output};
 
 	if (argc > 0) {
 		g_printerr("%s\n", _("Give either PARTITION arguments or --partition/--lun/--all."));
@@ -197,7 +199,6 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 
 	/* everything, as a flat build this tool flashes back */
 	if (ub_cli_edl_options.all != NULL) {
-		g_autoptr(UbProgress) progress = ub_progress_new();
 		if (!UB_IS_EDL_DEVICE(device)) {
 			g_set_error_literal(&error,
 					    UB_ERROR,
@@ -206,13 +207,12 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 					    "name the partitions to read on this phone");
 			return ub_cli_fail(cli, error);
 		}
+		plan = ub_front_plan_readback_all(device, ub_cli_edl_options.all, &error);
+		if (plan == NULL)
+			return ub_cli_fail(cli, error);
 		if (!cli->quiet && !cli->json)
 			g_print("%s %s\n", _("Reading back everything into"), ub_cli_edl_options.all);
-		if (!ub_edl_device_read_flat_build(UB_EDL_DEVICE(device),
-						   ub_cli_edl_options.all,
-						   progress,
-						   cli->cancellable,
-						   &error))
+		if (!ub_cli_run_plan(cli, device, plan, &error))
 			return ub_cli_fail(cli, error);
 		if (!cli->quiet && !cli->json)
 			g_print(_("Done. Flash it back with: unbrick-cli download %s/rawprogram0.xml\n"),
@@ -221,15 +221,14 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 		return UB_CLI_EXIT_OK;
 	}
 	if (ub_cli_edl_options.partition != NULL) {
-		ub_plan_add_read(plan, ub_cli_edl_options.partition, output);
-	} else {
-		const gchar *region = NULL;
-		guint64 offset = 0;
-		guint64 length = 0;
-		if (!ub_cli_edl_range(device, &region, &offset, &length, &error))
-			return ub_cli_fail(cli, error);
-		ub_plan_add_op(plan, UB_PLAN_OP_READ, NULL, region, offset, length, output);
+		row.name = ub_cli_edl_options.partition;
+	} else if (!ub_cli_edl_range(device, &row.region, &row.start, &row.length, &error)) {
+		return ub_cli_fail(cli, error);
 	}
+	/* checked against the phone's table and LUNs, as the GUI does */
+	plan = ub_front_plan_readback(device, &row, 1, NULL, &error);
+	if (plan == NULL)
+		return ub_cli_fail(cli, error);
 	return ub_cli_finish_plan(cli, device, plan);
 }
 
@@ -265,7 +264,17 @@ ub_cli_edl_format(UbCli *cli, gint argc, gchar **argv)
 		guint64 length = 0;
 		if (!ub_cli_edl_range(device, &region, &offset, &length, &error))
 			return ub_cli_fail(cli, error);
-		ub_plan_add_op(plan, UB_PLAN_OP_ERASE, NULL, region, offset, length, NULL);
+		/* the range checked against the LUN, as the GUI's Format tab does */
+		g_clear_object(&plan);
+		plan = ub_front_plan_format_range(device,
+						  region,
+						  offset,
+						  length,
+						  !ub_cli_plan_options.allow_calibration,
+						  &error);
+		if (plan == NULL)
+			return ub_cli_fail(cli, error);
+		ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
 	}
 	return ub_cli_finish_plan(cli, device, plan);
 }

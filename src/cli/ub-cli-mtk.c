@@ -16,6 +16,8 @@
 #include "mtk/ub-mtk-device.h"
 #include "ub-backup.h"
 #include "ub-cli.h"
+#include "ub-front-device.h"
+#include "ub-front-plan.h"
 #include "ub-sim-layouts.h"
 #include "ub-sim-open.h"
 #include "ub-sim-storage.h"
@@ -136,28 +138,22 @@ ub_cli_mtk_prepare(UbCli *cli, UbDevice *device, gboolean needs_da, GError **err
 	    !ub_cli_mtk_file("--cert", ub_cli_mtk_options.cert, &cert, error) ||
 	    !ub_cli_mtk_file("--preloader", ub_cli_mtk_options.preloader, &preloader, error))
 		return FALSE;
-	if (auth != NULL)
-		ub_mtk_device_set_auth_file(mtk, auth);
 	if (cert != NULL)
 		ub_mtk_device_set_cert_file(mtk, cert);
 	if (preloader != NULL)
 		ub_mtk_device_set_preloader(mtk, preloader);
-	if (da != NULL) {
-		ub_mtk_device_set_da_file(mtk, da);
-		return TRUE;
+	if (da == NULL && needs_da) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "this is a MediaTek phone in BootROM/preloader mode; its storage is "
+				    "reached through a Download Agent: give it with --da "
+				    "MTK_AllInOne_DA.bin (it comes with SP Flash Tool and with many "
+				    "firmware packages, next to the scatter file)");
+		return FALSE;
 	}
-	if (!needs_da) {
-		ub_mtk_device_set_identify_only(mtk, TRUE);
-		return TRUE;
-	}
-	g_set_error_literal(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "this is a MediaTek phone in BootROM/preloader mode; its storage is "
-			    "reached through a Download Agent: give it with --da "
-			    "MTK_AllInOne_DA.bin (it comes with SP Flash Tool and with many "
-			    "firmware packages, next to the scatter file)");
-	return FALSE;
+	/* the DA, auth file and identify-only as the GUI applies them */
+	return ub_front_device_prepare(device, NULL, da, auth, needs_da, error);
 }
 
 /* a region as the engine names it: user, boot1... or the scatter's EMMC_USER */
@@ -267,13 +263,11 @@ ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
-	const gchar *region = NULL;
-	guint64 start = 0;
-	guint64 length = 0;
+	g_autoptr(UbPlan) plan = NULL;
+	UbFrontReadbackRow row = {.output = ub_cli_plan_options.output};
 
 	if (!ub_cli_mtk_check_args(argc, FALSE, &error) ||
-	    !ub_cli_mtk_range(&region, &start, &length, &error)) {
+	    !ub_cli_mtk_range(&row.region, &row.start, &row.length, &error)) {
 		g_printerr("%s\n", error->message);
 		return UB_CLI_EXIT_USAGE;
 	}
@@ -284,7 +278,10 @@ ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv)
 	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
-	ub_plan_add_op(plan, UB_PLAN_OP_READ, NULL, region, start, length, ub_cli_plan_options.output);
+	/* the range checked against the phone's region, as the GUI does */
+	plan = ub_front_plan_readback(device, &row, 1, NULL, &error);
+	if (plan == NULL)
+		return ub_cli_fail(cli, error);
 	return ub_cli_finish_plan(cli, device, plan);
 }
 
@@ -294,11 +291,11 @@ ub_cli_mtk_format(UbCli *cli, gint argc, gchar **argv)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(UbDevice) device = NULL;
-	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_FORMAT);
+	g_autoptr(UbPlan) plan = NULL;
 	const gchar *region = NULL;
 	guint64 start = 0;
 	guint64 length = 0;
-	UbPlanOp *op;
+	gboolean keep_calibration = !ub_cli_plan_options.allow_calibration;
 
 	if (!ub_cli_mtk_check_args(argc, TRUE, &error) ||
 	    (!ub_cli_mtk_options.all_except_bootloader &&
@@ -306,27 +303,23 @@ ub_cli_mtk_format(UbCli *cli, gint argc, gchar **argv)
 		g_printerr("%s\n", error->message);
 		return UB_CLI_EXIT_USAGE;
 	}
-	ub_plan_set_allow_calibration(plan, ub_cli_plan_options.allow_calibration);
-	ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
 	device = ub_cli_open_identified(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
-	if (ub_cli_mtk_options.all_except_bootloader) {
-		/* the user area: eMMC "user", UFS LU2 on MediaTek */
-		region = ub_device_find_region(device, "user") != NULL ? "user" : "lun2";
-		if (ub_device_find_region(device, region) == NULL) {
-			g_set_error_literal(&error,
-					    UB_ERROR,
-					    UB_ERROR_NOT_SUPPORTED,
-					    "this phone reports no user area (user or lun2) to format");
-			return ub_cli_fail(cli, error);
-		}
-		op = ub_plan_add_op(plan, UB_PLAN_OP_ERASE, NULL, region, 0, 0, NULL);
-		op->flags |= UB_PLAN_OP_FLAG_KEEP_CALIBRATION;
-		op->label = g_strdup(region);
-	} else {
-		op = ub_plan_add_op(plan, UB_PLAN_OP_ERASE, NULL, region, start, length, NULL);
-	}
+	/* the user area (eMMC "user", UFS LU2) around the calibration data, or
+	 * the range: the same plans as the GUI's Format tab */
+	if (ub_cli_mtk_options.all_except_bootloader)
+		plan = ub_front_plan_format_auto(device, FALSE, keep_calibration, &error);
+	else
+		plan = ub_front_plan_format_range(device,
+						  region,
+						  start,
+						  length,
+						  keep_calibration,
+						  &error);
+	if (plan == NULL)
+		return ub_cli_fail(cli, error);
+	ub_plan_set_backup_dir(plan, ub_cli_plan_options.backup_dir);
 	return ub_cli_finish_plan(cli, device, plan);
 }
 
@@ -335,30 +328,9 @@ ub_cli_mtk_format(UbCli *cli, gint argc, gchar **argv)
 static void
 ub_cli_mtk_use_package_preloader(UbDevice *device, UbPackage *package)
 {
-	GPtrArray *parts = ub_package_get_partitions(package);
-	const gchar *path = ub_package_get_path(package);
-	g_autofree gchar *root = NULL;
-	if (!UB_IS_MTK_DEVICE(device) || ub_cli_mtk_options.preloader != NULL || path == NULL)
+	if (ub_cli_mtk_options.preloader != NULL)
 		return;
-	if (g_file_test(path, G_FILE_TEST_IS_DIR))
-		root = g_strdup(path);
-	else if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && !g_str_has_suffix(path, ".zip") && !g_str_has_suffix(path, ".tgz") &&
-		 !g_str_has_suffix(path, ".tar.gz") && !g_str_has_suffix(path, ".7z"))
-		root = g_path_get_dirname(path);
-	for (guint i = 0; root != NULL && i < parts->len; i++) {
-		UbPackagePartition *part = g_ptr_array_index(parts, i);
-		g_autofree gchar *file = NULL;
-		g_autoptr(GFile) preloader = NULL;
-		if (part->file == NULL || g_strcmp0(part->operation, "BOOTLOADERS") != 0 ||
-		    !ub_scatter_region_is_boot(part->region))
-			continue;
-		file = g_build_filename(root, part->file, NULL);
-		if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
-			continue;
-		preloader = g_file_new_for_path(file);
-		ub_mtk_device_set_preloader(UB_MTK_DEVICE(device), preloader);
-		return;
-	}
+	ub_front_device_use_package_preloader(device, package);
 }
 
 /**

@@ -15,7 +15,10 @@
 #include "fastboot/ub-fastboot-device.h"
 #include "formats/ub-gpt.h"
 #include "formats/ub-package.h"
+#include "ub-udev-rules.h"
 #include "ub-cli.h"
+#include "ub-front-device.h"
+#include "ub-front-plan.h"
 #include "ub-console.h"
 #include "ub-text.h"
 #include "ub-core.h"
@@ -133,21 +136,18 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 			return FALSE;
 		}
 		programmer = g_file_new_for_path(cli->loader);
-		ub_edl_device_set_programmer(UB_EDL_DEVICE(device), programmer);
-		return TRUE;
+	} else if (needs_programmer) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "this phone is in Qualcomm EDL (9008) mode and is flashed through "
+				    "its Firehose programmer: give it with --loader prog_firehose_*.elf "
+				    "(or *.mbn); it comes with the phone's firmware package, next to "
+				    "rawprogram0.xml, or from the phone maker");
+		return FALSE;
 	}
-	if (!needs_programmer) {
-		ub_edl_device_set_identify_only(UB_EDL_DEVICE(device), TRUE);
-		return TRUE;
-	}
-	g_set_error_literal(error,
-			    UB_ERROR,
-			    UB_ERROR_INVALID_DATA,
-			    "this phone is in Qualcomm EDL (9008) mode and is flashed through its "
-			    "Firehose programmer: give it with --loader prog_firehose_*.elf (or "
-			    "*.mbn); it comes with the phone's firmware package, next to "
-			    "rawprogram0.xml, or from the phone maker");
-	return FALSE;
+	/* the programmer and identify-only as the GUI applies them */
+	return ub_front_device_prepare(device, NULL, programmer, NULL, needs_programmer, error);
 }
 
 UbDevice *
@@ -555,8 +555,10 @@ static gint
 ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(UbPlan) plan = ub_plan_new(UB_PLAN_KIND_READBACK);
+	g_autoptr(UbPlan) plan = NULL;
 	g_autoptr(UbDevice) device = NULL;
+	g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(UbFrontReadbackRow));
+	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
 	const gchar *outdir = ub_cli_plan_options.output != NULL ? ub_cli_plan_options.output : ".";
 	if (ub_cli_mtk_wants_range())
 		return ub_cli_mtk_readback(cli, argc, argv);
@@ -576,16 +578,31 @@ ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
 		return ub_cli_fail(cli, error);
 	}
 	for (gint i = 0; i < argc; i++) {
-		g_autofree gchar *name = NULL;
-		g_autofree gchar *path = NULL;
+		gchar *name = NULL;
+		gchar *path = NULL;
+		UbFrontReadbackRow row = {0};
 		if (!ub_cli_split_assignment(argv[i], &name, &path, &error))
 			return ub_cli_fail(cli, error);
+		g_ptr_array_add(strings, name);
+		row.name = name;
+		/* PARTITION=FILE: FILE as given; else NAME.img in -o */
 		if (path == NULL) {
-			g_autofree gchar *basename = g_strdup_printf("%s.img", name);
+			g_autofree gchar *basename = ub_front_plan_default_output_name(&row);
 			path = g_build_filename(outdir, basename, NULL);
 		}
-		ub_plan_add_read(plan, name, path);
+		g_ptr_array_add(strings, path);
+		row.output = path;
+		g_array_append_val(rows, row);
 	}
+	/* the same plan as the GUI's Read back tab: a partition twice or two
+	 * partitions into one file are refused before the phone is looked for */
+	plan = ub_front_plan_readback(NULL,
+				      (const UbFrontReadbackRow *)rows->data,
+				      rows->len,
+				      NULL,
+				      &error);
+	if (plan == NULL)
+		return ub_cli_fail(cli, error);
 	device = ub_cli_open_device(cli, &error);
 	if (device == NULL)
 		return ub_cli_fail(cli, error);
@@ -1051,6 +1068,20 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 	return UB_CLI_EXIT_OK;
 }
 
+/* the rules built from the device table, for the permission hint's command:
+ * works from a build folder, a /usr/local install and a Flatpak alike */
+static gint
+ub_cli_cmd_udev_rules(UbCli *cli, gint argc, gchar **argv)
+{
+	g_autofree gchar *text = ub_udev_rules_to_string();
+	if (argc > 0) {
+		g_printerr("%s\n", _("udev-rules takes no arguments"));
+		return UB_CLI_EXIT_USAGE;
+	}
+	g_print("%s", text);
+	return UB_CLI_EXIT_OK;
+}
+
 static const UbCliCmd ub_cli_cmds[] = {
     {"devices", ub_cli_cmd_devices, "", N_("List phones connected in EDL, MediaTek or fastboot mode"),
      "unbrick-cli devices --watch"},
@@ -1098,6 +1129,9 @@ static const UbCliCmd ub_cli_cmds[] = {
     {"demo", ub_cli_cmd_demo, "",
      N_("Flash a generated demo package into the built-in simulated phone and verify it"),
      "unbrick-cli demo\n  unbrick-cli demo --kind edl\n  unbrick-cli demo --kind mtk"},
+    {"udev-rules", ub_cli_cmd_udev_rules, "",
+     N_("Print the udev rules that let you open phones without root"),
+     "unbrick-cli udev-rules | sudo tee /etc/udev/rules.d/71-unbrick.rules"},
 };
 
 static void

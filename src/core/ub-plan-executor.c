@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "edl/ub-edl-device.h"
 #include "formats/ub-gpt.h"
 #include "formats/ub-mtk-checksum.h"
 #include "formats/ub-qcom-expr.h"
@@ -977,6 +978,36 @@ ub_plan_name_is_logical(const gchar *name, GPtrArray *partitions)
 	       ub_partition_array_find(partitions, "super") != NULL;
 }
 
+/* a READ of everything as a flat build: the EDL engine knows its LUNs */
+static gboolean
+ub_plan_check_flat_build(UbPlanOp *op,
+			 UbDevice *device,
+			 GPtrArray *partitions,
+			 UbPlanStep *step,
+			 GError **error)
+{
+	if (op->path == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "no folder given to read the flat build into");
+		return FALSE;
+	}
+	if (device != NULL && !UB_IS_EDL_DEVICE(device)) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_SUPPORTED,
+				    "a flat build (rawprogram0.xml) is read back from a Qualcomm "
+				    "EDL phone only");
+		return FALSE;
+	}
+	/* the weight: what the partitions hold, the tables are small */
+	step->size = 0;
+	for (guint i = 0; partitions != NULL && i < partitions->len; i++)
+		step->size += ub_partition_get_size(g_ptr_array_index(partitions, i));
+	return TRUE;
+}
+
 static gboolean
 ub_plan_check_op(UbPlan *plan,
 		 UbPlanOp *op,
@@ -1065,6 +1096,8 @@ ub_plan_check_op(UbPlan *plan,
 	default:
 		break;
 	}
+	if (op->kind == UB_PLAN_OP_READ && (op->flags & UB_PLAN_OP_FLAG_FLAT_BUILD) > 0)
+		return ub_plan_check_flat_build(op, device, partitions, step, error);
 	if (name == NULL && op->region == NULL) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -2604,6 +2637,17 @@ ub_plan_run_step(UbPlan *plan,
 		break;
 	}
 	case UB_PLAN_OP_READ: {
+		if ((op->flags & UB_PLAN_OP_FLAG_FLAT_BUILD) > 0) {
+			if (!ub_edl_device_read_flat_build(UB_EDL_DEVICE(device),
+							   op->path,
+							   ub_progress_get_child(progress),
+							   cancellable,
+							   error))
+				return FALSE;
+			ub_progress_log(progress, "read everything into %s as a flat build", op->path);
+			ub_progress_step_done(progress);
+			break;
+		}
 		if (!ub_plan_read_to_file(device,
 					  &loc,
 					  op->path,

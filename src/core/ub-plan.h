@@ -57,6 +57,9 @@ typedef enum {
  * @UB_PLAN_OP_FLAG_KEEP_CALIBRATION: an ERASE of a region range that leaves
  *   the phone's calibration partitions and partition tables alone ("format
  *   whole flash except bootloader") unless calibration changes are allowed
+ * @UB_PLAN_OP_FLAG_FLAT_BUILD: a READ of everything on a Qualcomm EDL phone
+ *   into the folder @path as a flat build (rawprogram<N>.xml, patch<N>.xml and
+ *   the images) that can be flashed back; @partition and @region are %NULL
  */
 typedef enum {
 	UB_PLAN_OP_FLAG_NONE = 0,
@@ -65,6 +68,7 @@ typedef enum {
 	UB_PLAN_OP_FLAG_TABLE = 1 << 2,
 	UB_PLAN_OP_FLAG_RESTORE = 1 << 3,
 	UB_PLAN_OP_FLAG_KEEP_CALIBRATION = 1 << 4,
+	UB_PLAN_OP_FLAG_FLAT_BUILD = 1 << 5,
 } UbPlanOpFlags;
 
 /**

@@ -93,10 +93,11 @@ ub_serial_transport_set_open_error(GError **error, const gchar *path, gint errsv
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_PERMISSION_DENIED,
-			    "no permission to open %s: install the udev rule with "
-			    "'sudo cp data/71-unbrick.rules /etc/udev/rules.d/ && "
-			    "sudo udevadm control --reload' and replug the phone, or add "
-			    "yourself to the dialout group",
+			    "no permission to open %s: the udev rule 71-unbrick.rules is "
+			    "missing; install it with 'unbrick-cli udev-rules | sudo tee "
+			    "/etc/udev/rules.d/71-unbrick.rules && sudo udevadm control "
+			    "--reload' and replug the phone, or add yourself to the dialout "
+			    "group",
 			    path);
 		break;
 	case EBUSY:

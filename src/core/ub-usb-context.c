@@ -5,10 +5,11 @@
 #include "config.h"
 
 #include "ub-error.h"
+#include "ub-udev-rules.h"
 #include "ub-usb-context.h"
 
-#define UB_USB_CONTEXT_RULES_ETC "/etc/udev/rules.d/71-unbrick.rules"
-#define UB_USB_CONTEXT_RULES_LIB "/usr/lib/udev/rules.d/71-unbrick.rules"
+#define UB_USB_CONTEXT_RULES_ETC "/etc/udev/rules.d/" UB_UDEV_RULES_FILENAME
+#define UB_USB_CONTEXT_RULES_LIB "/usr/lib/udev/rules.d/" UB_UDEV_RULES_FILENAME
 
 static GMutex ub_usb_context_mutex;
 static libusb_context *ub_usb_context_default = NULL;
@@ -48,13 +49,15 @@ ub_usb_context_permission_hint(void)
 {
 	if (g_file_test(UB_USB_CONTEXT_RULES_ETC, G_FILE_TEST_EXISTS) ||
 	    g_file_test(UB_USB_CONTEXT_RULES_LIB, G_FILE_TEST_EXISTS)) {
-		return "the udev rule 71-unbrick.rules is installed but did not apply to this "
-		       "device: run 'sudo udevadm control --reload && sudo udevadm trigger' "
+		return "the udev rule " UB_UDEV_RULES_FILENAME " is installed but did not apply to "
+		       "this device: run 'sudo udevadm control --reload && sudo udevadm trigger' "
 		       "and replug the phone";
 	}
-	return "the udev rule is missing (neither " UB_USB_CONTEXT_RULES_ETC
-	       " nor " UB_USB_CONTEXT_RULES_LIB " exists): install it with "
-	       "'sudo cp data/71-unbrick.rules /etc/udev/rules.d/ && "
+	/* the CLI prints the rules built into it, so this works from a build
+	 * folder, a /usr/local install and a Flatpak alike */
+	return "the udev rule " UB_UDEV_RULES_FILENAME " is missing (neither "
+	       UB_USB_CONTEXT_RULES_ETC " nor " UB_USB_CONTEXT_RULES_LIB " exists): install it "
+	       "with 'unbrick-cli udev-rules | sudo tee " UB_USB_CONTEXT_RULES_ETC " && "
 	       "sudo udevadm control --reload' and replug the phone";
 }
 

@@ -13,8 +13,9 @@
 /**
  * UbApplication:
  *
- * The GtkApplication: app actions, the command line (--demo,
- * --quit-after-demo) and the main window. The command line is handled in the
+ * The GtkApplication: app actions, keyboard shortcuts, the command line
+ * (--sim KIND, --package PATH, --loader FILE, --demo, --quit-after-demo) and
+ * the main window. The command line is handled in the
  * primary instance, so `unbrick --demo` started twice runs the demo in the
  * window already open, and its exit status still comes back to the caller.
  */
@@ -101,8 +102,35 @@ ub_application_command_line(GApplication *application, GApplicationCommandLine *
 	UbWindow *window = ub_application_get_main_window(self);
 	UbApplicationDemo *demo;
 	const gchar *env_quit = g_application_command_line_getenv(cmdline, "UB_GUI_DEMO_QUIT");
+	g_autofree const gchar **sims = NULL;
+	const gchar *package = NULL;
+	const gchar *loader = NULL;
+	g_autofree gchar *package_abs = NULL;
+	g_autofree gchar *loader_abs = NULL;
+	const gchar *cwd = g_application_command_line_get_cwd(cmdline);
 
 	gtk_window_present(GTK_WINDOW(window));
+	if (g_variant_dict_lookup(options, "sim", "^a&s", &sims)) {
+		for (guint i = 0; sims[i] != NULL; i++) {
+			g_autoptr(GError) error = NULL;
+			if (!ub_window_add_sim(window, sims[i], &error)) {
+				g_application_command_line_printerr(cmdline, "%s\n", error->message);
+				return EXIT_FAILURE;
+			}
+		}
+	}
+	g_variant_dict_lookup(options, "package", "^&ay", &package);
+	g_variant_dict_lookup(options, "loader", "^&ay", &loader);
+	if (package != NULL)
+		package_abs = g_canonicalize_filename(package, cwd);
+	if (loader != NULL)
+		loader_abs = g_canonicalize_filename(loader, cwd);
+	if (package_abs != NULL || loader_abs != NULL)
+		ub_window_load_package(window, package_abs, loader_abs);
+	/* a simulated phone alone: its demo package, ready to press Download */
+	if (package == NULL && sims != NULL && sims[0] != NULL &&
+	    !g_variant_dict_contains(options, "demo"))
+		ub_window_load_demo(window, sims[0]);
 	if (!g_variant_dict_contains(options, "demo"))
 		return EXIT_SUCCESS;
 
@@ -133,18 +161,6 @@ ub_application_handle_local_options(GApplication *application, GVariantDict *opt
 }
 
 static void
-ub_application_add_sim_action_cb(GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-	UbApplication *self = UB_APPLICATION(user_data);
-	UbWindow *window = ub_application_get_main_window(self);
-	g_autoptr(GError) error = NULL;
-
-	gtk_window_present(GTK_WINDOW(window));
-	if (!ub_window_add_sim(window, &error))
-		ub_gui_show_error(GTK_WINDOW(window), _("Could not start a simulated phone"), error);
-}
-
-static void
 ub_application_about_action_cb(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
 	UbApplication *self = UB_APPLICATION(user_data);
@@ -163,6 +179,8 @@ ub_application_about_action_cb(GSimpleAction *action, GVariant *parameter, gpoin
 			      authors,
 			      "logo-icon-name",
 			      "phone-symbolic",
+			      "website",
+			      "https://github.com/unbrick/unbrick",
 			      NULL);
 }
 
@@ -178,7 +196,6 @@ ub_application_quit_action_cb(GSimpleAction *action, GVariant *parameter, gpoint
 }
 
 static const GActionEntry ub_application_actions[] = {
-    {"add-sim", ub_application_add_sim_action_cb},
     {"about", ub_application_about_action_cb},
     {"quit", ub_application_quit_action_cb},
 };
@@ -187,16 +204,29 @@ static void
 ub_application_startup(GApplication *application)
 {
 	UbApplication *self = UB_APPLICATION(application);
-	const gchar *quit_accels[] = {"<Primary>q", NULL};
-	const gchar *stop_accels[] = {"Escape", NULL};
+	const struct {
+		const gchar *action;
+		const gchar *accels[3];
+	} accels[] = {
+	    {"app.quit", {"<Primary>q", NULL}},
+	    {"win.stop", {"Escape", NULL}},
+	    {"win.start", {"<Primary>Return", "<Primary>KP_Enter", NULL}},
+	    {"win.open-package", {"<Primary>o", NULL}},
+	    {"win.tab::download", {"<Primary>1", "<Primary>d", NULL}},
+	    {"win.tab::readback", {"<Primary>2", "<Primary>r", NULL}},
+	    {"win.tab::format", {"<Primary>3", "<Primary>f", NULL}},
+	    {"win.show-help-overlay", {"<Primary>question", "F1", NULL}},
+	};
 
 	G_APPLICATION_CLASS(ub_application_parent_class)->startup(application);
 	g_action_map_add_action_entries(G_ACTION_MAP(self),
 					ub_application_actions,
 					G_N_ELEMENTS(ub_application_actions),
 					self);
-	gtk_application_set_accels_for_action(GTK_APPLICATION(self), "app.quit", quit_accels);
-	gtk_application_set_accels_for_action(GTK_APPLICATION(self), "win.stop", stop_accels);
+	for (guint i = 0; i < G_N_ELEMENTS(accels); i++)
+		gtk_application_set_accels_for_action(GTK_APPLICATION(self),
+						      accels[i].action,
+						      accels[i].accels);
 	gtk_window_set_default_icon_name("phone-symbolic");
 
 	/* GTK 3 does not load gtk/style.css from the resource base path itself */
@@ -233,8 +263,19 @@ static void
 ub_application_init(UbApplication *self)
 {
 	const GOptionEntry entries[] = {
+	    {"sim", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+	     N_("Add a simulated phone: fastboot, edl or mtk (repeat for more); alone, its demo "
+		"package is loaded"),
+	     N_("KIND")},
+	    {"package", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+	     N_("Open a firmware package (scatter file, rawprogram0.xml, fastboot ROM folder or "
+		"archive)"),
+	     N_("PATH")},
+	    {"loader", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+	     N_("The Download Agent (MediaTek) or Firehose programmer (Qualcomm EDL)"),
+	     N_("FILE")},
 	    {"demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-	     N_("Add a simulated phone, identify it and flash demo images to it"), NULL},
+	     N_("Add a simulated fastboot phone, load its demo package and download it"), NULL},
 	    {"quit-after-demo", 0, 0, G_OPTION_ARG_NONE, NULL,
 	     N_("Quit when the demo is done, with exit status 0 if it succeeded"), NULL},
 	    {"version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL},

@@ -23,6 +23,7 @@ struct _UbDeviceRow {
 	GtkImage *icon;
 	GtkLabel *title_label;
 	GtkLabel *subtitle_label;
+	GtkLabel *details_label;
 	GtkSpinner *spinner;
 
 	UbUsbDeviceInfo *info; /* nullable */
@@ -33,6 +34,7 @@ struct _UbDeviceRow {
 	GtkTextBuffer *log;
 	gboolean busy;
 	gboolean gone;
+	gboolean identified;
 };
 
 G_DEFINE_TYPE(UbDeviceRow, ub_device_row, GTK_TYPE_LIST_BOX_ROW)
@@ -92,6 +94,42 @@ ub_device_row_get_subtitle(UbDeviceRow *self)
 	return gtk_label_get_text(self->subtitle_label);
 }
 
+/* chip, storage and serial once identified */
+static void
+ub_device_row_refresh_details(UbDeviceRow *self)
+{
+	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+	const gchar *chip = NULL;
+	const gchar *serial = NULL;
+	if (self->device != NULL) {
+		chip = ub_device_get_chip(self->device);
+		serial = ub_device_get_serial(self->device);
+		if (chip != NULL && g_strcmp0(chip, ub_device_get_product(self->device)) != 0)
+			g_ptr_array_add(parts, g_strdup(chip));
+		if (ub_device_get_storage_size(self->device) > 0) {
+			g_autofree gchar *size =
+			    ub_text_format_size(ub_device_get_storage_size(self->device));
+			const gchar *type = ub_device_get_storage_type(self->device);
+			g_ptr_array_add(parts,
+					type != NULL ? g_strdup_printf("%s %s", type, size)
+						     : g_steal_pointer(&size));
+		}
+	}
+	if (serial == NULL && self->info != NULL)
+		serial = ub_usb_device_info_get_serial(self->info);
+	if (serial != NULL)
+		g_ptr_array_add(parts, g_strdup(serial));
+	g_ptr_array_add(parts, NULL);
+	if (parts->len > 1) {
+		g_autofree gchar *text = g_strjoinv(" · ", (gchar **)parts->pdata);
+		gtk_label_set_text(self->details_label, text);
+		gtk_widget_set_tooltip_text(GTK_WIDGET(self->details_label), text);
+		gtk_widget_show(GTK_WIDGET(self->details_label));
+	} else {
+		gtk_widget_hide(GTK_WIDGET(self->details_label));
+	}
+}
+
 /**
  * ub_device_row_refresh:
  * @self: a #UbDeviceRow
@@ -129,8 +167,8 @@ ub_device_row_refresh(UbDeviceRow *self)
 		/* TRANSLATORS: the phone was unplugged */
 		subtitle = g_strdup(_("Disconnected"));
 	} else if (self->device != NULL && ub_device_get_simulated(self->device)) {
-		/* TRANSLATORS: e.g. "Fastboot, simulated" */
-		subtitle = g_strdup_printf(_("%s, simulated"), ub_text_mode_to_text(mode));
+		/* TRANSLATORS: e.g. "Simulated MediaTek BootROM" */
+		subtitle = g_strdup_printf(_("Simulated %s"), ub_text_mode_to_text(mode));
 	} else if (self->info != NULL && product != NULL) {
 		/* TRANSLATORS: e.g. "Fastboot on USB 1-4.2" */
 		subtitle = g_strdup_printf(_("%s on USB %s"),
@@ -152,6 +190,7 @@ ub_device_row_refresh(UbDeviceRow *self)
 	}
 	gtk_label_set_text(self->title_label, title);
 	gtk_label_set_text(self->subtitle_label, subtitle);
+	ub_device_row_refresh_details(self);
 	gtk_widget_set_visible(GTK_WIDGET(self->spinner), self->busy);
 	if (self->busy)
 		gtk_spinner_start(self->spinner);
@@ -298,6 +337,56 @@ ub_device_row_set_gone(UbDeviceRow *self)
 	ub_device_row_refresh(self);
 }
 
+/**
+ * ub_device_row_get_identified:
+ * @self: a #UbDeviceRow
+ *
+ * Returns: whether an identify job succeeded on the phone with the files it
+ *   needs (a MediaTek or EDL phone identified without its loader is not)
+ */
+gboolean
+ub_device_row_get_identified(UbDeviceRow *self)
+{
+	g_return_val_if_fail(UB_IS_DEVICE_ROW(self), FALSE);
+	return self->identified;
+}
+
+void
+ub_device_row_set_identified(UbDeviceRow *self, gboolean identified)
+{
+	g_return_if_fail(UB_IS_DEVICE_ROW(self));
+	self->identified = identified;
+}
+
+/**
+ * ub_device_row_get_kind:
+ * @self: a #UbDeviceRow
+ *
+ * Returns: "fastboot", "edl", "mtk", or %NULL: the kind of phone
+ */
+const gchar *
+ub_device_row_get_kind(UbDeviceRow *self)
+{
+	UbProtocol protocol = UB_PROTOCOL_UNKNOWN;
+	g_return_val_if_fail(UB_IS_DEVICE_ROW(self), NULL);
+	if (self->device != NULL)
+		protocol = ub_device_get_protocol(self->device);
+	else if (self->info != NULL)
+		protocol = ub_usb_device_info_get_protocol(self->info);
+	switch (protocol) {
+	case UB_PROTOCOL_EDL:
+		return "edl";
+	case UB_PROTOCOL_MTK:
+		return "mtk";
+	case UB_PROTOCOL_FASTBOOT:
+		return "fastboot";
+	case UB_PROTOCOL_UNKNOWN:
+	case UB_PROTOCOL_LAST:
+	default:
+		return NULL;
+	}
+}
+
 static void
 ub_device_row_dispose(GObject *object)
 {
@@ -333,6 +422,7 @@ ub_device_row_class_init(UbDeviceRowClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceRow, icon);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceRow, title_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceRow, subtitle_label);
+	gtk_widget_class_bind_template_child(widget_class, UbDeviceRow, details_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceRow, spinner);
 }
 

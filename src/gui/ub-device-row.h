@@ -52,5 +52,11 @@ void
 ub_device_row_set_gone(UbDeviceRow *self);
 void
 ub_device_row_refresh(UbDeviceRow *self);
+gboolean
+ub_device_row_get_identified(UbDeviceRow *self);
+void
+ub_device_row_set_identified(UbDeviceRow *self, gboolean identified);
+const gchar *
+ub_device_row_get_kind(UbDeviceRow *self);
 
 G_END_DECLS

@@ -12,22 +12,10 @@
 /**
  * UbDeviceView:
  *
- * What is known about one phone: its identity (filled by an identify job) and
- * its partition table, with the calibration partitions marked. The buttons
- * activate the window actions win.identify and win.flash-demo.
+ * The device header: what is known about one phone, its name, mode and the
+ * identity an identify job filled (the partition table is shown by the Read
+ * back tab).
  */
-
-enum {
-	UB_DEVICE_VIEW_COLUMN_NAME,
-	UB_DEVICE_VIEW_COLUMN_REGION,
-	UB_DEVICE_VIEW_COLUMN_BEGIN,
-	UB_DEVICE_VIEW_COLUMN_END,
-	UB_DEVICE_VIEW_COLUMN_SIZE,
-	UB_DEVICE_VIEW_COLUMN_NOTE,
-	UB_DEVICE_VIEW_COLUMN_NOTE_ICON,
-	UB_DEVICE_VIEW_COLUMN_WEIGHT,
-	UB_DEVICE_VIEW_COLUMN_LAST
-};
 
 struct _UbDeviceView {
 	GtkBox parent_instance;
@@ -42,12 +30,6 @@ struct _UbDeviceView {
 	GtkLabel *storage_label;
 	GtkLabel *sector_label;
 	GtkLabel *connection_label;
-	GtkLabel *partitions_label;
-	GtkStack *partitions_stack;
-	GtkListStore *partition_store;
-	GtkTreeViewColumn *region_column;
-	GtkTreeViewColumn *begin_column;
-	GtkTreeViewColumn *end_column;
 };
 
 G_DEFINE_TYPE(UbDeviceView, ub_device_view, GTK_TYPE_BOX)
@@ -64,66 +46,6 @@ ub_device_view_set_value(GtkLabel *label, const gchar *value)
 	}
 	gtk_label_set_text(label, value);
 	gtk_style_context_remove_class(context, "dim-label");
-}
-
-static void
-ub_device_view_set_partitions(UbDeviceView *self, GPtrArray *parts)
-{
-	gboolean has_location = FALSE;
-
-	gtk_list_store_clear(self->partition_store);
-	if (parts == NULL || parts->len == 0) {
-		gtk_label_set_text(self->partitions_label, _("Partitions"));
-		gtk_stack_set_visible_child_name(self->partitions_stack, "empty");
-		return;
-	}
-	for (guint i = 0; i < parts->len; i++) {
-		UbPartition *part = g_ptr_array_index(parts, i);
-		gboolean calibration = ub_partition_is_calibration(part);
-		guint64 size = ub_partition_get_size(part);
-		g_autofree gchar *begin = g_strdup_printf("0x%" G_GINT64_MODIFIER "x",
-							  ub_partition_get_offset(part));
-		g_autofree gchar *end = g_strdup_printf("0x%" G_GINT64_MODIFIER "x",
-							ub_partition_get_end(part));
-		g_autofree gchar *size_str = ub_text_format_size(size);
-		const gchar *region = ub_partition_get_region(part);
-		if (region != NULL || ub_partition_get_offset(part) != 0)
-			has_location = TRUE;
-		gtk_list_store_insert_with_values(
-		    self->partition_store,
-		    NULL,
-		    -1,
-		    UB_DEVICE_VIEW_COLUMN_NAME,
-		    ub_partition_get_name(part),
-		    UB_DEVICE_VIEW_COLUMN_REGION,
-		    region != NULL ? region : "",
-		    UB_DEVICE_VIEW_COLUMN_BEGIN,
-		    begin,
-		    UB_DEVICE_VIEW_COLUMN_END,
-		    end,
-		    UB_DEVICE_VIEW_COLUMN_SIZE,
-		    size_str,
-		    UB_DEVICE_VIEW_COLUMN_NOTE,
-		    /* TRANSLATORS: the partition holds IMEI, radio calibration, MAC addresses */
-		    calibration ? _("Calibration data, kept") : "",
-		    UB_DEVICE_VIEW_COLUMN_NOTE_ICON,
-		    calibration ? "changes-prevent-symbolic" : NULL,
-		    UB_DEVICE_VIEW_COLUMN_WEIGHT,
-		    calibration ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
-		    -1);
-	}
-	{
-		g_autofree gchar *heading =
-		    /* TRANSLATORS: a heading with the number of partitions */
-		    g_strdup_printf(ngettext("%u partition", "%u partitions", parts->len),
-				    parts->len);
-		gtk_label_set_text(self->partitions_label, heading);
-	}
-	/* fastboot knows names and sizes only: no region, no offsets to show */
-	gtk_tree_view_column_set_visible(self->region_column, has_location);
-	gtk_tree_view_column_set_visible(self->begin_column, has_location);
-	gtk_tree_view_column_set_visible(self->end_column, has_location);
-	gtk_stack_set_visible_child_name(self->partitions_stack, "table");
 }
 
 /**
@@ -148,7 +70,6 @@ ub_device_view_set_device(UbDeviceView *self,
 	g_autofree gchar *storage = NULL;
 	g_autofree gchar *sector = NULL;
 	g_autofree gchar *connection = NULL;
-	g_autoptr(GPtrArray) parts = NULL;
 
 	g_return_if_fail(UB_IS_DEVICE_VIEW(self));
 
@@ -205,23 +126,6 @@ ub_device_view_set_device(UbDeviceView *self,
 					     ub_usb_device_info_get_pid(info));
 	}
 	ub_device_view_set_value(self->connection_label, connection);
-
-	if (device != NULL)
-		parts = ub_device_get_partitions(device);
-	ub_device_view_set_partitions(self, parts);
-}
-
-/**
- * ub_device_view_get_partition_count:
- * @self: a #UbDeviceView
- *
- * Returns: the number of partitions shown
- */
-guint
-ub_device_view_get_partition_count(UbDeviceView *self)
-{
-	g_return_val_if_fail(UB_IS_DEVICE_VIEW(self), 0);
-	return (guint)gtk_tree_model_iter_n_children(GTK_TREE_MODEL(self->partition_store), NULL);
 }
 
 static void
@@ -248,10 +152,4 @@ ub_device_view_class_init(UbDeviceViewClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, storage_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, sector_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, connection_label);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partitions_label);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partitions_stack);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, partition_store);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, region_column);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, begin_column);
-	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, end_column);
 }

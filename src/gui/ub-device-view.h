@@ -20,7 +20,5 @@ ub_device_view_set_device(UbDeviceView *self,
 			  UbUsbDeviceInfo *info,
 			  const gchar *title,
 			  const gchar *subtitle);
-guint
-ub_device_view_get_partition_count(UbDeviceView *self);
 
 G_END_DECLS

@@ -63,4 +63,14 @@ ub_download_page_get_row_selected(UbDownloadPage *self, const gchar *name);
 void
 ub_download_page_set_row_selected(UbDownloadPage *self, const gchar *name, gboolean selected);
 
+/* for tests: the number of table rows, a row's status column text (job
+ * status, else the pre-flight note), and choosing another image for a row as
+ * its file button does */
+guint
+ub_download_page_get_n_rows(UbDownloadPage *self);
+const gchar *
+ub_download_page_get_row_note(UbDownloadPage *self, const gchar *name);
+gboolean
+ub_download_page_set_row_file(UbDownloadPage *self, const gchar *name, GFile *file);
+
 G_END_DECLS

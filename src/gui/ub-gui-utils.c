@@ -13,7 +13,7 @@
  * @job: a #UbJob
  *
  * Returns: (transfer full): bytes, rate and time left, e.g.
- *   "12.0 MiB of 24.0 MiB — 80.0 MiB/s — 0:01 left", or an empty string
+ *   "12.0 MiB of 24.0 MiB — 80.0 MiB/s — 44 s left", or an empty string
  */
 gchar *
 ub_gui_format_job_detail(UbJob *job)
@@ -37,11 +37,22 @@ ub_gui_format_job_detail(UbJob *job)
 		g_ptr_array_add(parts, g_strdup_printf(_("%s/s"), rate_str));
 	}
 	if (state == UB_JOB_STATE_RUNNING && eta >= 0) {
-		/* TRANSLATORS: time left as minutes:seconds */
-		g_ptr_array_add(parts,
-				g_strdup_printf(_("%u:%02u left"),
-						(guint)(eta / 60),
-						(guint)(eta % 60)));
+		if (eta < 60) {
+			/* TRANSLATORS: time left, e.g. "44 s left" */
+			g_ptr_array_add(parts, g_strdup_printf(_("%u s left"), (guint)eta));
+		} else if (eta < 3600) {
+			/* TRANSLATORS: time left, e.g. "3 min 05 s left" */
+			g_ptr_array_add(parts,
+					g_strdup_printf(_("%u min %02u s left"),
+							(guint)(eta / 60),
+							(guint)(eta % 60)));
+		} else {
+			/* TRANSLATORS: time left, e.g. "1 h 05 min left" */
+			g_ptr_array_add(parts,
+					g_strdup_printf(_("%u h %02u min left"),
+							(guint)(eta / 3600),
+							(guint)(eta % 3600 / 60)));
+		}
 	}
 	g_ptr_array_add(parts, NULL);
 	return g_strjoinv(" — ", (gchar **)parts->pdata);
@@ -87,4 +98,59 @@ ub_gui_show_error(GtkWindow *parent, const gchar *headline, const GError *error)
 						 error->code);
 	g_signal_connect(dialog, "response", G_CALLBACK(ub_gui_error_dialog_response_cb), NULL);
 	gtk_widget_show(dialog);
+}
+
+static void
+ub_gui_find_by_accessible_name_cb(GtkWidget *widget, gpointer user_data)
+{
+	gpointer *found = user_data;
+	if (found[1] == NULL)
+		found[1] = ub_gui_find_by_accessible_name(widget, found[0]);
+}
+
+/**
+ * ub_gui_find_by_accessible_name:
+ * @widget: where to look, with its children (internal ones too)
+ * @name: an accessible name
+ *
+ * Returns: (transfer none) (nullable): the first visible widget with @name
+ */
+GtkWidget *
+ub_gui_find_by_accessible_name(GtkWidget *widget, const gchar *name)
+{
+	AtkObject *accessible;
+	gpointer found[2] = {(gpointer)name, NULL};
+
+	g_return_val_if_fail(GTK_IS_WIDGET(widget), NULL);
+	if (!gtk_widget_get_visible(widget))
+		return NULL;
+	accessible = gtk_widget_get_accessible(widget);
+	if (accessible != NULL && g_strcmp0(atk_object_get_name(accessible), name) == 0)
+		return widget;
+	if (GTK_IS_CONTAINER(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), ub_gui_find_by_accessible_name_cb, found);
+	return found[1];
+}
+
+/**
+ * ub_gui_settings_new:
+ *
+ * The application's settings when its schema is installed (or found through
+ * GSETTINGS_SCHEMA_DIR, as the uninstalled build sets it up in main()).
+ *
+ * Returns: (transfer full) (nullable): the settings, or %NULL without a schema
+ */
+GSettings *
+ub_gui_settings_new(void)
+{
+	GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+	g_autoptr(GSettingsSchema) schema = NULL;
+	if (source == NULL)
+		return NULL;
+	schema = g_settings_schema_source_lookup(source, UB_APP_ID, TRUE);
+	if (schema == NULL) {
+		g_debug("no GSettings schema %s: settings are not kept", UB_APP_ID);
+		return NULL;
+	}
+	return g_settings_new_full(schema, NULL, NULL);
 }

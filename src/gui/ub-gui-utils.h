@@ -15,5 +15,9 @@ gchar *
 ub_gui_format_job_detail(UbJob *job);
 void
 ub_gui_show_error(GtkWindow *parent, const gchar *headline, const GError *error);
+GtkWidget *
+ub_gui_find_by_accessible_name(GtkWidget *widget, const gchar *name);
+GSettings *
+ub_gui_settings_new(void);
 
 G_END_DECLS

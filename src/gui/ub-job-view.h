@@ -19,5 +19,11 @@ void
 ub_job_view_set_log(UbJobView *self, GtkTextBuffer *log);
 const gchar *
 ub_job_view_get_status_text(UbJobView *self);
+void
+ub_job_view_set_waiting(UbJobView *self, const gchar *instruction);
+void
+ub_job_view_set_summary(UbJobView *self, const gchar *summary, gboolean ok);
+const gchar *
+ub_job_view_get_summary(UbJobView *self);
 
 G_END_DECLS

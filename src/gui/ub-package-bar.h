@@ -63,4 +63,8 @@ ub_package_bar_set_auth(UbPackageBar *self, GFile *file);
 void
 ub_package_bar_set_device_kind(UbPackageBar *self, const gchar *kind);
 
+/* opens the package chooser, as the package button does (Ctrl+O) */
+void
+ub_package_bar_choose_package(UbPackageBar *self);
+
 G_END_DECLS

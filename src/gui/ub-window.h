@@ -14,7 +14,11 @@ G_DECLARE_FINAL_TYPE(UbWindow, ub_window, UB, WINDOW, GtkApplicationWindow)
 UbWindow *
 ub_window_new(GtkApplication *application);
 gboolean
-ub_window_add_sim(UbWindow *self, GError **error);
+ub_window_add_sim(UbWindow *self, const gchar *kind, GError **error);
+void
+ub_window_load_package(UbWindow *self, const gchar *path, const gchar *loader);
+void
+ub_window_load_demo(UbWindow *self, const gchar *kind);
 void
 ub_window_run_demo_async(UbWindow *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean

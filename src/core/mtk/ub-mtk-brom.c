@@ -24,6 +24,8 @@
 #define UB_MTK_BROM_DRAIN_MS 50
 /* at most this much is thrown away by one drain (a preloader repeating "READY") */
 #define UB_MTK_BROM_DRAIN_MAX 4096
+/* what a drain keeps to recognise the sender */
+#define UB_MTK_BROM_SEEN_MAX 16
 /* each echo, result and status of a command */
 #define UB_MTK_BROM_CMD_TIMEOUT_MS 2000
 /* commands old chips may not know (GET_ME_ID, GET_SOC_ID): refused quickly */
@@ -50,6 +52,7 @@ struct _UbMtkBrom {
 	GObject parent_instance;
 	UbTransport *transport;
 	guint handshake_timeout_ms;
+	guint timeout_limit_ms; /* 0: the protocol's own timeouts */
 	gboolean is_preloader; /* from GET_BL_VER in identify */
 };
 
@@ -100,6 +103,15 @@ ub_mtk_brom_cmd_to_string(guint8 cmd)
 
 /* the low-level pieces: every multi-byte field is big-endian */
 
+/* a wait, capped by the limit tests set */
+static guint
+ub_mtk_brom_timeout(UbMtkBrom *self, guint timeout_ms)
+{
+	if (self->timeout_limit_ms > 0 && timeout_ms > self->timeout_limit_ms)
+		return self->timeout_limit_ms;
+	return timeout_ms;
+}
+
 static gboolean
 ub_mtk_brom_write(UbMtkBrom *self,
 		  const guint8 *buf,
@@ -111,7 +123,7 @@ ub_mtk_brom_write(UbMtkBrom *self,
 				  buf,
 				  bufsz,
 				  UB_TRANSPORT_WRITE_FLAG_NONE,
-				  UB_MTK_BROM_WRITE_TIMEOUT_MS,
+				  ub_mtk_brom_timeout(self, UB_MTK_BROM_WRITE_TIMEOUT_MS),
 				  cancellable,
 				  error);
 }
@@ -125,12 +137,28 @@ ub_mtk_brom_read(UbMtkBrom *self,
 		 GCancellable *cancellable,
 		 GError **error)
 {
-	return ub_transport_read_exact(self->transport, buf, bufsz, timeout_ms, cancellable, error);
+	if (!ub_transport_read_exact(self->transport,
+				     buf,
+				     bufsz,
+				     ub_mtk_brom_timeout(self, timeout_ms),
+				     cancellable,
+				     error)) {
+		/* say what it means before the transport's details */
+		if (error != NULL && g_error_matches(*error, UB_ERROR, UB_ERROR_TIMED_OUT))
+			g_prefix_error(error, "the phone did not answer: ");
+		return FALSE;
+	}
+	return TRUE;
 }
 
-/* throws away whatever arrives until @silence_ms pass without a byte */
+/* throws away whatever arrives until @silence_ms pass without a byte; the
+ * first bytes are kept in @seen when given */
 static gboolean
-ub_mtk_brom_drain(UbMtkBrom *self, guint silence_ms, GCancellable *cancellable, GError **error)
+ub_mtk_brom_drain_seen(UbMtkBrom *self,
+		       guint silence_ms,
+		       GByteArray *seen,
+		       GCancellable *cancellable,
+		       GError **error)
 {
 	gsize total = 0;
 	while (total < UB_MTK_BROM_DRAIN_MAX) {
@@ -148,9 +176,19 @@ ub_mtk_brom_drain(UbMtkBrom *self, guint silence_ms, GCancellable *cancellable, 
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}
+		if (seen != NULL && seen->len < UB_MTK_BROM_SEEN_MAX)
+			g_byte_array_append(seen,
+					    buf,
+					    (guint)MIN((gsize)n, UB_MTK_BROM_SEEN_MAX - seen->len));
 		total += (gsize)n;
 	}
 	return TRUE;
+}
+
+static gboolean
+ub_mtk_brom_drain(UbMtkBrom *self, guint silence_ms, GCancellable *cancellable, GError **error)
+{
+	return ub_mtk_brom_drain_seen(self, silence_ms, NULL, cancellable, error);
 }
 
 /* sends a command byte and checks the echo */
@@ -341,6 +379,21 @@ ub_mtk_brom_set_handshake_timeout(UbMtkBrom *self, guint timeout_ms)
 	self->handshake_timeout_ms = timeout_ms;
 }
 
+/**
+ * ub_mtk_brom_set_timeout_limit:
+ * @self: a #UbMtkBrom
+ * @limit_ms: the longest any single wait may take, or 0 for the protocol's own
+ *   timeouts (2 s for an answer, 10 s for the checksum after an upload)
+ *
+ * For tests of lost answers; the handshake keeps its own budget.
+ */
+void
+ub_mtk_brom_set_timeout_limit(UbMtkBrom *self, guint limit_ms)
+{
+	g_return_if_fail(UB_IS_MTK_BROM(self));
+	self->timeout_limit_ms = limit_ms;
+}
+
 void
 ub_mtk_brom_info_clear(UbMtkBromInfo *info)
 {
@@ -357,6 +410,13 @@ static gboolean
 ub_mtk_brom_is_ready_noise(guint8 byte)
 {
 	return byte == 'R' || byte == 'E' || byte == 'A' || byte == 'D' || byte == 'Y';
+}
+
+/* EF EE EE FE: the start of an XFlash frame (little-endian magic) */
+static gboolean
+ub_mtk_brom_is_xflash_frame(GByteArray *seen)
+{
+	return seen->len >= 4 && ub_mem_read_u32_le(seen->data, 0) == UB_MTK_XFLASH_MAGIC;
 }
 
 typedef enum {
@@ -433,6 +493,7 @@ ub_mtk_brom_handshake(UbMtkBrom *self, GCancellable *cancellable, GError **error
 							 : UB_MTK_BROM_HANDSHAKE_TIMEOUT_MS_DEFAULT;
 	gint64 deadline = g_get_monotonic_time() + (gint64)budget_ms * G_TIME_SPAN_MILLISECOND;
 	g_autoptr(GString) wrong = g_string_new(NULL);
+	g_autoptr(GByteArray) seen = g_byte_array_new();
 	guint n_attempts = 0;
 	guint n_missing = 0;
 	guint idx = 0;
@@ -485,8 +546,28 @@ ub_mtk_brom_handshake(UbMtkBrom *self, GCancellable *cancellable, GError **error
 			if (wrong->len < 48)
 				g_string_append_printf(wrong, " %02X", got);
 			idx = 0;
-			if (!ub_mtk_brom_drain(self, UB_MTK_BROM_DRAIN_MS, cancellable, error)) {
+			g_byte_array_set_size(seen, 0);
+			g_byte_array_append(seen, &got, 1);
+			if (!ub_mtk_brom_drain_seen(self,
+						    UB_MTK_BROM_DRAIN_MS,
+						    seen,
+						    cancellable,
+						    error)) {
 				g_prefix_error(error, "MediaTek handshake failed: ");
+				return FALSE;
+			}
+			/* a DA does not handshake: it answers with a framed status */
+			if (ub_mtk_brom_is_xflash_frame(seen)) {
+				g_set_error(error,
+					    UB_ERROR,
+					    UB_ERROR_NEEDS_REPLUG,
+					    "the phone on %s is still running the Download Agent of "
+					    "an earlier connection: it answers with Download Agent "
+					    "frames instead of the start handshake. Unplug it and "
+					    "power it off (hold Power for 10 s if the screen stays "
+					    "on), then connect it again in BootROM or preloader "
+					    "mode",
+					    ub_transport_get_name(self->transport));
 				return FALSE;
 			}
 			break;

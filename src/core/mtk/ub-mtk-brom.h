@@ -55,6 +55,9 @@ ub_mtk_brom_new(UbTransport *transport);
 /* the budget of the whole handshake (default 5000 ms) */
 void
 ub_mtk_brom_set_handshake_timeout(UbMtkBrom *self, guint timeout_ms);
+/* caps every other wait (tests of lost answers); 0 for the protocol's own */
+void
+ub_mtk_brom_set_timeout_limit(UbMtkBrom *self, guint limit_ms);
 
 /*
  * A0 0A 50 05, one byte at a time, each answered by its complement; stale

@@ -137,6 +137,8 @@ ub_mtk_device_set_timeout_limit(UbMtkDevice *self, guint limit_ms)
 {
 	g_return_if_fail(UB_IS_MTK_DEVICE(self));
 	self->timeout_limit_ms = limit_ms;
+	if (self->brom != NULL)
+		ub_mtk_brom_set_timeout_limit(self->brom, limit_ms);
 	if (self->xflash != NULL)
 		ub_mtk_xflash_set_timeout_limit(self->xflash, limit_ms);
 }
@@ -649,6 +651,7 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 
 	/* a short preloader window: the handshake comes first */
 	self->brom = ub_mtk_brom_new(ub_device_get_transport(device));
+	ub_mtk_brom_set_timeout_limit(self->brom, self->timeout_limit_ms);
 	if (!ub_mtk_brom_handshake(self->brom, cancellable, error))
 		return FALSE;
 	ub_progress_step_done(progress);

@@ -377,6 +377,16 @@ ub_mtk_xflash_fill(UbMtkXflash *self,
 	return TRUE;
 }
 
+/* "00 00 00 00 EF EE" */
+static gchar *
+ub_mtk_xflash_hex_bytes(const guint8 *buf, gsize bufsz)
+{
+	GString *str = g_string_new(NULL);
+	for (gsize i = 0; i < bufsz; i++)
+		g_string_append_printf(str, i == 0 ? "%02X" : " %02X", buf[i]);
+	return g_string_free(str, FALSE);
+}
+
 /* the DA's log: text, maybe after a u32 priority, NUL-terminated */
 static void
 ub_mtk_xflash_handle_message(UbMtkXflash *self, const guint8 *buf, gsize bufsz)
@@ -423,6 +433,24 @@ ub_mtk_xflash_read_frame(UbMtkXflash *self,
 		ub_mtk_xflash_drop_consumed(self);
 		if (!ub_mtk_xflash_fill(self, UB_MTK_XFLASH_HEADER_LEN, deadline, cancellable, error))
 			return FALSE;
+		/* no magic where a frame starts: a frame (often the DA's status) was
+		 * lost or cut short and what follows is out of step */
+		if (ub_mem_read_u32_le(self->pending->data, 0) != UB_MTK_XFLASH_MAGIC) {
+			g_autofree gchar *hex =
+			    ub_mtk_xflash_hex_bytes(self->pending->data, UB_MTK_XFLASH_HEADER_LEN);
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_PROTOCOL,
+				    "the phone's answer is missing or the data stream lost step: "
+				    "where a frame should start the DA sent %s instead of "
+				    "EF EE EE FE (a status or a frame header was lost on the "
+				    "way). The operation cannot go on safely: unplug the phone, "
+				    "power it off, connect it again and repeat it; if this "
+				    "happens again, use another cable and a USB port on the "
+				    "computer itself (no hub)",
+				    hex);
+			return FALSE;
+		}
 		if (!ub_mtk_xflash_header_parse(self->pending->data,
 						self->pending->len,
 						&data_type,
@@ -489,18 +517,139 @@ ub_mtk_xflash_read_status(UbMtkXflash *self,
 	return FALSE;
 }
 
+/* what to do after each XFlash status (mtk.md a.3); the meaning comes from
+ * ub_mtk_status_to_string(), whose text already says what to do for the
+ * entries without advice here */
+typedef struct {
+	guint32 status;
+	const gchar *advice;
+} UbMtkXflashAdvice;
+
+#define UB_MTK_XFLASH_ADVICE_RECONNECT                                                             \
+	"unplug the phone, power it off, connect it again and repeat the operation"
+#define UB_MTK_XFLASH_ADVICE_DA_FILE                                                               \
+	"use the DA file (MTK_AllInOne_DA.bin) that came with this phone's firmware, or a newer one"
+#define UB_MTK_XFLASH_ADVICE_PRELOADER                                                             \
+	"give the preloader of this phone's own firmware with --preloader, and the DA file of the "  \
+	"same firmware"
+#define UB_MTK_XFLASH_ADVICE_SIGNED                                                                \
+	"this phone only accepts images signed by its manufacturer: flash the official firmware "   \
+	"for this exact model"
+#define UB_MTK_XFLASH_ADVICE_TABLE                                                                 \
+	"the firmware's partition table is damaged: use Format All + Download with this phone's "   \
+	"firmware"
+#define UB_MTK_XFLASH_ADVICE_STORAGE                                                               \
+	"retry once after reconnecting the phone; if it fails at the same place again, the "        \
+	"phone's storage may be worn out or damaged: read back what you need first"
+
+static const UbMtkXflashAdvice ub_mtk_xflash_advice[] = {
+    {0xC0010001, "an unspecified failure inside the Download Agent; " UB_MTK_XFLASH_ADVICE_RECONNECT
+		 "; if it fails at the same step again, " UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0010002, "the Download Agent stopped the operation; " UB_MTK_XFLASH_ADVICE_RECONNECT},
+    {0xC0010003, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0010004, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0010005,
+     "the phone and this tool are out of step; " UB_MTK_XFLASH_ADVICE_RECONNECT
+     ", with another cable and a USB port on the computer itself (no hub)"},
+    {0xC0010006, UB_MTK_XFLASH_ADVICE_RECONNECT "; if it happens again, " UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0010007, UB_MTK_XFLASH_ADVICE_RECONNECT "; if it happens again, " UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC001000B,
+     "the command came before the Download Agent was ready; " UB_MTK_XFLASH_ADVICE_RECONNECT},
+    {0xC001000C, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0020003, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0020004, UB_MTK_XFLASH_ADVICE_SIGNED " and its manufacturer's DA file"},
+    {0xC0020005, "check that the firmware is for this model: its image is larger than the partition"},
+    {0xC0020006, UB_MTK_XFLASH_ADVICE_SIGNED},
+    {0xC0020007, UB_MTK_XFLASH_ADVICE_SIGNED},
+    {0xC002000C, UB_MTK_XFLASH_ADVICE_SIGNED " and its manufacturer's DA file"},
+    {0xC002000D, UB_MTK_XFLASH_ADVICE_SIGNED " and its manufacturer's DA file"},
+    {0xC002002D, "flash a firmware version at least as new as the one on the phone"},
+    {0xC002004C, NULL},
+    {0xC0020053, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0030001, "use the scatter file of this phone's firmware"},
+    {0xC0030002, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0030003, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0030004, UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC0030005, UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC0030006, "use the firmware (scatter) for this phone's storage type, shown by 'info'"},
+    {0xC0030007,
+     "check the region, start address and length (multiples of 512 inside the region); if they "
+     "are right, " UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0030008, UB_MTK_XFLASH_ADVICE_TABLE},
+    {0xC0030009, UB_MTK_XFLASH_ADVICE_TABLE},
+    {0xC003000A, NULL},
+    {0xC003000B, "check the begin address and length of the format (multiples of 512 inside the region)"},
+    {0xC003000C,
+     "use a region this phone's storage has (eMMC: boot1, boot2, rpmb, user; UFS: lun0, lun1, "
+     "lun2)"},
+    {0xC003000E,
+     "the phone's storage has no partition table: use Firmware Upgrade or Format All + Download"},
+    {0xC003000F, "use the firmware for this phone's chip, shown by 'info'"},
+    {0xC0030010, "give the certificate file with --cert"},
+    {0xC0030011, "give the authentication file with --auth"},
+    {0xC0030012, NULL},
+    {0xC0030018, UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC0040001, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0040003, UB_MTK_XFLASH_ADVICE_RECONNECT},
+    {0xC0040006,
+     "the phone's partition table has no such partition: check the name, or use Firmware Upgrade"},
+    {0xC0040007, UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0040009, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC004000A,
+     "the DRAM settings do not match this board or its RAM is faulty; " UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC004000B, "check the start address and length against the region sizes shown by 'info'"},
+    {0xC0040030, UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0040050, UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC0040060, UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0050001, UB_MTK_XFLASH_ADVICE_RECONNECT},
+    {0xC0050005, UB_MTK_XFLASH_ADVICE_PRELOADER},
+    {0xC0050006,
+     "power the phone off, unplug it, plug it straight into a USB 2 port of the computer (no "
+     "hub) and repeat the operation"},
+    {0xC0050007, "the phone could not read its storage there; " UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0050008, "the phone could not write its storage there; " UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0050009, "the phone could not erase its storage there; " UB_MTK_XFLASH_ADVICE_STORAGE},
+    {0xC0060001, NULL},
+    {0xC0060003, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0060004, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0070002, UB_MTK_XFLASH_ADVICE_DA_FILE},
+    {0xC0070004, UB_MTK_XFLASH_ADVICE_DA_FILE},
+};
+
+/**
+ * ub_mtk_xflash_status_advice:
+ * @status: an XFlash status code
+ *
+ * Returns: (nullable): what the user can do about @status, %NULL when the
+ *   status text of ub_mtk_status_to_string() already says it
+ */
+const gchar *
+ub_mtk_xflash_status_advice(guint32 status)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(ub_mtk_xflash_advice); i++) {
+		if (ub_mtk_xflash_advice[i].status == status)
+			return ub_mtk_xflash_advice[i].advice;
+	}
+	/* a code nobody documented */
+	return UB_MTK_XFLASH_ADVICE_RECONNECT "; if it happens again, " UB_MTK_XFLASH_ADVICE_DA_FILE;
+}
+
 static void
 ub_mtk_xflash_set_status_error(guint32 status, const gchar *what, GError **error)
 {
 	UbError code = UB_ERROR_REFUSED;
+	const gchar *advice = ub_mtk_xflash_status_advice(status);
 	if (status == 0x1D0D || status == 0xC0030012)
 		code = UB_ERROR_AUTH_REQUIRED;
 	g_set_error(error,
 		    UB_ERROR,
 		    code,
-		    "the DA refused %s: %s",
+		    "the DA refused %s (status 0x%08X): %s%s%s",
 		    what,
-		    ub_mtk_status_to_string(status));
+		    status,
+		    ub_mtk_status_to_string(status),
+		    advice != NULL ? "; " : "",
+		    advice != NULL ? advice : "");
 }
 
 /* reads a status; anything but success is an error naming @what */

@@ -65,6 +65,9 @@ ub_mtk_xflash_set_progress(UbMtkXflash *self, UbProgress *progress);
 /* the longest any single wait may take (tests), 0 for the protocol's own timeouts */
 void
 ub_mtk_xflash_set_timeout_limit(UbMtkXflash *self, guint limit_ms);
+/* what the user can do after a DA status; NULL when its status text says it */
+const gchar *
+ub_mtk_xflash_status_advice(guint32 status);
 
 /*
  * Bring-up after JUMP_DA (DA1): the 0xC0 sync byte, SYNC_SIGNAL,
