@@ -1,8 +1,9 @@
 #!/bin/sh
 # The serial path of the MediaTek engine (a phone on /dev/ttyACMn through
 # cdc_acm): unbrick-sim --kind mtk on a pty, unbrick-cli on the other end with
-# --device serial:PATH. The port is reached through a link named ttyACM0, as
-# udev names a MediaTek port (the engine picks MediaTek for ttyACM names). Each
+# --device serial:PATH. The first run names the pty itself (a port given with a
+# Download Agent is a MediaTek phone); the others a link named ttyACM0, as udev
+# names a MediaTek port (without --da the engine picks MediaTek for it). Each
 # unbrick-cli run is a new connection of a freshly plugged phone (the simulator
 # restarts on the same storage folder); the DA an earlier run left running is
 # recognised. BootROM mode: identification with the DA, Firmware Upgrade refused
@@ -43,7 +44,8 @@ start_sim() { # extra args...
 		i=$((i+1)); [ $i -gt 100 ] && { echo "# simulator did not start"; show "$TMP/sim.$starts.err"; return 1; }
 		sleep 0.05
 	done
-	ln -sf "$(sed -n 's/^pty: \(.*\)$/\1/p' "$OUT")" "$PORT"
+	PTS=$(sed -n 's/^pty: \(.*\)$/\1/p' "$OUT")
+	ln -sf "$PTS" "$PORT"
 }
 stop_sim() {
 	kill -TERM "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null; SIMPID=""
@@ -63,7 +65,8 @@ DEV="serial:$PORT"
 # 1. BootROM: identification with the DA, DRAM set up from the preloader's EMI settings
 start_sim || exit 1
 ok "unbrick-sim --kind mtk prints its pty"
-timeout 30 "$CLI" info --device "$DEV" --da "$DA" --preloader "$PL" >"$TMP/info.out" 2>"$TMP/info.err"
+# (the pty's own name: a port given with a Download Agent is a MediaTek phone)
+timeout 30 "$CLI" info --device "serial:$PTS" --da "$DA" --preloader "$PL" >"$TMP/info.out" 2>"$TMP/info.err"
 rc=$?
 if [ $rc -eq 0 ] && grep -q "^Chip: MT6765" "$TMP/info.out" && grep -q "^Mode: mtk-brom" "$TMP/info.out" &&
 	grep -q "^Storage: emmc" "$TMP/info.out" && grep -q "da-connection-agent *brom" "$TMP/info.out" &&

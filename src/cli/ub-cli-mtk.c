@@ -71,6 +71,14 @@ ub_cli_mtk_options_free(void)
 	g_free(ub_cli_mtk_options.length);
 }
 
+/* whether the user gave files only a MediaTek phone takes */
+gboolean
+ub_cli_mtk_has_files(void)
+{
+	return ub_cli_mtk_options.da != NULL || ub_cli_mtk_options.auth != NULL ||
+	       ub_cli_mtk_options.cert != NULL || ub_cli_mtk_options.preloader != NULL;
+}
+
 /* whether readback/format were given a MediaTek row rather than PARTITION arguments */
 gboolean
 ub_cli_mtk_wants_range(void)

@@ -161,6 +161,9 @@ ub_cli_open_device(UbCli *cli, GError **error)
 		g_printerr("%s\n",
 			   _("Waiting for a MediaTek phone: connect the powered-off phone now, "
 			     "holding Volume Down if needed"));
+	/* a serial port given with a Download Agent is a MediaTek phone */
+	if (spec->kind == UB_DEVICE_SPEC_KIND_SERIAL && ub_cli_mtk_has_files())
+		spec->serial_mode = UB_DEVICE_MODE_MTK_BROM;
 	if (spec->kind == UB_DEVICE_SPEC_KIND_SIM)
 		device = ub_sim_open_device(spec->sim_kind, spec->path, error);
 	else

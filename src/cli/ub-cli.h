@@ -152,6 +152,8 @@ gboolean
 ub_cli_mtk_prepare(UbCli *cli, UbDevice *device, gboolean needs_da, GError **error);
 gboolean
 ub_cli_mtk_wants_range(void);
+gboolean
+ub_cli_mtk_has_files(void);
 gint
 ub_cli_mtk_readback(UbCli *cli, gint argc, gchar **argv);
 gint

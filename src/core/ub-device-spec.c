@@ -656,6 +656,59 @@ ub_device_spec_open_auto(GError **error)
  *
  * Returns: (transfer full): a #UbDevice, not yet opened
  */
+/* the USB vendor of the tty's device (a /dev/serial/by-id link or a pty
+ * named ttyACM0 resolves alike), 0 when unknown */
+static guint16
+ub_device_spec_serial_vendor(const gchar *path)
+{
+	g_autofree gchar *real = g_canonicalize_filename(path, NULL);
+	g_autofree gchar *target = g_file_read_link(path, NULL);
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *devdir = NULL;
+	if (target != NULL) {
+		g_autofree gchar *dir = g_path_get_dirname(path);
+		g_free(real);
+		real = g_canonicalize_filename(target, dir);
+	}
+	base = g_path_get_basename(real);
+	devdir = g_build_filename("/sys/class/tty", base, "device", NULL);
+	/* ttyACM: the interface's parent is the USB device; ttyUSB: one level more */
+	for (guint depth = 1; depth <= 3; depth++) {
+		g_autoptr(GString) rel = g_string_new(devdir);
+		g_autofree gchar *file = NULL;
+		g_autofree gchar *text = NULL;
+		for (guint i = 0; i < depth; i++)
+			g_string_append(rel, "/..");
+		file = g_build_filename(rel->str, "idVendor", NULL);
+		if (g_file_get_contents(file, &text, NULL, NULL)) {
+			guint64 vid = 0;
+			if (g_ascii_string_to_unsigned(g_strstrip(text), 16, 1, 0xFFFF, &vid, NULL))
+				return (guint16)vid;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* MediaTek or Qualcomm behind a serial port: the USB vendor when sysfs knows
+ * it, else the driver's naming (qcserial ttyUSB, cdc_acm ttyACM) */
+static UbDeviceMode
+ub_device_spec_serial_guess_mode(const gchar *path)
+{
+	g_autofree gchar *base = g_path_get_basename(path);
+	switch (ub_device_spec_serial_vendor(path)) {
+	case 0x0e8d:
+		return UB_DEVICE_MODE_MTK_BROM;
+	case 0x05c6:
+		return UB_DEVICE_MODE_EDL;
+	default:
+		break;
+	}
+	if (g_str_has_prefix(base, "ttyACM") || g_strstr_len(base, -1, "MediaTek") != NULL)
+		return UB_DEVICE_MODE_MTK_BROM;
+	return UB_DEVICE_MODE_EDL;
+}
+
 UbDevice *
 ub_device_spec_open(const UbDeviceSpec *spec,
 		    guint timeout_ms,
@@ -681,10 +734,9 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 		usb_device = ub_usb_context_find_by_serial(spec->path, error);
 		break;
 	case UB_DEVICE_SPEC_KIND_SERIAL: {
-		/* qcserial names its ports ttyUSB, cdc_acm ttyACM */
-		g_autofree gchar *base = g_path_get_basename(spec->path);
-		UbDeviceMode mode = g_str_has_prefix(base, "ttyACM") ? UB_DEVICE_MODE_MTK_BROM
-										   : UB_DEVICE_MODE_EDL;
+		UbDeviceMode mode = spec->serial_mode != UB_DEVICE_MODE_UNKNOWN
+					? spec->serial_mode
+					: ub_device_spec_serial_guess_mode(spec->path);
 		transport = ub_serial_transport_new(spec->path, 115200, error);
 		if (transport == NULL)
 			return NULL;

@@ -30,6 +30,10 @@ typedef enum {
  * @host: for tcp:HOST:PORT
  * @port: for tcp:HOST:PORT
  * @sim_kind: for sim:KIND[:DIR]: fastboot, edl, mtk
+ * @serial_mode: for serial:PATH, what the caller knows the phone to be
+ *   (%UB_DEVICE_MODE_MTK_BROM when given a Download Agent, %UB_DEVICE_MODE_EDL
+ *   when given a programmer), else %UB_DEVICE_MODE_UNKNOWN: then the USB
+ *   vendor behind the tty decides, then its name (cdc_acm ttyACM: MediaTek)
  *
  * "wait" waits for the next MediaTek phone in BootROM or preloader mode and
  * opens it the moment it arrives (the preloader leaves after a few seconds).
@@ -44,6 +48,7 @@ typedef struct {
 	gchar *host;
 	guint16 port;
 	gchar *sim_kind;
+	UbDeviceMode serial_mode;
 } UbDeviceSpec;
 
 UbDeviceSpec *
