@@ -12,7 +12,9 @@
 #                 a partition back; Format keeping calibration; each checked
 #                 on the simulated storage with ub-sim-storage-dump
 #   latency       a 2 GiB fastboot download with UB_GUI_LATENCY_REPORT: the
-#                 window's main loop stays responsive (max < 250 ms asserted)
+#                 window's main loop stays responsive (target max < 50 ms;
+#                 max < 100 ms asserted, the margin for a loaded CI machine;
+#                 one retry, as a stall of the machine does not repeat)
 #   screenshots   PNGs of each tab at 1280x800 and 1024x600 into --out
 #   dump          print the accessibility tree of the window (debugging)
 
@@ -319,8 +321,11 @@ class Storage:
 KINDS = {
     "mtk": {
         "menu": "Simulated MediaTek phone",
-        # a new simulated phone has its own layout, not the scatter's
-        "mode": "Format All + Download",
+        # a new simulated phone is in the state a user's is in: the older
+        # layout of the demo scatter with calibration data of its own, which
+        # Firmware Upgrade moves to the new layout and keeps byte for byte
+        "mode": "Firmware Upgrade",
+        "keep": ["nvram", "nvdata"],
         "untick": "vbmeta",
         "written": ["lk", "boot", "system"],
         "calibration": ["nvram", "nvdata"],
@@ -436,6 +441,11 @@ def step_download(app, kind, storage):
     untick_part = info["untick"] + slot
     storage.fill(untick_part, 0x3c, 1024 * 1024)
     untick_before = storage.sha256(untick_part, 1024 * 1024)
+    keep_before = {name: storage.sha256(name) for name in info.get("keep", [])}
+    for name in keep_before:
+        if storage.erased(name):
+            fail("%s of the new simulated phone is empty: it has no calibration data of its own"
+                 % name)
 
     open_menu_item(app, "Recent packages", "Open demo package")
     select_tab(app, "Download")
@@ -463,10 +473,18 @@ def step_download(app, kind, storage):
         # the whole flash was formatted first: the unticked one is empty
         if not storage.erased(untick_part):
             fail("%s is not empty after Format All + Download" % untick_part)
+    elif info.get("mode") == "Firmware Upgrade":
+        # every partition moved to the new layout: the unticked one is where
+        # another was, so only "not the demo image" (below) holds
+        pass
     elif storage.sha256(untick_part, 1024 * 1024) != untick_before:
         fail("%s was written although 'Write %s' was unticked" % (untick_part, info["untick"]))
     if storage.holds_demo(kind, info["untick"], untick_part):
         fail("the unticked %s holds the demo image" % untick_part)
+    for name, digest in keep_before.items():
+        if storage.sha256(name) != digest:
+            fail("%s changed in the %s: the calibration data was not kept"
+                 % (name, info.get("mode", "download")))
     log("ok %s download (%s): %s written, unticked %s not (%.1f s); summary: %s"
         % (kind, info.get("mode", "default mode"), ", ".join(info["written"]), untick_part, secs,
            " / ".join(summary_text(app).splitlines())[:160]))
@@ -636,10 +654,28 @@ def make_big_rom(root, size, data_mib):
 
 
 def mode_latency(args):
+    tries = []
+    for attempt in range(2):
+        res = latency_once(args, attempt)
+        tries.append(res)
+        if res["max_ms"] < args.max_latency:
+            break
+        log("the main loop was blocked for %.1f ms (limit %d ms): once more, in case the "
+            "machine stalled" % (res["max_ms"], args.max_latency))
+    else:
+        fail("the main loop was blocked for %s ms during the download (limit %d ms, target 50 ms)"
+             % (" and ".join("%.1f" % r["max_ms"] for r in tries), args.max_latency))
+    if res["max_ms"] >= 50:
+        log("note: max %.1f ms is above the 50 ms target (within the CI margin)" % res["max_ms"])
+    log("PASS: latency")
+    return 0
+
+
+def latency_once(args, attempt):
     size = 2 * 1024 * 1024 * 1024
     rom = make_big_rom(os.path.join(args.tmp, "big_rom"), size, args.data_mib)
-    report = os.path.join(args.tmp, "latency.json")
-    cache = os.path.join(args.tmp, "cache-latency")
+    report = os.path.join(args.tmp, "latency-%d.json" % attempt)
+    cache = os.path.join(args.tmp, "cache-latency-%d" % attempt)
     app = App(args, extra_env={"XDG_CACHE_HOME": cache, "UB_GUI_LATENCY_REPORT": report},
               argv=["--sim", "fastboot", "--package", rom])
     try:
@@ -677,16 +713,12 @@ def mode_latency(args):
             want = hashlib.sha256(f.read(4 * 1024 * 1024)).hexdigest()
         if digest != want:
             fail("super does not hold the image after the download")
-        if res["max_ms"] >= args.max_latency:
-            fail("the main loop was blocked for %.1f ms during the download (limit %d ms)"
-                 % (res["max_ms"], args.max_latency))
     except TestFailure:
         log("--- unbrick stderr\n" + app.stderr())
         raise
     finally:
         app.quit()
-    log("PASS: latency")
-    return 0
+    return res
 
 
 
@@ -701,8 +733,11 @@ def xwd_to_png(xwd, png, box):
     h = struct.unpack(">25I", d[:100])
     header_size, width, height = h[0], h[4], h[5]
     byte_order, bpp, bpl, ncolors = h[7], h[11], h[12], h[19]
-    if bpp != 32:
-        fail("xwd: %d bits per pixel, expected 32" % bpp)
+    # 32 when one visual covers the screen; 24 (packed) when xwd merges
+    # several, e.g. the window's RGBA visual over a part of the root window
+    if bpp not in (24, 32):
+        fail("xwd: %d bits per pixel, expected 24 or 32" % bpp)
+    px = bpp // 8
     off = header_size + ncolors * 12
     x0, y0, w, hgt = box
     x0 = max(0, min(x0, width - 1))
@@ -711,16 +746,16 @@ def xwd_to_png(xwd, png, box):
     hgt = min(hgt, height - y0)
     rows = []
     for y in range(y0, y0 + hgt):
-        line = d[off + y * bpl + x0 * 4:off + y * bpl + (x0 + w) * 4]
+        line = d[off + y * bpl + x0 * px:off + y * bpl + (x0 + w) * px]
         out = bytearray(w * 3)
-        if byte_order == 0:  # LSBFirst: B G R X
-            out[0::3] = line[2::4]
-            out[1::3] = line[1::4]
-            out[2::3] = line[0::4]
-        else:  # MSBFirst: X R G B
-            out[0::3] = line[1::4]
-            out[1::3] = line[2::4]
-            out[2::3] = line[3::4]
+        if byte_order == 0:  # LSBFirst: B G R [X]
+            out[0::3] = line[2::px]
+            out[1::3] = line[1::px]
+            out[2::3] = line[0::px]
+        else:  # MSBFirst: [X] R G B
+            out[0::3] = line[px - 3::px]
+            out[1::3] = line[px - 2::px]
+            out[2::3] = line[px - 1::px]
         rows.append(b"\0" + bytes(out))
 
     def chunk(tag, data):
@@ -818,7 +853,7 @@ def main():
     parser.add_argument("--kinds", default="mtk,fastboot")
     parser.add_argument("--steps", default="download,readback,format")
     parser.add_argument("--data-mib", type=int, default=512)
-    parser.add_argument("--max-latency", type=int, default=250)
+    parser.add_argument("--max-latency", type=int, default=100)
     parser.add_argument("app_args", nargs="*")
     args = parser.parse_args()
     modes = {"dump": mode_dump, "flow": mode_flow, "latency": mode_latency,

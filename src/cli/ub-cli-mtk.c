@@ -18,6 +18,7 @@
 #include "ub-cli.h"
 #include "ub-front-device.h"
 #include "ub-front-plan.h"
+#include "ub-sim-demo.h"
 #include "ub-sim-layouts.h"
 #include "ub-sim-open.h"
 #include "ub-sim-storage.h"
@@ -454,79 +455,17 @@ ub_cli_mtk_remove_dir(const gchar *dir)
 		g_debug("ignoring: cannot remove %s", dir);
 }
 
-/* what the demo phone's calibration partitions hold: its own "IMEI" and a pattern */
-static GBytes *
-ub_cli_mtk_demo_calibration(const gchar *name, gsize size)
-{
-	guint8 *buf = g_malloc(size);
-	g_autofree gchar *tag = g_strdup_printf("%s of the demo phone: IMEI 356938035643809", name);
-	guint seed = g_str_hash(name);
-	for (gsize i = 0; i < size; i++)
-		buf[i] = (guint8)(((i + seed) * 2654435761u) >> 24);
-	memcpy(buf, tag, MIN(strlen(tag), size));
-	return g_bytes_new_take(buf, size);
-}
-
-/* an eMMC phone as it left the factory with the older layout of the package */
+/* an eMMC phone as it left the factory with the older layout of the package,
+ * prepared as the window's simulated MediaTek phone is */
 static UbDevice *
 ub_cli_mtk_demo_open(GError **error)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("unbrick-mtk-demo-XXXXXX", error);
-	g_autofree gchar *old_dir = NULL;
-	g_autofree gchar *old_path = NULL;
-	g_autofree gchar *old_text = ub_demo_package_make_scatter(TRUE);
-	g_autoptr(UbSimStorage) storage = NULL;
-	g_autoptr(UbPackage) old = NULL;
-	g_autoptr(UbPlan) layout = NULL;
-	g_autoptr(GBytes) primary = NULL;
-	g_autoptr(GBytes) backup = NULL;
 	g_autoptr(UbDevice) device = NULL;
-	const gchar *const *calibration = ub_demo_package_get_scatter_calibration();
-	UbPackagePlanOptions options = {.verify = TRUE};
-	guint64 size = 64 * 1024 * 1024;
-	gboolean ok = TRUE;
 
 	if (dir == NULL)
 		return NULL;
-	old_dir = g_build_filename(dir, "old", NULL);
-	old_path = g_build_filename(old_dir, UB_DEMO_SCATTER_FILE, NULL);
-	if (g_mkdir_with_parents(old_dir, 0700) != 0 ||
-	    !g_file_set_contents(old_path, old_text, -1, error))
-		ok = FALSE;
-	if (ok)
-		old = ub_package_open(old_path, NULL, NULL, error);
-	if (old != NULL)
-		layout = ub_package_plan_for_mode(old, "firmware-upgrade", &options, error);
-	if (layout != NULL)
-		storage = ub_sim_storage_open(dir, "emmc:64M", error);
-	/* the simulator's own layout first (it is then not written again), the
-	 * demo's older one over it */
-	if (storage != NULL)
-		ok = ub_sim_layout_apply(storage, "mtk", error) &&
-		     ub_plan_build_layout_gpt(layout, "user", size, 512, &primary, &backup, error) &&
-		     ub_sim_storage_write_gpt(storage, "user", primary, backup, error);
-	else
-		ok = FALSE;
-	for (guint i = 0; ok && calibration[i] != NULL; i++) {
-		g_autoptr(UbPartition) part = ub_sim_storage_find_partition(storage, calibration[i], error);
-		g_autoptr(GBytes) blob = NULL;
-		if (part == NULL) {
-			ok = FALSE;
-			break;
-		}
-		blob = ub_cli_mtk_demo_calibration(calibration[i], ub_partition_get_size(part));
-		ok = ub_sim_storage_write_partition(storage,
-						    calibration[i],
-						    0,
-						    g_bytes_get_data(blob, NULL),
-						    g_bytes_get_size(blob),
-						    error);
-	}
-	g_clear_object(&storage);
-	if (g_unlink(old_path) != 0 || g_rmdir(old_dir) != 0)
-		g_debug("ignoring: cannot remove %s", old_dir);
-	if (ok)
-		device = ub_sim_open_device("mtk", dir, error);
+	device = ub_sim_open_demo_device("mtk", dir, error);
 	/* the phone keeps its files open */
 	ub_cli_mtk_remove_dir(dir);
 	return g_steal_pointer(&device);
@@ -574,7 +513,7 @@ ub_cli_mtk_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 		gsize len = 0;
 		if (!g_file_get_contents(path, &got, &len, error))
 			return FALSE;
-		want = is_calibration ? ub_cli_mtk_demo_calibration(name, len)
+		want = is_calibration ? ub_sim_demo_make_calibration(name, len)
 				      : ub_demo_package_make_scatter_image(name);
 		if (len < g_bytes_get_size(want)) {
 			g_set_error(error,

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-device-view.h"
 #include "ub-gui-utils.h"
@@ -14,7 +15,8 @@
  *
  * The device header: what is known about one phone, its name, mode and the
  * identity an identify job filled (the partition table is shown by the Read
- * back tab).
+ * back tab). The identity is a flow of "key value" pairs that wraps into fewer
+ * columns when the window is narrow, so every value is shown in full.
  */
 
 struct _UbDeviceView {
@@ -26,6 +28,7 @@ struct _UbDeviceView {
 	GtkLabel *mode_label;
 	GtkLabel *product_label;
 	GtkLabel *chip_label;
+	GtkWidget *chip_child;
 	GtkLabel *serial_label;
 	GtkLabel *storage_label;
 	GtkLabel *sector_label;
@@ -41,10 +44,13 @@ ub_device_view_set_value(GtkLabel *label, const gchar *value)
 	if (value == NULL || value[0] == '\0') {
 		/* TRANSLATORS: shown for what is not known yet */
 		gtk_label_set_text(label, _("—"));
+		gtk_widget_set_tooltip_text(GTK_WIDGET(label), NULL);
 		gtk_style_context_add_class(context, "dim-label");
 		return;
 	}
+	/* the value is shown in full; the tooltip is for when it is long */
 	gtk_label_set_text(label, value);
+	gtk_widget_set_tooltip_text(GTK_WIDGET(label), strlen(value) > 20 ? value : NULL);
 	gtk_style_context_remove_class(context, "dim-label");
 }
 
@@ -73,7 +79,9 @@ ub_device_view_set_device(UbDeviceView *self,
 
 	g_return_if_fail(UB_IS_DEVICE_VIEW(self));
 
+	/* the title may be ellipsized after two lines: the tooltip has it all */
 	gtk_label_set_text(self->title_label, title != NULL ? title : "");
+	gtk_widget_set_tooltip_text(GTK_WIDGET(self->title_label), title);
 	gtk_label_set_text(self->subtitle_label, subtitle != NULL ? subtitle : "");
 
 	if (device != NULL) {
@@ -92,6 +100,10 @@ ub_device_view_set_device(UbDeviceView *self,
 				 device != NULL ? ub_device_get_product(device) : NULL);
 	ub_device_view_set_value(self->chip_label,
 				 device != NULL ? ub_device_get_chip(device) : NULL);
+	/* a MediaTek or Qualcomm phone is named after its chip: not twice */
+	gtk_widget_set_visible(self->chip_child,
+			       device == NULL || ub_device_get_chip(device) == NULL ||
+				   g_strcmp0(ub_device_get_chip(device), title) != 0);
 	ub_device_view_set_value(self->serial_label,
 				 device != NULL && ub_device_get_serial(device) != NULL
 				     ? ub_device_get_serial(device)
@@ -148,6 +160,7 @@ ub_device_view_class_init(UbDeviceViewClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, mode_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, product_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, chip_label);
+	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, chip_child);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, serial_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, storage_label);
 	gtk_widget_class_bind_template_child(widget_class, UbDeviceView, sector_label);

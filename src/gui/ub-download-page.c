@@ -53,6 +53,7 @@ struct _UbDownloadPage {
 	gchar *problem;	     /* nullable: the first blocking problem */
 	gchar *job_step;     /* the row the job works on */
 	GHashTable *mode_names; /* nullable: the rows the mode's plan writes */
+	GHashTable *image_infos; /* UbDownloadRow → UbDownloadImageInfo */
 	UbStatus job_status;
 	gboolean syncing;
 };
@@ -218,6 +219,16 @@ ub_download_page_find_phone_partition(GPtrArray *phone, const gchar *name)
 	return NULL;
 }
 
+/* what the pre-flight read of an image: kept per row, as the pre-flight runs
+ * again on the main thread each time the phone is set (also as a job starts)
+ * and opening an image inside an archive can take long */
+typedef struct {
+	guint64 file_size; /* a chosen file: its size and time, to see it changed */
+	guint64 file_mtime;
+	guint64 size;
+	gboolean sparse;
+} UbDownloadImageInfo;
+
 /* the bytes the image puts on the phone: a sparse image's unpacked size */
 static gboolean
 ub_download_page_image_size(UbDownloadPage *self,
@@ -228,19 +239,32 @@ ub_download_page_image_size(UbDownloadPage *self,
 {
 	const UbPackagePartition *part = ub_download_row_get_partition(row);
 	GFile *file = ub_download_row_get_file(row);
+	UbDownloadImageInfo *cached = g_hash_table_lookup(self->image_infos, row);
 	g_autoptr(GInputStream) stream = NULL;
 	guint8 buf[UB_SPARSE_HEADER_SIZE] = {0};
+	guint64 file_size = 0;
+	guint64 file_mtime = 0;
 	gsize n = 0;
 
 	if (file != NULL) {
-		g_autoptr(GFileInfo) info = g_file_query_info(file,
-							      G_FILE_ATTRIBUTE_STANDARD_SIZE,
-							      G_FILE_QUERY_INFO_NONE,
-							      NULL,
-							      error);
+		g_autoptr(GFileInfo) info =
+		    g_file_query_info(file,
+				      G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+				      G_FILE_QUERY_INFO_NONE,
+				      NULL,
+				      error);
 		if (info == NULL)
 			return FALSE;
-		*size = g_file_info_get_size(info);
+		file_size = g_file_info_get_size(info);
+		file_mtime = g_file_info_get_attribute_uint64(info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+	}
+	if (cached != NULL && cached->file_size == file_size && cached->file_mtime == file_mtime) {
+		*size = cached->size;
+		*sparse = cached->sparse;
+		return TRUE;
+	}
+	if (file != NULL) {
+		*size = file_size;
 		stream = G_INPUT_STREAM(g_file_read(file, NULL, error));
 	} else {
 		stream = ub_package_open_file(self->package, part->file, size, NULL, error);
@@ -257,6 +281,12 @@ ub_download_page_image_size(UbDownloadPage *self,
 			*sparse = TRUE;
 		}
 	}
+	cached = g_new0(UbDownloadImageInfo, 1);
+	cached->file_size = file_size;
+	cached->file_mtime = file_mtime;
+	cached->size = *size;
+	cached->sparse = *sparse;
+	g_hash_table_insert(self->image_infos, row, cached);
 	return TRUE;
 }
 
@@ -524,6 +554,7 @@ ub_download_page_row_file_changed_cb(UbDownloadRow *row, UbDownloadPage *self)
 	g_autoptr(GPtrArray) phone = NULL;
 	if (self->device != NULL)
 		phone = ub_device_get_partitions(self->device);
+	g_hash_table_remove(self->image_infos, row);
 	ub_download_page_check_row(self, row, phone);
 	ub_download_page_row_toggled_cb(row, self);
 }
@@ -747,6 +778,7 @@ ub_download_page_set_package(UbDownloadPage *self, UbPackage *package)
 		gtk_widget_destroy(GTK_WIDGET(l->data));
 	g_list_free(children);
 	g_ptr_array_set_size(self->rows, 0);
+	g_hash_table_remove_all(self->image_infos);
 	g_set_object(&self->package, package);
 
 	self->syncing = TRUE;
@@ -1023,6 +1055,7 @@ ub_download_page_finalize(GObject *object)
 {
 	UbDownloadPage *self = UB_DOWNLOAD_PAGE(object);
 	g_ptr_array_unref(self->rows);
+	g_hash_table_unref(self->image_infos);
 	g_free(self->problem);
 	g_free(self->job_step);
 	if (self->mode_names != NULL)
@@ -1037,6 +1070,7 @@ ub_download_page_init(UbDownloadPage *self)
 
 	gtk_widget_init_template(GTK_WIDGET(self));
 	self->rows = g_ptr_array_new();
+	self->image_infos = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	headers[UB_DOWNLOAD_ROW_COLUMN_CHECK] = GTK_WIDGET(self->header_check);
 	headers[UB_DOWNLOAD_ROW_COLUMN_NAME] = GTK_WIDGET(self->header_name);
 	headers[UB_DOWNLOAD_ROW_COLUMN_REGION] = GTK_WIDGET(self->header_region);

@@ -281,10 +281,9 @@ ub_download_row_new(const UbPackagePartition *part)
 	if (part->size != UB_PACKAGE_UNKNOWN) {
 		size = ub_text_format_size(part->size);
 		/* TRANSLATORS: tooltip: exact size in bytes and hex */
-		size_tooltip = g_strdup_printf(_("%" G_GUINT64_FORMAT " bytes (0x%" G_GINT64_MODIFIER
-						 "x)"),
-					       part->size,
-					       part->size);
+		size_tooltip = g_strdup_printf(_("%llu bytes (0x%llx)"),
+					       (unsigned long long)part->size,
+					       (unsigned long long)part->size);
 	} else {
 		size = g_strdup("—");
 		size_tooltip = g_strdup(_("The size is set by the phone"));

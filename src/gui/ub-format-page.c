@@ -145,11 +145,10 @@ ub_format_page_refresh(UbFormatPage *self)
 		const UbDeviceRegion *r = ub_device_find_region(self->device, region);
 		g_autofree gchar *what =
 		    ub_text_format_size(length != 0 ? length : r->size - start);
-		g_autofree gchar *text = g_strdup_printf(_("Erases %s of %s from 0x%" G_GINT64_MODIFIER
-							   "x."),
+		g_autofree gchar *text = g_strdup_printf(_("Erases %s of %s from 0x%llx."),
 							 what,
 							 region,
-							 start);
+							 (unsigned long long)start);
 		gtk_label_set_text(self->manual_hint, text);
 	}
 	gtk_widget_set_sensitive(GTK_WIDGET(self->format_button), ub_format_page_get_ready(self));
@@ -273,10 +272,10 @@ ub_format_page_plan_targets(UbPlan *plan)
 		} else if (op->length != 0) {
 			g_autofree gchar *size = ub_text_format_size(op->length);
 			g_string_append_printf(str,
-					       _("%s of %s from 0x%" G_GINT64_MODIFIER "x"),
+					       _("%s of %s from 0x%llx"),
 					       size,
 					       op->region,
-					       op->offset);
+					       (unsigned long long)op->offset);
 		} else {
 			g_string_append_printf(str, _("all of %s"), op->region);
 		}

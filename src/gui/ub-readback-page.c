@@ -506,16 +506,15 @@ ub_readback_page_region_validate(UbReadbackRegionDialog *dlg)
 		g_autoptr(UbPlan) plan = ub_front_plan_readback(dlg->self->device, &row, 1, NULL, &error);
 		size = ub_text_format_size(region->size);
 		if (plan == NULL || row.length == 0) {
-			text = g_strdup_printf(_("Outside %s: it has %s (0x%" G_GINT64_MODIFIER
-						 "x bytes)."),
+			text = g_strdup_printf(_("Outside %s: it has %s (0x%llx bytes)."),
 					       id,
 					       size,
-					       region->size);
+					       (unsigned long long)region->size);
 		} else {
 			g_autofree gchar *len = ub_text_format_size(row.length);
-			text = g_strdup_printf(_("%s from 0x%" G_GINT64_MODIFIER "x of %s (%s)."),
+			text = g_strdup_printf(_("%s from 0x%llx of %s (%s)."),
 					       len,
-					       row.start,
+					       (unsigned long long)row.start,
 					       id,
 					       size);
 			ok = TRUE;

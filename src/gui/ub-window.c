@@ -21,6 +21,7 @@
 #include "ub-job-view.h"
 #include "ub-package-bar.h"
 #include "ub-readback-page.h"
+#include "ub-sim-demo.h"
 #include "ub-sim-open.h"
 #include "ub-window.h"
 
@@ -67,10 +68,14 @@ struct _UbWindow {
 
 	/* a page's start waiting for a phone */
 	GtkWidget *pending_page; /* nullable */
+	/* the page whose job runs: the others are insensitive once shown */
+	GtkWidget *running_page; /* nullable, unowned */
 	/* --demo: start the download once the demo package is loaded */
 	GTask *demo_task; /* nullable */
 	gboolean demo_start_pending;
 	gboolean demo_stopped; /* ends when the work on the phone has stopped */
+	/* --sim KIND: the Download mode to select once the demo package is loaded */
+	gchar *demo_mode; /* nullable */
 
 	/* UB_GUI_LATENCY_REPORT */
 	gchar *latency_report; /* nullable */
@@ -530,15 +535,34 @@ ub_window_page_set_job(UbWindow *self, GtkWidget *page, UbJob *job)
 		ub_format_page_set_job(self->format_page, job);
 }
 
-/* the other pages cannot start while a page's job runs */
+/* the other pages cannot start while a page's job runs; a hidden page is made
+ * insensitive when it is shown: restyling whole hidden pages as the job starts
+ * blocked the main loop for 40-100 ms */
 static void
-ub_window_pages_set_running(UbWindow *self, GtkWidget *running_page)
+ub_window_pages_update_sensitive(UbWindow *self)
 {
 	GtkWidget *pages[] = {GTK_WIDGET(self->download_page),
 			      GTK_WIDGET(self->readback_page),
 			      GTK_WIDGET(self->format_page)};
-	for (guint i = 0; i < G_N_ELEMENTS(pages); i++)
-		gtk_widget_set_sensitive(pages[i], running_page == NULL || pages[i] == running_page);
+	GtkWidget *visible = gtk_stack_get_visible_child(self->page_stack);
+	for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+		gboolean sensitive = self->running_page == NULL || pages[i] == self->running_page;
+		if (sensitive || pages[i] == visible)
+			gtk_widget_set_sensitive(pages[i], sensitive);
+	}
+}
+
+static void
+ub_window_page_stack_visible_child_cb(GtkStack *stack, GParamSpec *pspec, UbWindow *self)
+{
+	ub_window_pages_update_sensitive(self);
+}
+
+static void
+ub_window_pages_set_running(UbWindow *self, GtkWidget *running_page)
+{
+	self->running_page = running_page;
+	ub_window_pages_update_sensitive(self);
 }
 
 static void
@@ -1087,6 +1111,10 @@ ub_window_package_changed_cb(UbPackageBar *bar, UbWindow *self)
 {
 	UbPackage *package = ub_package_bar_get_package(bar);
 	ub_download_page_set_package(self->download_page, package);
+	if (package != NULL && self->demo_mode != NULL) {
+		g_autofree gchar *mode = g_steal_pointer(&self->demo_mode);
+		ub_download_page_set_mode(self->download_page, mode);
+	}
 	ub_window_update_empty_hint(self);
 	if (ub_window_get_selected_row(self) == NULL)
 		ub_window_show_row(self, NULL);
@@ -1155,7 +1183,9 @@ ub_window_add_sim_row(UbWindow *self, const gchar *kind, GError **error)
 		g_set_error(error, UB_ERROR, UB_ERROR_IO, "cannot create %s: %s", dir, g_strerror(errno));
 		return NULL;
 	}
-	device = ub_sim_open_device(kind, dir, error);
+	/* in the state a user's phone is in: for MediaTek, the older layout of
+	 * the demo package with calibration data of its own */
+	device = ub_sim_open_demo_device(kind, dir, error);
 	if (device == NULL)
 		return NULL;
 	row = ub_device_row_new_for_device(device);
@@ -1207,12 +1237,19 @@ ub_window_load_package(UbWindow *self, const gchar *path, const gchar *loader)
  * @self: a #UbWindow
  * @kind: "fastboot", "edl" or "mtk"
  *
- * Loads the demo package of @kind (with its DA or programmer).
+ * Loads the demo package of @kind (with its DA or programmer). For "mtk" it
+ * selects Firmware Upgrade, what the simulated MediaTek phone (older layout)
+ * needs, so the window is ready to press Download.
  */
 void
 ub_window_load_demo(UbWindow *self, const gchar *kind)
 {
 	g_return_if_fail(UB_IS_WINDOW(self));
+	/* the simulated MediaTek phone has the older layout: ready to press
+	 * Download with the mode that brings it to the package's */
+	g_clear_pointer(&self->demo_mode, g_free);
+	if (g_strcmp0(kind, "mtk") == 0)
+		self->demo_mode = g_strdup("firmware-upgrade");
 	ub_package_bar_load_demo(self->package_bar, kind);
 }
 
@@ -1546,6 +1583,7 @@ ub_window_finalize(GObject *object)
 {
 	UbWindow *self = UB_WINDOW(object);
 	g_free(self->latency_report);
+	g_free(self->demo_mode);
 	g_array_unref(self->latency_samples);
 	G_OBJECT_CLASS(ub_window_parent_class)->finalize(object);
 }
@@ -1573,6 +1611,11 @@ ub_window_init(UbWindow *self)
 	overlay = GTK_SHORTCUTS_WINDOW(gtk_builder_get_object(builder, "shortcuts"));
 	gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(self), overlay);
 
+	g_signal_connect_object(self->page_stack,
+				"notify::visible-child",
+				G_CALLBACK(ub_window_page_stack_visible_child_cb),
+				self,
+				0);
 	self->latency_samples = g_array_new(FALSE, FALSE, sizeof(gdouble));
 	self->latency_report = g_strdup(g_getenv("UB_GUI_LATENCY_REPORT"));
 	self->settings = ub_gui_settings_new();
