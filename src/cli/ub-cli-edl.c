@@ -16,6 +16,7 @@
 #include "formats/ub-package.h"
 #include "ub-backup.h"
 #include "ub-cli.h"
+#include "ub-front-device.h"
 #include "ub-front-plan.h"
 #include "ub-sim-open.h"
 #include "ub-sim-storage.h"
@@ -92,7 +93,7 @@ ub_cli_edl_find_lun(UbDevice *device, guint lun, GError **error)
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_NOT_FOUND,
-			    "this phone has no LUN %u (it reports %u)",
+			    _("this phone has no LUN %u (it reports %u)"),
 			    lun,
 			    ub_device_get_regions(device)->len);
 		return NULL;
@@ -115,18 +116,18 @@ ub_cli_edl_range(UbDevice *device,
 	if (region == NULL)
 		return FALSE;
 	if (ub_cli_edl_options.start != NULL &&
-	    !ub_cli_parse_u64("--start", "a number", ub_cli_edl_options.start, &start, error))
+	    !ub_cli_parse_u64("--start", _("a number"), ub_cli_edl_options.start, &start, error))
 		return FALSE;
 	if (ub_cli_edl_options.count != NULL &&
-	    !ub_cli_parse_u64("--count", "a number", ub_cli_edl_options.count, &count, error))
+	    !ub_cli_parse_u64("--count", _("a number"), ub_cli_edl_options.count, &count, error))
 		return FALSE;
 	if (ub_cli_edl_options.count != NULL && count == 0) {
-		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "--count must not be 0");
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("--count must not be 0"));
 		return FALSE;
 	}
 	if (!g_uint64_checked_mul(offset, start, region->sector_size) ||
 	    !g_uint64_checked_mul(length, count, region->sector_size)) {
-		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "sector out of range");
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("sector out of range"));
 		return FALSE;
 	}
 	*region_name = region->name;
@@ -147,17 +148,17 @@ ub_cli_edl_check_range_options(gboolean for_format, GError **error)
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    for_format ? "give one of --partition NAME or --lun N --start "
-						 "SECTOR --count N"
-					       : "give one of --partition NAME, --lun N --start "
-						 "SECTOR --count N or --all DIR");
+				    for_format ? _("give one of --partition NAME or --lun N --start "
+						 "SECTOR --count N")
+					       : _("give one of --partition NAME, --lun N --start "
+						 "SECTOR --count N or --all DIR"));
 		return FALSE;
 	}
 	if (for_format && ub_cli_edl_options.all != NULL) {
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "--all is for readback");
+				    _("--all is for readback"));
 		return FALSE;
 	}
 	if (ub_cli_edl_options.lun < 0 &&
@@ -165,7 +166,7 @@ ub_cli_edl_check_range_options(gboolean for_format, GError **error)
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "--start and --count go with --lun");
+				    _("--start and --count go with --lun"));
 		return FALSE;
 	}
 	return TRUE;
@@ -203,8 +204,8 @@ ub_cli_edl_readback(UbCli *cli, gint argc, gchar **argv)
 			g_set_error_literal(&error,
 					    UB_ERROR,
 					    UB_ERROR_NOT_SUPPORTED,
-					    "--all reads a Qualcomm EDL phone into a flat build; "
-					    "name the partitions to read on this phone");
+					    _("--all reads a Qualcomm EDL phone into a flat build; "
+					    "name the partitions to read on this phone"));
 			return ub_cli_fail(cli, error);
 		}
 		plan = ub_front_plan_readback_all(device, ub_cli_edl_options.all, &error);
@@ -342,10 +343,13 @@ static gchar *
 ub_cli_edl_region_to_text(const UbDeviceRegion *region)
 {
 	g_autofree gchar *size = ub_text_format_size(region->size);
-	return g_strdup_printf("%-6s %10s  %" G_GUINT64_FORMAT " sectors of %u bytes",
+	/* TRANSLATORS: a storage region: name, size, number of sectors, sector size */
+	return g_strdup_printf(_("%-6s %10s  %llu sectors of %u bytes"),
 			       region->name,
 			       size,
-			       region->sector_size != 0 ? region->size / region->sector_size : 0,
+			       (unsigned long long)(region->sector_size != 0
+							? region->size / region->sector_size
+							: 0),
 			       region->sector_size);
 }
 
@@ -398,7 +402,7 @@ ub_cli_edl_print_info(UbCli *cli, UbDevice *device)
 
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
-		ub_cli_json_add_device(b, device);
+		ub_front_json_add_device(b, device);
 		if (info != NULL)
 			ub_cli_edl_json_add_chip(b, info);
 		json_builder_set_member_name(b, "luns");
@@ -491,7 +495,7 @@ ub_cli_edl_slot(UbCli *cli)
 			g_set_error(&error,
 				    UB_ERROR,
 				    UB_ERROR_PROTOCOL,
-				    "slot %s was set but the phone reports slot %s",
+				    _("slot %s was set but the phone reports slot %s"),
 				    set,
 				    current);
 			return ub_cli_fail(cli, error);
@@ -632,8 +636,8 @@ ub_cli_backups_restore(UbCli *cli, const gchar *dir)
 		g_set_error(&error,
 			    UB_ERROR,
 			    UB_ERROR_REFUSED,
-			    "this backup is of the phone with serial %s, this phone's serial is %s: "
-			    "calibration data belongs to one phone",
+			    _("this backup is of the phone with serial %s, this phone's serial is %s: "
+			    "calibration data belongs to one phone"),
 			    ub_backup_get_serial(backup),
 			    ub_device_get_serial(device));
 		return ub_cli_fail(cli, error);
@@ -673,7 +677,7 @@ ub_cli_edl_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 	g_autofree gchar *outdir = g_build_filename(dir, "readback", NULL);
 
 	if (g_mkdir_with_parents(outdir, 0700) != 0) {
-		g_set_error(error, UB_ERROR, UB_ERROR_IO, "cannot create %s", outdir);
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, _("cannot create %s"), outdir);
 		return FALSE;
 	}
 	for (guint i = 0; labels[i] != NULL; i++) {
@@ -697,7 +701,7 @@ ub_cli_edl_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s read back %" G_GSIZE_FORMAT " bytes, fewer than its image",
+				    _("%s read back %zu bytes, fewer than its image"),
 				    labels[i],
 				    len);
 			return FALSE;
@@ -711,7 +715,7 @@ ub_cli_edl_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s on the phone differs from the package",
+				    _("%s on the phone differs from the package"),
 				    labels[i]);
 			return FALSE;
 		}

@@ -108,7 +108,7 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s is for Qualcomm phones in EDL (9008) mode; this is a %s phone",
+				    _("%s is for Qualcomm phones in EDL (9008) mode; this is a %s phone"),
 				    cli->loader != NULL ? "--loader" : "--storage",
 				    ub_protocol_to_string(ub_device_get_protocol(device)));
 			return FALSE;
@@ -120,7 +120,7 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "invalid --storage '%s': use ufs, emmc, nand, spinor or nvme",
+				    _("invalid --storage '%s': use ufs, emmc, nand, spinor or nvme"),
 				    cli->storage);
 			return FALSE;
 		}
@@ -131,7 +131,7 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,
-				    "the programmer %s does not exist",
+				    _("the programmer %s does not exist"),
 				    cli->loader);
 			return FALSE;
 		}
@@ -140,10 +140,10 @@ ub_cli_device_prepare(UbCli *cli, UbDevice *device, gboolean needs_programmer, G
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "this phone is in Qualcomm EDL (9008) mode and is flashed through "
+				    _("this phone is in Qualcomm EDL (9008) mode and is flashed through "
 				    "its Firehose programmer: give it with --loader prog_firehose_*.elf "
 				    "(or *.mbn); it comes with the phone's firmware package, next to "
-				    "rawprogram0.xml, or from the phone maker");
+				    "rawprogram0.xml, or from the phone maker"));
 		return FALSE;
 	}
 	/* the programmer and identify-only as the GUI applies them */
@@ -221,7 +221,7 @@ ub_cli_parse_u64(const gchar *option,
 {
 	gchar *end = NULL;
 	if (value == NULL || value[0] == '\0' || value[0] == '-') {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s needs a number", option);
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("%s needs a number"), option);
 		return FALSE;
 	}
 	errno = 0;
@@ -230,7 +230,7 @@ ub_cli_parse_u64(const gchar *option,
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
-			    "%s takes %s (decimal or 0x hex), not '%s'",
+			    _("%s takes %s (decimal or 0x hex), not '%s'"),
 			    option,
 			    what,
 			    value);
@@ -248,40 +248,6 @@ ub_cli_json_new_ok(void)
 	json_builder_set_member_name(b, "result");
 	json_builder_add_string_value(b, "ok");
 	return b;
-}
-
-void
-ub_cli_json_add_device(JsonBuilder *b, UbDevice *device)
-{
-	GHashTableIter iter;
-	gpointer key;
-	gpointer value;
-	json_builder_set_member_name(b, "device");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "protocol");
-	json_builder_add_string_value(b, ub_protocol_to_string(ub_device_get_protocol(device)));
-	json_builder_set_member_name(b, "mode");
-	json_builder_add_string_value(b, ub_device_mode_to_string(ub_device_get_mode(device)));
-	json_builder_set_member_name(b, "simulated");
-	json_builder_add_boolean_value(b, ub_device_get_simulated(device));
-	json_builder_set_member_name(b, "chip");
-	json_builder_add_string_value(b, ub_device_get_chip(device));
-	json_builder_set_member_name(b, "product");
-	json_builder_add_string_value(b, ub_device_get_product(device));
-	json_builder_set_member_name(b, "serial");
-	json_builder_add_string_value(b, ub_device_get_serial(device));
-	json_builder_set_member_name(b, "storage-type");
-	json_builder_add_string_value(b, ub_device_get_storage_type(device));
-	json_builder_set_member_name(b, "storage-size");
-	json_builder_add_int_value(b, (gint64)ub_device_get_storage_size(device));
-	json_builder_set_member_name(b, "sector-size");
-	json_builder_add_int_value(b, ub_device_get_sector_size(device));
-	g_hash_table_iter_init(&iter, ub_device_get_extra(device));
-	while (g_hash_table_iter_next(&iter, &key, &value)) {
-		json_builder_set_member_name(b, key);
-		json_builder_add_string_value(b, value);
-	}
-	json_builder_end_object(b);
 }
 
 /*
@@ -408,7 +374,7 @@ ub_cli_cmd_info(UbCli *cli, gint argc, gchar **argv)
 	parts = ub_device_get_partitions(device);
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
-		ub_cli_json_add_device(b, device);
+		ub_front_json_add_device(b, device);
 		ub_cli_json_add_partitions(b, parts, NULL);
 		json_builder_end_object(b);
 		ub_cli_print_json(b);
@@ -429,7 +395,7 @@ ub_cli_split_assignment(const gchar *arg, gchar **name, gchar **path, GError **e
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "expected PARTITION=FILE, got '%s'",
+				    _("expected PARTITION=FILE, got '%s'"),
 				    arg);
 			return FALSE;
 		}
@@ -451,7 +417,7 @@ ub_cli_finish_plan(UbCli *cli, UbDevice *device, UbPlan *plan)
 		return ub_cli_fail(cli, error);
 	if (cli->json) {
 		g_autoptr(JsonBuilder) b = ub_cli_json_new_ok();
-		ub_cli_json_add_device(b, device);
+		ub_front_json_add_device(b, device);
 		json_builder_end_object(b);
 		ub_cli_print_json(b);
 	} else {
@@ -533,7 +499,7 @@ ub_cli_cmd_download(UbCli *cli, gint argc, gchar **argv)
 				g_set_error(&error,
 					    UB_ERROR,
 					    UB_ERROR_INVALID_DATA,
-					    "expected PARTITION=FILE, got '%s'",
+					    _("expected PARTITION=FILE, got '%s'"),
 					    argv[i]);
 			return ub_cli_fail(cli, error);
 		}
@@ -575,7 +541,7 @@ ub_cli_cmd_readback(UbCli *cli, gint argc, gchar **argv)
 		g_set_error(&error,
 			    UB_ERROR,
 			    UB_ERROR_PERMISSION_DENIED,
-			    "cannot create %s: %s",
+			    _("cannot create %s: %s"),
 			    outdir,
 			    g_strerror(errno));
 		return ub_cli_fail(cli, error);
@@ -1037,15 +1003,15 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 		if (errno != 0 || end == ub_cli_inspect_disk_size || *end != '\0' ||
 		    options.disk_size == 0 || ub_cli_inspect_disk_size[0] == '-') {
 			g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
-				    "invalid --disk-size '%s': give the size in bytes, e.g. "
-				    "137438953472 or 0x2000000000", ub_cli_inspect_disk_size);
+				    _("invalid --disk-size '%s': give the size in bytes, e.g. "
+				    "137438953472 or 0x2000000000"), ub_cli_inspect_disk_size);
 			return ub_cli_fail(cli, error);
 		}
 	}
 	if (ub_cli_inspect_storage != NULL && g_strcmp0(ub_cli_inspect_storage, "emmc") != 0 &&
 	    g_strcmp0(ub_cli_inspect_storage, "ufs") != 0) {
 		g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
-			    "invalid --storage '%s': use emmc or ufs", ub_cli_inspect_storage);
+			    _("invalid --storage '%s': use emmc or ufs"), ub_cli_inspect_storage);
 		return ub_cli_fail(cli, error);
 	}
 	package = ub_package_open(argv[0], &options, cli->cancellable, &error);
@@ -1064,7 +1030,9 @@ ub_cli_cmd_inspect(UbCli *cli, gint argc, gchar **argv)
 		ub_cli_inspect_text(package, problems);
 	if (ub_cli_inspect_check && problems->len > 0) {
 		g_set_error(&error, UB_ERROR, UB_ERROR_INVALID_DATA,
-			    "%u problem(s) found; the package cannot be flashed as it is",
+			    ngettext("%u problem found; the package cannot be flashed as it is",
+				     "%u problems found; the package cannot be flashed as it is",
+				     problems->len),
 			    problems->len);
 		return ub_cli_fail(cli, error);
 	}

@@ -105,8 +105,6 @@ ub_cli_parse_u64(const gchar *option,
 JsonBuilder *
 ub_cli_json_new_ok(void);
 void
-ub_cli_json_add_device(JsonBuilder *b, UbDevice *device);
-void
 ub_cli_json_add_partitions(JsonBuilder *b, GPtrArray *parts, const gchar *region);
 void
 ub_cli_print_partitions(GPtrArray *parts);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "edl/ub-edl-device.h"
 #include "formats/ub-scatter.h"
 #include "mtk/ub-mtk-device.h"
@@ -107,19 +109,15 @@ ub_front_device_use_package_preloader(UbDevice *device, UbPackage *package)
 	}
 }
 
+/* a file the user chose: NULL (none) or an existing regular file */
 static gboolean
-ub_front_device_check_file(GFile *file, const gchar *what, GError **error)
+ub_front_device_file_is_usable(GFile *file)
 {
 	g_autofree gchar *path = NULL;
 	if (file == NULL)
 		return TRUE;
 	path = g_file_get_path(file);
-	if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-		g_autofree gchar *name = g_file_get_parse_name(file);
-		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "the %s %s does not exist", what, name);
-		return FALSE;
-	}
-	return TRUE;
+	return path != NULL && g_file_test(path, G_FILE_TEST_IS_REGULAR);
 }
 
 /**
@@ -153,9 +151,20 @@ ub_front_device_prepare(UbDevice *device,
 	g_return_val_if_fail(package == NULL || UB_IS_PACKAGE(package), FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-	if (!ub_front_device_check_file(loader, "loader", error) ||
-	    !ub_front_device_check_file(auth, "authentication file", error))
+	if (!ub_front_device_file_is_usable(loader)) {
+		g_autofree gchar *name = g_file_get_parse_name(loader);
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, _("the loader %s does not exist"), name);
 		return FALSE;
+	}
+	if (!ub_front_device_file_is_usable(auth)) {
+		g_autofree gchar *name = g_file_get_parse_name(auth);
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_FOUND,
+			    _("the authentication file %s does not exist"),
+			    name);
+		return FALSE;
+	}
 
 	/* MediaTek: DA, auth, preloader */
 	if (UB_IS_MTK_DEVICE(device)) {
@@ -176,10 +185,10 @@ ub_front_device_prepare(UbDevice *device,
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "this is a MediaTek phone in BootROM/preloader mode; its storage "
+				    _("this is a MediaTek phone in BootROM/preloader mode; its storage "
 				    "is reached through a Download Agent: choose MTK_AllInOne_DA.bin "
 				    "(it comes with SP Flash Tool and with many firmware packages, "
-				    "next to the scatter file)");
+				    "next to the scatter file)"));
 		return FALSE;
 	}
 
@@ -201,10 +210,10 @@ ub_front_device_prepare(UbDevice *device,
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "this phone is in Qualcomm EDL (9008) mode and is flashed through "
+				    _("this phone is in Qualcomm EDL (9008) mode and is flashed through "
 				    "its Firehose programmer: choose prog_firehose_*.elf (or *.mbn); "
 				    "it comes with the phone's firmware package, next to "
-				    "rawprogram0.xml, or from the phone maker");
+				    "rawprogram0.xml, or from the phone maker"));
 		return FALSE;
 	}
 
@@ -215,4 +224,47 @@ ub_front_device_prepare(UbDevice *device,
 			ub_protocol_to_string(ub_device_get_protocol(device)));
 	}
 	return TRUE;
+}
+
+/**
+ * ub_front_json_add_device:
+ * @b: a builder inside an object
+ * @device: the phone
+ *
+ * Adds "device": {protocol, mode, simulated, chip, product, serial, storage,
+ * sector size and the engine's extras}: the same object in the CLI's --json
+ * output and the GUI's job reports.
+ */
+void
+ub_front_json_add_device(JsonBuilder *b, UbDevice *device)
+{
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+	json_builder_set_member_name(b, "device");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "protocol");
+	json_builder_add_string_value(b, ub_protocol_to_string(ub_device_get_protocol(device)));
+	json_builder_set_member_name(b, "mode");
+	json_builder_add_string_value(b, ub_device_mode_to_string(ub_device_get_mode(device)));
+	json_builder_set_member_name(b, "simulated");
+	json_builder_add_boolean_value(b, ub_device_get_simulated(device));
+	json_builder_set_member_name(b, "chip");
+	json_builder_add_string_value(b, ub_device_get_chip(device));
+	json_builder_set_member_name(b, "product");
+	json_builder_add_string_value(b, ub_device_get_product(device));
+	json_builder_set_member_name(b, "serial");
+	json_builder_add_string_value(b, ub_device_get_serial(device));
+	json_builder_set_member_name(b, "storage-type");
+	json_builder_add_string_value(b, ub_device_get_storage_type(device));
+	json_builder_set_member_name(b, "storage-size");
+	json_builder_add_int_value(b, (gint64)ub_device_get_storage_size(device));
+	json_builder_set_member_name(b, "sector-size");
+	json_builder_add_int_value(b, ub_device_get_sector_size(device));
+	g_hash_table_iter_init(&iter, ub_device_get_extra(device));
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		json_builder_set_member_name(b, key);
+		json_builder_add_string_value(b, value);
+	}
+	json_builder_end_object(b);
 }

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "formats/ub-package.h"
 #include "ub-core.h"
 
@@ -22,5 +24,8 @@ const gchar *
 ub_front_device_get_kind(UbDevice *device);
 const gchar *
 ub_front_package_get_kind(UbPackage *package);
+
+void
+ub_front_json_add_device(JsonBuilder *b, UbDevice *device);
 
 G_END_DECLS

@@ -740,25 +740,7 @@ ub_window_write_report(UbWindow *self, UbWindowWork *work, const GError *error)
 	json_builder_add_string_value(b, started);
 	json_builder_set_member_name(b, "finished");
 	json_builder_add_string_value(b, finished);
-	json_builder_set_member_name(b, "device");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "protocol");
-	json_builder_add_string_value(b, ub_protocol_to_string(ub_device_get_protocol(device)));
-	json_builder_set_member_name(b, "mode");
-	json_builder_add_string_value(b, ub_device_mode_to_string(ub_device_get_mode(device)));
-	json_builder_set_member_name(b, "simulated");
-	json_builder_add_boolean_value(b, ub_device_get_simulated(device));
-	json_builder_set_member_name(b, "chip");
-	json_builder_add_string_value(b, ub_device_get_chip(device));
-	json_builder_set_member_name(b, "product");
-	json_builder_add_string_value(b, ub_device_get_product(device));
-	json_builder_set_member_name(b, "serial");
-	json_builder_add_string_value(b, ub_device_get_serial(device));
-	json_builder_set_member_name(b, "storage-type");
-	json_builder_add_string_value(b, ub_device_get_storage_type(device));
-	json_builder_set_member_name(b, "storage-size");
-	json_builder_add_int_value(b, (gint64)ub_device_get_storage_size(device));
-	json_builder_end_object(b);
+	ub_front_json_add_device(b, device);
 	if (package != NULL) {
 		json_builder_set_member_name(b, "package");
 		json_builder_add_string_value(b, ub_package_get_path(package));
