@@ -66,6 +66,18 @@ fi
 
 check "$dest$datadir/applications/$app_id.desktop"
 check "$dest$datadir/metainfo/$app_id.metainfo.xml"
+check "$dest$datadir/glib-2.0/schemas/$app_id.gschema.xml"
+for lang in de zh_CN; do
+	check "$dest$datadir/locale/$lang/LC_MESSAGES/unbrick.mo"
+done
+n=$((n + 1))
+if grep -q '^Comment\[de\]=' "$dest$datadir/applications/$app_id.desktop" &&
+	grep -q 'xml:lang="de"' "$dest$datadir/metainfo/$app_id.metainfo.xml"; then
+	echo "ok $n desktop file and metainfo carry the translations"
+else
+	failed=1
+	echo "not ok $n desktop file or metainfo is not translated"
+fi
 check "$dest$datadir/icons/hicolor/scalable/apps/$app_id.svg"
 check "$dest$datadir/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
 if [ "$man" = yes ]; then

@@ -652,6 +652,13 @@ ub_mtk_corpus_wipe_images(UbMtkCorpus *self, UbPlan *plan)
 }
 
 static gboolean
+ub_mtk_corpus_run_on(UbMtkTestPhone *phone, UbPlan *plan, GError **error)
+{
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	return ub_plan_execute(plan, phone->device, progress, NULL, error);
+}
+
+static gboolean
 ub_mtk_corpus_run(UbMtkCorpus *self, UbPlan *plan, GError **error)
 {
 	g_autoptr(UbProgress) progress = ub_progress_new();
@@ -672,6 +679,24 @@ ub_mtk_corpus_is_mbr_era(UbPlan *fu)
 	return FALSE;
 }
 
+/* the package says what it is as soon as it is opened */
+static gboolean
+ub_mtk_corpus_has_warning(UbPackage *package, const gchar *text)
+{
+	GPtrArray *warnings = ub_package_get_warnings(package);
+	for (guint i = 0; i < warnings->len; i++) {
+		if (strstr(g_ptr_array_index(warnings, i), text) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A scatter of the MBR/EBR (PMT) era on a phone of that era: the user area
+ * starts with an MBR (a primary entry and the extended one, as the MBR image
+ * of those firmwares has), not a GPT. Every mode is refused before anything is
+ * written, saying what the phone is and what to use instead.
+ */
 static void
 ub_mtk_corpus_mbr_era(UbMtkCorpus *self,
 		      const UbMtkCorpusCase *tc,
@@ -680,37 +705,57 @@ ub_mtk_corpus_mbr_era(UbMtkCorpus *self,
 		      UbPlan *fa)
 {
 	g_autoptr(GError) error = NULL;
-	g_assert_true(ub_device_open(self->phone->device, NULL, NULL, &error));
+	guint8 mbr[512] = {0};
+	UbPlan *plans[] = {dl, fu, fa};
+	const gchar *modes[] = {"download-only", "firmware-upgrade", "format-all-download"};
+
+	g_assert_true(ub_mtk_corpus_has_warning(self->package,
+						"is a scatter of the MBR/EBR (PMT) era"));
+	g_assert_true(ub_mtk_corpus_has_warning(self->package, "legacy Download Agent protocol"));
+
+	mbr[446 + 4] = 0x83; /* the first partition */
+	mbr[446 + 8] = 0x01;
+	mbr[446 + 12] = 0x10;
+	mbr[462 + 4] = 0x05; /* the extended one, whose EBR1 continues the chain */
+	mbr[462 + 8] = 0x20;
+	mbr[462 + 12] = 0x10;
+	mbr[510] = 0x55;
+	mbr[511] = 0xAA;
+	g_assert_true(ub_sim_storage_erase(self->phone->storage, self->main_region, 0, 0x8000, &error));
+	g_assert_no_error(error);
+	g_assert_true(
+	    ub_sim_storage_write(self->phone->storage, self->main_region, 0, mbr, sizeof(mbr), &error));
 	g_assert_no_error(error);
 	ub_plan_set_allow_calibration(fa, TRUE);
 
-	/* Download Only: the phone has no GPT to compare, the scatter's MBR row is
-	 * taken for a GPT partition */
-	g_assert_false(ub_mtk_corpus_run(self, dl, &error));
-	g_test_message("%s download-only: %s", tc->name, error->message);
-	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
-	g_assert_nonnull(strstr(error->message,
-				"layout on the phone differs from the scatter (MBR: phone none"));
-	g_clear_error(&error);
-
-	/* Firmware Upgrade: a GPT cannot hold a layout that starts with the MBR at
-	 * 0 (brace format), or the rows the plan formats by name are not on a phone
-	 * without a GPT (V1.1.1) */
-	g_assert_false(ub_mtk_corpus_run(self, fu, &error));
-	g_test_message("%s firmware-upgrade: %s", tc->name, error->message);
-	g_assert_true(strstr(error->message, "MBR starts inside the partition table") != NULL ||
-		      strstr(error->message, "the phone has no partition called") != NULL);
-	g_clear_error(&error);
-
-	/* Format All + Download: formats by name, which needs a GPT */
-	g_assert_false(ub_mtk_corpus_run(self, fa, &error));
-	g_test_message("%s format-all-download: %s", tc->name, error->message);
-	g_assert_error(error, UB_ERROR, UB_ERROR_NOT_FOUND);
-	g_assert_nonnull(strstr(error->message, "the phone has no partition called"));
-	g_clear_error(&error);
+	for (guint i = 0; i < G_N_ELEMENTS(plans); i++) {
+		g_assert_false(ub_mtk_corpus_run(self, plans[i], &error));
+		g_test_message("%s %s: %s", tc->name, modes[i], error->message);
+		g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+		g_assert_nonnull(strstr(error->message, "of the MBR/EBR (PMT) era (MT6589, MT6572"));
+		g_assert_nonnull(strstr(error->message, "legacy Download Agent protocol"));
+		g_assert_nonnull(strstr(error->message, "SP Flash Tool v5"));
+		g_assert_true(g_str_has_suffix(error->message, "nothing was written"));
+		g_clear_error(&error);
+	}
 
 	/* nothing was written */
 	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), ==, 0);
+
+	/* a phone whose chip is of that era is told so before the DA is sent */
+	{
+		g_autoptr(UbMtkTestPhone) old =
+		    ub_mtk_test_phone_new("emmc:8G", NULL, TRUE, FALSE, &error);
+		g_assert_no_error(error);
+		ub_sim_mtk_set_hw_code(old->sim, 0x6572);
+		g_assert_false(ub_mtk_corpus_run_on(old, dl, &error));
+		g_test_message("%s on an MT6572: %s", tc->name, error->message);
+		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
+		g_assert_nonnull(strstr(error->message, "this phone (MT6572) is of the MBR/EBR (PMT) era"));
+		g_assert_true(g_str_has_suffix(error->message, "nothing was written"));
+		g_assert_false(ub_sim_mtk_get_da_running(old->sim));
+		g_assert_cmpuint(ub_sim_mtk_get_write_count(old->sim), ==, 0);
+	}
 }
 
 static void

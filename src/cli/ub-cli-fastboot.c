@@ -302,8 +302,8 @@ ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
 		g_set_error(&error,
 			    UB_ERROR,
 			    UB_ERROR_REFUSED,
-			    "refusing '%s %s': locking with a modified image bricks the phone; "
-			    "add --allow-lock if the phone runs its stock firmware",
+			    _("refusing '%s %s': locking with a modified image bricks the phone; "
+			    "add --allow-lock if the phone runs its stock firmware"),
 			    argv[0],
 			    argv[1]);
 		return ub_cli_fail(cli, error);
@@ -333,7 +333,7 @@ ub_cli_cmd_fastboot(UbCli *cli, gint argc, gchar **argv)
 		g_set_error(&error,
 			    UB_ERROR,
 			    UB_ERROR_NOT_SUPPORTED,
-			    "the device is in %s mode, not fastboot",
+			    _("the device is in %s mode, not fastboot"),
 			    ub_device_mode_to_string(ub_device_get_mode(device)));
 		return ub_cli_fail(cli, error);
 	}
@@ -440,7 +440,7 @@ ub_cli_demo_check_storage(UbDevice *device, GError **error)
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s on the phone differs from images/%s",
+				    _("%s on the phone differs from images/%s"),
 				    part,
 				    file);
 			return FALSE;

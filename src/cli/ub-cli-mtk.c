@@ -94,7 +94,7 @@ ub_cli_mtk_file(const gchar *option, const gchar *path, GFile **file, GError **e
 	if (path == NULL)
 		return TRUE;
 	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, "%s: %s does not exist", option, path);
+		g_set_error(error, UB_ERROR, UB_ERROR_NOT_FOUND, _("%s: %s does not exist"), option, path);
 		return FALSE;
 	}
 	*file = g_file_new_for_path(path);
@@ -133,8 +133,8 @@ ub_cli_mtk_prepare(UbCli *cli, UbDevice *device, gboolean needs_da, GError **err
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s is for MediaTek phones in BootROM or preloader mode; this is "
-				    "a %s phone",
+				    _("%s is for MediaTek phones in BootROM or preloader mode; this is "
+				    "a %s phone"),
 				    option,
 				    ub_protocol_to_string(ub_device_get_protocol(device)));
 			return FALSE;
@@ -155,10 +155,10 @@ ub_cli_mtk_prepare(UbCli *cli, UbDevice *device, gboolean needs_da, GError **err
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "this is a MediaTek phone in BootROM/preloader mode; its storage is "
+				    _("this is a MediaTek phone in BootROM/preloader mode; its storage is "
 				    "reached through a Download Agent: give it with --da "
 				    "MTK_AllInOne_DA.bin (it comes with SP Flash Tool and with many "
-				    "firmware packages, next to the scatter file)");
+				    "firmware packages, next to the scatter file)"));
 		return FALSE;
 	}
 	/* the DA, auth file and identify-only as the GUI applies them */
@@ -197,7 +197,7 @@ ub_cli_mtk_region(const gchar *region, GError **error)
 	g_set_error(error,
 		    UB_ERROR,
 		    UB_ERROR_INVALID_DATA,
-		    "unknown region '%s': use user, boot1, boot2, rpmb, lun0, lun1 or lun2",
+		    _("unknown region '%s': use user, boot1, boot2, rpmb, lun0, lun1 or lun2"),
 		    region);
 	return NULL;
 }
@@ -212,27 +212,27 @@ ub_cli_mtk_range(const gchar **region, guint64 *start, guint64 *length, GError *
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "--start and --length go with --region");
+				    _("--start and --length go with --region"));
 		return FALSE;
 	}
 	*region = ub_cli_mtk_region(ub_cli_mtk_options.region, error);
 	if (*region == NULL)
 		return FALSE;
 	if (ub_cli_edl_options.start != NULL &&
-	    !ub_cli_parse_u64("--start", "a number of bytes", ub_cli_edl_options.start, start, error))
+	    !ub_cli_parse_u64("--start", _("a number of bytes"), ub_cli_edl_options.start, start, error))
 		return FALSE;
 	if (ub_cli_mtk_options.length != NULL &&
-	    !ub_cli_parse_u64("--length", "a number of bytes", ub_cli_mtk_options.length, length, error))
+	    !ub_cli_parse_u64("--length", _("a number of bytes"), ub_cli_mtk_options.length, length, error))
 		return FALSE;
 	if (ub_cli_mtk_options.length != NULL && *length == 0) {
-		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "--length must not be 0");
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("--length must not be 0"));
 		return FALSE;
 	}
 	if (*start % 512 != 0 || *length % 512 != 0) {
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "--start and --length must be multiples of 512 bytes");
+				    _("--start and --length must be multiples of 512 bytes"));
 		return FALSE;
 	}
 	return TRUE;
@@ -246,7 +246,7 @@ ub_cli_mtk_check_args(gint argc, gboolean for_format, GError **error)
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "give either PARTITION arguments or --partition/--region");
+				    _("give either PARTITION arguments or --partition/--region"));
 		return FALSE;
 	}
 	n += ub_cli_edl_options.partition != NULL;
@@ -257,10 +257,10 @@ ub_cli_mtk_check_args(gint argc, gboolean for_format, GError **error)
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    for_format ? "give one of --all-except-bootloader, --partition NAME "
-						 "or --region R --start ADDR --length N"
-					       : "give one of --partition NAME or --region R --start "
-						 "ADDR --length N");
+				    for_format ? _("give one of --all-except-bootloader, --partition NAME "
+						 "or --region R --start ADDR --length N")
+					       : _("give one of --partition NAME or --region R --start "
+						 "ADDR --length N"));
 		return FALSE;
 	}
 	return TRUE;
@@ -482,7 +482,7 @@ ub_cli_mtk_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 	g_autofree gchar *outdir = g_build_filename(dir, "readback", NULL);
 
 	if (g_mkdir_with_parents(outdir, 0700) != 0) {
-		g_set_error(error, UB_ERROR, UB_ERROR_IO, "cannot create %s", outdir);
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, _("cannot create %s"), outdir);
 		return FALSE;
 	}
 	for (guint i = 0; rows[i] != NULL; i++) {
@@ -519,7 +519,7 @@ ub_cli_mtk_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s read back %" G_GSIZE_FORMAT " bytes, fewer than expected",
+				    _("%s read back %zu bytes, fewer than expected"),
 				    name,
 				    len);
 			return FALSE;
@@ -537,9 +537,9 @@ ub_cli_mtk_demo_check(UbCli *cli, UbDevice *device, const gchar *dir, GError **e
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s on the phone differs from %s",
+				    _("%s on the phone differs from %s"),
 				    name,
-				    is_calibration ? "what it held before" : "the package");
+				    is_calibration ? _("what it held before") : _("the package"));
 			return FALSE;
 		}
 	}

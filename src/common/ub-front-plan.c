@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -51,13 +52,13 @@ ub_front_plan_parse_size(const gchar *text, guint64 *value, GError **error)
 		p += 2;
 	}
 	if (!g_ascii_isxdigit(*p) || (base == 10 && !g_ascii_isdigit(*p))) {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "'%s' is not a number", str);
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("'%s' is not a number"), str);
 		return FALSE;
 	}
 	errno = 0;
 	num = g_ascii_strtoull(p, &end, base);
 	if (errno != 0) {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "'%s' is too large", str);
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("'%s' is too large"), str);
 		return FALSE;
 	}
 	while (*end == ' ')
@@ -85,13 +86,13 @@ ub_front_plan_parse_size(const gchar *text, guint64 *value, GError **error)
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "'%s' is not a size: use a number, 0x hex, or K, M, G",
+				    _("'%s' is not a size: use a number, 0x hex, or K, M, G"),
 				    str);
 			return FALSE;
 		}
 	}
 	if (!g_uint64_checked_mul(value, num, mult)) {
-		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, "'%s' is too large", str);
+		g_set_error(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("'%s' is too large"), str);
 		return FALSE;
 	}
 	return TRUE;
@@ -132,12 +133,11 @@ ub_front_plan_check_range(const gchar *what,
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_REFUSED,
-			    "bytes 0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER
-			    "x are outside %s (0x%" G_GINT64_MODIFIER "x bytes)",
-			    start,
-			    length,
+			    _("bytes 0x%llx+0x%llx are outside %s (0x%llx bytes)"),
+			    (unsigned long long)start,
+			    (unsigned long long)length,
 			    what,
-			    size);
+			    (unsigned long long)size);
 		return FALSE;
 	}
 	return TRUE;
@@ -152,7 +152,7 @@ ub_front_plan_check_row(UbDevice *device, const UbFrontReadbackRow *row, GError 
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "a row names either a partition or a region");
+				    _("a row names either a partition or a region"));
 		return FALSE;
 	}
 	if (row->name != NULL) {
@@ -169,13 +169,13 @@ ub_front_plan_check_row(UbDevice *device, const UbFrontReadbackRow *row, GError 
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,
-				    "the phone has no partition called '%s'",
+				    _("the phone has no partition called '%s'"),
 				    row->name);
 			return FALSE;
 		}
 		if (ub_partition_get_size(part) == 0)
 			return TRUE;
-		what = g_strdup_printf("partition '%s'", row->name);
+		what = g_strdup_printf(_("partition '%s'"), row->name);
 		return ub_front_plan_check_range(what,
 						 ub_partition_get_size(part),
 						 row->start,
@@ -189,11 +189,11 @@ ub_front_plan_check_row(UbDevice *device, const UbFrontReadbackRow *row, GError 
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,
-				    "the phone has no region called '%s'",
+				    _("the phone has no region called '%s'"),
 				    row->region);
 			return FALSE;
 		}
-		what = g_strdup_printf("region '%s'", row->region);
+		what = g_strdup_printf(_("region '%s'"), row->region);
 		return ub_front_plan_check_range(what, region->size, row->start, row->length, error);
 	}
 	return TRUE;
@@ -226,7 +226,7 @@ ub_front_plan_readback(UbDevice *device,
 	g_autoptr(GHashTable) paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (n_rows == 0) {
-		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, "nothing to read back");
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_INVALID_DATA, _("nothing to read back"));
 		return NULL;
 	}
 	for (guint i = 0; i < n_rows; i++) {
@@ -247,7 +247,7 @@ ub_front_plan_readback(UbDevice *device,
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "%s is read back twice",
+				    _("%s is read back twice"),
 				    row->name != NULL ? row->name : row->region);
 			return NULL;
 		}
@@ -261,7 +261,7 @@ ub_front_plan_readback(UbDevice *device,
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "two rows read into %s",
+				    _("two rows read into %s"),
 				    path);
 			return NULL;
 		}
@@ -280,7 +280,7 @@ ub_front_plan_readback(UbDevice *device,
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_PERMISSION_DENIED,
-			    "cannot create %s: %s",
+			    _("cannot create %s: %s"),
 			    output_dir,
 			    g_strerror(errno));
 		return NULL;

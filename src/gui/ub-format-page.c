@@ -88,7 +88,7 @@ ub_format_page_get_range(UbFormatPage *self,
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,
-				    "the phone's regions are shown once it was identified");
+				    _("the phone's regions are shown once it was identified"));
 		return FALSE;
 	}
 	if (!ub_front_plan_parse_size(gtk_entry_get_text(self->begin_entry), start, error))
@@ -99,7 +99,7 @@ ub_format_page_get_range(UbFormatPage *self,
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_INVALID_DATA,
-				    "begin and length are whole 512-byte sectors");
+				    _("begin and length are whole 512-byte sectors"));
 		return FALSE;
 	}
 	return TRUE;
@@ -403,7 +403,7 @@ ub_format_page_build_plan(UbFormatPage *self, GError **error)
 			g_set_error_literal(error,
 					    UB_ERROR,
 					    UB_ERROR_NOT_FOUND,
-					    "connect the phone to format it");
+					    _("connect the phone to format it"));
 			return NULL;
 		}
 		plan = ub_front_plan_format_auto(self->device,

@@ -55,7 +55,7 @@ ub_job_view_succeeded_text(UbJob *job)
 		return ub_plan_get_verify(plan) ? _("Flashed and verified") : _("Flashed");
 	case UB_PLAN_KIND_READBACK:
 		/* TRANSLATORS: the job finished */
-		return _("Read back");
+		return C_("job finished", "Read back");
 	case UB_PLAN_KIND_FORMAT:
 		/* TRANSLATORS: the job finished */
 		return _("Erased");

@@ -158,7 +158,9 @@ ub_readback_page_update_default_dir(UbReadbackPage *self)
 	g_strcanon(phone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", '_');
 	leaf = g_strdup_printf("%s-%s", phone, stamp);
 	g_free(self->output_dir);
-	self->output_dir = g_build_filename(g_get_home_dir(), "Unbrick", _("Read back"), leaf, NULL);
+	/* TRANSLATORS: the folder read back files go to, ~/Unbrick/Read back */
+	self->output_dir =
+	    g_build_filename(g_get_home_dir(), "Unbrick", C_("folder", "Read back"), leaf, NULL);
 }
 
 static void
@@ -272,7 +274,7 @@ ub_readback_page_add_row(UbReadbackPage *self,
 	gtk_style_context_add_class(gtk_widget_get_style_context(label), "monospace");
 	gtk_box_pack_start(GTK_BOX(box), ub_readback_page_cell(self, COL_START, label), FALSE, FALSE, 0);
 	len_text = length > 0 ? ub_text_format_size(length) : g_strdup(_("to the end"));
-	len_hex = g_strdup_printf("0x%" G_GINT64_MODIFIER "x bytes", length);
+	len_hex = g_strdup_printf(_("0x%llx bytes"), (unsigned long long)length);
 	label = ub_readback_page_label(len_text, FALSE);
 	if (length > 0)
 		gtk_widget_set_tooltip_text(label, len_hex);
@@ -691,7 +693,7 @@ ub_readback_page_build_plan(UbReadbackPage *self, GError **error)
 			g_set_error_literal(error,
 					    UB_ERROR,
 					    UB_ERROR_NOT_FOUND,
-					    "connect the phone to read everything back");
+					    _("connect the phone to read everything back"));
 			return NULL;
 		}
 		return ub_front_plan_readback_all(self->device, self->output_dir, error);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "mtk/ub-mtk-legacy.h"
 #include "mtk/ub-mtk-proto.h"
 #include "ub-mem.h"
 #include "ub-sim-layouts.h"
@@ -132,6 +133,7 @@ struct _UbSimMtk {
 	guint32 checksum_level;
 	guint write_count;
 	GHashTable *regs; /* address -> value written */
+	GBytes *pmt;	  /* (nullable): the PMT a legacy DA keeps */
 	/* session */
 	UbTransport *transport;
 	GCancellable *cancellable;
@@ -1235,6 +1237,315 @@ ub_sim_mtk_da_loop(UbSimMtk *self, GError **error)
 	return TRUE;
 }
 
+/* legacy DA (mtk.md a.5; wire in ub-mtk-legacy.h): MBR/EBR (PMT) era chips */
+
+static gboolean
+ub_sim_mtk_is_legacy(UbSimMtk *self)
+{
+	const gchar *platforms[] = {"MT6571", "MT6572", "MT6575", "MT6577", "MT6582", "MT6592"};
+	const UbMtkChip *chip = ub_sim_mtk_chip(self);
+	for (guint i = 0; chip != NULL && i < G_N_ELEMENTS(platforms); i++) {
+		if (g_strcmp0(chip->platform, platforms[i]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+ub_sim_mtk_l_byte(UbSimMtk *self, guint8 value, GError **error)
+{
+	return ub_sim_mtk_write(self, &value, 1, error);
+}
+
+static gboolean
+ub_sim_mtk_l_nack(UbSimMtk *self, guint32 code, GError **error)
+{
+	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_NACK, error) &&
+	       ub_sim_mtk_write_u32(self, code, error);
+}
+
+static gboolean
+ub_sim_mtk_l_expect_ack(UbSimMtk *self, GError **error)
+{
+	guint8 b = 0;
+	if (!ub_sim_mtk_read(self, &b, 1, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	if (b != UB_MTK_LEGACY_ACK) {
+		g_set_error(error, UB_ERROR, UB_ERROR_PROTOCOL, "sim: legacy DA wanted ACK, got 0x%02x", b);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static const gchar *
+ub_sim_mtk_l_region(guint8 part)
+{
+	if (part == UB_MTK_LEGACY_PART_USER)
+		return "user";
+	if (part == UB_MTK_LEGACY_PART_BOOT1)
+		return "boot1";
+	if (part == UB_MTK_LEGACY_PART_BOOT2)
+		return "boot2";
+	return NULL;
+}
+
+/* u8 storage, u8 part, u64 addr, u64 len: a region and a range inside it */
+static gboolean
+ub_sim_mtk_l_range(UbSimMtk *self, const guint8 *p, const gchar **region, guint64 *addr, guint64 *len)
+{
+	guint64 size;
+	*region = ub_sim_mtk_l_region(p[1]);
+	*addr = ub_mem_read_u64_be(p, 2);
+	*len = ub_mem_read_u64_be(p, 10);
+	if (p[0] != UB_MTK_LEGACY_STORAGE_EMMC || *region == NULL)
+		return FALSE;
+	size = ub_sim_storage_get_region_size(ub_sim_mtk_get_storage(self), *region);
+	return *addr <= size && *len <= size - *addr;
+}
+
+static gboolean
+ub_sim_mtk_l_boot(UbSimMtk *self, GError **error)
+{
+	guint8 head[4 + 2 + 4 + 16] = {0};
+	guint8 ver[3] = {4, 0, 0x01};
+	guint8 config[UB_MTK_LEGACY_CONFIG_LEN];
+	guint8 params[12];
+	guint8 report[UB_MTK_LEGACY_EMMC_INFO_LEN] = {0};
+	g_autofree guint8 *chunk = g_malloc(UB_MTK_LEGACY_DA2_PACKET);
+	UbSimStorage *storage = ub_sim_mtk_get_storage(self);
+	guint32 len;
+
+	/* the sync byte went out with JUMP_DA; no NAND, an eMMC */
+	memcpy(head + 10, "UBSIMEMMC0000001", 16);
+	if (!ub_sim_mtk_write(self, head, sizeof(head), error) ||
+	    !ub_sim_mtk_l_expect_ack(self, error) ||
+	    !ub_sim_mtk_write(self, ver, sizeof(ver), error) ||
+	    !ub_sim_mtk_read(self, config, sizeof(config), UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	if (!self->dram_up) {
+		guint8 cmd = 0;
+		guint8 w[4];
+		g_autofree guint8 *emi = NULL;
+		if (!ub_sim_mtk_write_u32(self, UB_MTK_LEGACY_DRAM_NEEDED, error) ||
+		    !ub_sim_mtk_read(self, &cmd, 1, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
+		    !ub_sim_mtk_read(self, w, 4, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+			return FALSE;
+		len = ub_mem_read_u32_be(w, 0);
+		if (cmd != UB_MTK_LEGACY_CMD_ENABLE_DRAM || len == 0 || len > 0x10000)
+			return ub_sim_mtk_write_u32(self, 3001, error);
+		emi = g_malloc(len);
+		if (!ub_sim_mtk_read(self, emi, len, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+			return FALSE;
+		self->dram_up = TRUE;
+	}
+	if (!ub_sim_mtk_write_u32(self, 0, error) ||
+	    !ub_sim_mtk_read(self, params, sizeof(params), UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	len = ub_mem_read_u32_be(params, 4);
+	if (ub_mem_read_u32_be(params, 8) != UB_MTK_LEGACY_DA2_PACKET || len == 0)
+		return ub_sim_mtk_l_nack(self, 3000, error);
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error))
+		return FALSE;
+	for (guint32 off = 0; off < len; off += UB_MTK_LEGACY_DA2_PACKET) {
+		guint32 n = MIN(len - off, UB_MTK_LEGACY_DA2_PACKET);
+		if (!ub_sim_mtk_read(self, chunk, n, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
+		    !ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error))
+			return FALSE;
+	}
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error) || !ub_sim_mtk_l_expect_ack(self, error))
+		return FALSE;
+	self->da2_running = TRUE;
+	ub_mem_write_u32_be(report, 4, 512);
+	ub_mem_write_u64_be(report, 8, ub_sim_storage_get_region_size(storage, "boot1"));
+	ub_mem_write_u64_be(report, 16, ub_sim_storage_get_region_size(storage, "boot2"));
+	ub_mem_write_u64_be(report, 24, ub_sim_storage_get_region_size(storage, "rpmb"));
+	ub_mem_write_u64_be(report, 64, ub_sim_storage_get_region_size(storage, "user"));
+	memcpy(report + 72, "UBSIMEMMC0000001", 16);
+	return ub_sim_mtk_write(self, report, sizeof(report), error) &&
+	       ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
+}
+
+static gboolean
+ub_sim_mtk_l_write(UbSimMtk *self, GError **error)
+{
+	guint8 p[18 + 4];
+	const gchar *region = NULL;
+	guint64 addr = 0;
+	guint64 len = 0;
+	guint32 packet;
+	g_autofree guint8 *buf = NULL;
+
+	if (!ub_sim_mtk_read(self, p, sizeof(p), UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	packet = ub_mem_read_u32_be(p, 18);
+	if (!ub_sim_mtk_l_range(self, p, &region, &addr, &len) || addr % 512 != 0 || len % 512 != 0)
+		return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_RANGE, error);
+	if (packet == 0 || packet > UB_MTK_LEGACY_PACKET)
+		return ub_sim_mtk_l_nack(self, 3000, error);
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error))
+		return FALSE;
+	buf = g_malloc(packet);
+	for (guint64 done = 0; done < len;) {
+		gsize n = (gsize)MIN(len - done, packet);
+		guint8 sum[2];
+		if (!ub_sim_mtk_l_expect_ack(self, error) ||
+		    !ub_sim_mtk_read(self, buf, n, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
+		    !ub_sim_mtk_read(self, sum, 2, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+			return FALSE;
+		if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, n))
+			return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_CHECKSUM, error);
+		if (!ub_sim_storage_write(ub_sim_mtk_get_storage(self), region, addr + done, buf, n, error))
+			return FALSE;
+		self->write_count++;
+		done += n;
+		if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_CONT, error))
+			return FALSE;
+	}
+	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
+}
+
+static gboolean
+ub_sim_mtk_l_read(UbSimMtk *self, GError **error)
+{
+	guint8 p[1 + 18];
+	const gchar *region = NULL;
+	guint64 addr = 0;
+	guint64 len = 0;
+	g_autofree guint8 *buf = g_malloc(UB_MTK_LEGACY_PACKET);
+
+	if (!ub_sim_mtk_read(self, p, sizeof(p), UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	if (!ub_sim_mtk_l_range(self, p + 1, &region, &addr, &len))
+		return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_RANGE, error);
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error) ||
+	    !ub_sim_mtk_write_u32(self, UB_MTK_LEGACY_PACKET, error))
+		return FALSE;
+	for (guint64 done = 0; done < len;) {
+		gsize n = (gsize)MIN(len - done, UB_MTK_LEGACY_PACKET);
+		if (!ub_sim_storage_read(ub_sim_mtk_get_storage(self), region, addr + done, buf, n, error) ||
+		    !ub_sim_mtk_write(self, buf, n, error) ||
+		    !ub_sim_mtk_write_u16(self, ub_mtk_legacy_checksum(buf, n), error) ||
+		    !ub_sim_mtk_l_expect_ack(self, error))
+			return FALSE;
+		done += n;
+	}
+	return TRUE;
+}
+
+static gboolean
+ub_sim_mtk_l_format(UbSimMtk *self, GError **error)
+{
+	guint8 p[18];
+	const gchar *region = NULL;
+	guint64 addr = 0;
+	guint64 len = 0;
+
+	if (!ub_sim_mtk_read(self, p, sizeof(p), UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	if (!ub_sim_mtk_l_range(self, p, &region, &addr, &len))
+		return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_RANGE, error);
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error))
+		return FALSE;
+	if (!ub_sim_storage_erase(ub_sim_mtk_get_storage(self), region, addr, len, error))
+		return FALSE;
+	self->write_count++;
+	for (guint pct = 50; pct <= 100; pct += 50) {
+		if (!ub_sim_mtk_l_byte(self, (guint8)pct, error) || !ub_sim_mtk_l_expect_ack(self, error))
+			return FALSE;
+	}
+	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
+}
+
+static gboolean
+ub_sim_mtk_l_read_pmt(UbSimMtk *self, GError **error)
+{
+	const guint8 *data = NULL;
+	gsize datasz = 0;
+	if (self->pmt != NULL)
+		data = g_bytes_get_data(self->pmt, &datasz);
+	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error) &&
+	       ub_sim_mtk_write_u32(self, (guint32)datasz, error) &&
+	       (datasz == 0 || ub_sim_mtk_write(self, data, datasz, error)) &&
+	       ub_sim_mtk_write_u16(self, ub_mtk_legacy_checksum(data, datasz), error) &&
+	       ub_sim_mtk_l_expect_ack(self, error);
+}
+
+static gboolean
+ub_sim_mtk_l_write_pmt(UbSimMtk *self, GError **error)
+{
+	guint8 w[4];
+	guint8 sum[2];
+	g_autofree guint8 *buf = NULL;
+	g_autoptr(GPtrArray) parts = NULL;
+	g_autoptr(GError) error_local = NULL;
+	guint32 len;
+
+	if (!ub_sim_mtk_read(self, w, 4, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	len = ub_mem_read_u32_be(w, 0);
+	if (len > UB_MTK_PMT_MAX * UB_MTK_PMT_ENTRY_LEN || len % UB_MTK_PMT_ENTRY_LEN != 0)
+		return ub_sim_mtk_l_nack(self, 5069, error);
+	if (!ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error))
+		return FALSE;
+	buf = g_malloc(MAX(len, 1));
+	if (!ub_sim_mtk_read(self, buf, len, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
+	    !ub_sim_mtk_read(self, sum, 2, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
+		return FALSE;
+	if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, len))
+		return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_CHECKSUM, error);
+	parts = ub_mtk_pmt_parse(buf, len, "user", &error_local);
+	if (parts == NULL)
+		return ub_sim_mtk_l_nack(self, 5069, error);
+	g_clear_pointer(&self->pmt, g_bytes_unref);
+	self->pmt = g_bytes_new(buf, len);
+	self->write_count++;
+	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
+}
+
+static gboolean
+ub_sim_mtk_legacy_loop(UbSimMtk *self, GError **error)
+{
+	if (!ub_sim_mtk_l_boot(self, error))
+		return FALSE;
+	while (!self->session_end) {
+		guint8 cmd = 0;
+		gssize n = ub_sim_mtk_read_idle(self, &cmd, 1, error);
+		gboolean ok;
+		if (n < 0)
+			return FALSE;
+		switch (cmd) {
+		case UB_MTK_LEGACY_CMD_WRITE:
+			ok = ub_sim_mtk_l_write(self, error);
+			break;
+		case UB_MTK_LEGACY_CMD_READ:
+			ok = ub_sim_mtk_l_read(self, error);
+			break;
+		case UB_MTK_LEGACY_CMD_FORMAT:
+			ok = ub_sim_mtk_l_format(self, error);
+			break;
+		case UB_MTK_LEGACY_CMD_READ_PMT:
+			ok = ub_sim_mtk_l_read_pmt(self, error);
+			break;
+		case UB_MTK_LEGACY_CMD_WRITE_PMT:
+			ok = ub_sim_mtk_l_write_pmt(self, error);
+			break;
+		case UB_MTK_LEGACY_CMD_FINISH: {
+			guint8 w[4];
+			ok = ub_sim_mtk_read(self, w, 4, UB_SIM_MTK_DATA_TIMEOUT_MS, error) &&
+			     ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
+			self->session_end = TRUE;
+			break;
+		}
+		default:
+			ok = ub_sim_mtk_l_nack(self, 3000, error);
+			break;
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 ub_sim_mtk_serve(UbSimPersonality *personality,
 		 UbTransport *transport,
@@ -1263,7 +1574,8 @@ ub_sim_mtk_serve(UbSimPersonality *personality,
 		self->da_loaded = FALSE;
 		if (ub_sim_mtk_handshake(self, &done, &error_local) && done &&
 		    ub_sim_mtk_brom_loop(self, &error_local) && self->da_running && !self->session_end)
-			ret = ub_sim_mtk_da_loop(self, &error_local);
+			ret = ub_sim_mtk_is_legacy(self) ? ub_sim_mtk_legacy_loop(self, &error_local)
+							 : ub_sim_mtk_da_loop(self, &error_local);
 	}
 
 	if (error_local != NULL) {
@@ -1460,6 +1772,7 @@ ub_sim_mtk_finalize(GObject *object)
 {
 	UbSimMtk *self = UB_SIM_MTK(object);
 	g_clear_error(&self->env_error);
+	g_clear_pointer(&self->pmt, g_bytes_unref);
 	g_hash_table_unref(self->regs);
 	G_OBJECT_CLASS(ub_sim_mtk_parent_class)->finalize(object);
 }

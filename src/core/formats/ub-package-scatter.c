@@ -473,6 +473,30 @@ ub_package_scatter_plan_format_all_download(UbPackageScatterHelper *helper)
 	return plan;
 }
 
+/*
+ * MBR/EBR (PMT) era layouts (MT6589, MT6572, MT6582 ... 2012-2015): the user
+ * area starts with an MBR image and the EBR chain, the real table is MediaTek's
+ * PMT (mtk.md a.8), and the phones only run the legacy Download Agent protocol
+ * (mtk.md a.5). Told as soon as the package is opened, before any phone is.
+ */
+static gboolean
+ub_package_scatter_is_pmt_era(UbPackageScatterHelper *helper)
+{
+	const gchar *tables[] = {"mbr", "ebr1", "ebr2", "pmt"};
+	if (ub_scatter_get_kind(helper->scatter) == UB_SCATTER_KIND_BRACE)
+		return TRUE;
+	for (guint i = 0; i < helper->rows->len; i++) {
+		UbPackagePartition *part = g_ptr_array_index(helper->rows, i);
+		if (ub_scatter_region_is_boot(part->region))
+			continue;
+		for (guint j = 0; j < G_N_ELEMENTS(tables); j++) {
+			if (g_ascii_strcasecmp(part->name, tables[j]) == 0)
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* Checksum.ini beside the scatter (b.5) */
 
 static UbPackagePartition *
@@ -737,6 +761,18 @@ ub_package_load_scatter(UbPackage *pkg,
 		UbScatterPartition *rec = g_ptr_array_index(helper->layout->partitions, i);
 		if (!ub_package_scatter_add_row(helper, rec, options, cancellable, error))
 			return FALSE;
+	}
+
+	if (ub_package_scatter_is_pmt_era(helper)) {
+		const gchar *platform = ub_scatter_get_platform(helper->scatter);
+		ub_package_add_warning(pkg,
+				       "%s is a scatter of the MBR/EBR (PMT) era (%s%sMT6589, MT6572 "
+				       "...): such phones take the legacy Download Agent protocol, "
+				       "which this version cannot speak yet; flash it with SP Flash "
+				       "Tool v5 and the legacy DA of that era",
+				       helper->basename,
+				       platform != NULL ? platform : "",
+				       platform != NULL ? "; like " : "");
 	}
 
 	/* the three SP Flash Tool modes */

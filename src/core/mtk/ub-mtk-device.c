@@ -53,6 +53,7 @@ struct _UbMtkDevice {
 	UbMtkXflashStorageInfo storage;
 	GPtrArray *regions; /* of UbMtkRegion */
 	UbGpt *gpt;	    /* (nullable): the GPT of the user area */
+	gboolean pmt_era;   /* the user area starts with an MBR (MBR/EBR + PMT layout) */
 	gboolean tables_dirty;
 	gboolean session_ended;
 };
@@ -341,6 +342,45 @@ ub_mtk_device_read_bytes(UbMtkDevice *self,
 	return TRUE;
 }
 
+/*
+ * Phones of the MBR/EBR (PMT) era (MT6589, MT6572, MT6582 ..., 2012-2015):
+ * their stock DA speaks the legacy protocol (mtk.md a.5), and their user area
+ * starts with an MBR and an EBR chain while MediaTek's PMT holds the real
+ * table (a.8). Both are told before anything is written.
+ */
+#define UB_MTK_DEVICE_PMT_ERA_ADVICE                                                               \
+	"such phones take the legacy Download Agent protocol, which this version cannot speak "    \
+	"yet; flash them with SP Flash Tool v5 and the legacy DA of that era; nothing was written"
+
+static gboolean
+ub_mtk_device_platform_is_pmt_era(const gchar *platform)
+{
+	const gchar *platforms[] =
+	    {"MT6571", "MT6572", "MT6575", "MT6577", "MT6582", "MT6588", "MT6589", "MT6592"};
+	for (guint i = 0; platform != NULL && i < G_N_ELEMENTS(platforms); i++) {
+		if (g_ascii_strcasecmp(platform, platforms[i]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* an MBR that is not a GPT's protective one: 0x55AA, a used entry, no 0xEE */
+static gboolean
+ub_mtk_device_head_is_mbr(const guint8 *buf, gsize bufsz)
+{
+	gboolean used = FALSE;
+	if (bufsz < 512 || buf[510] != 0x55 || buf[511] != 0xAA)
+		return FALSE;
+	for (guint i = 0; i < 4; i++) {
+		const guint8 *entry = buf + 446 + i * 16;
+		if (entry[4] == 0xEE)
+			return FALSE;
+		if (entry[4] != 0x00)
+			used = TRUE;
+	}
+	return used;
+}
+
 /* the GPT of the user area (512-byte or 4 KiB sectors); none is not an error */
 static gboolean
 ub_mtk_device_load_gpt(UbMtkDevice *self,
@@ -363,6 +403,7 @@ ub_mtk_device_load_gpt(UbMtkDevice *self,
 
 	g_clear_object(&self->gpt);
 	self->tables_dirty = FALSE;
+	self->pmt_era = FALSE;
 	if (user == NULL || user->size < UB_MTK_DEVICE_GPT_HEAD * 2) {
 		ub_progress_log(progress, "the user area is too small for a partition table");
 		return TRUE;
@@ -377,6 +418,13 @@ ub_mtk_device_load_gpt(UbMtkDevice *self,
 			ss = sizes[i];
 			break;
 		}
+	}
+	if (ss == 0 && ub_mtk_device_head_is_mbr(buf, bufsz)) {
+		self->pmt_era = TRUE;
+		ub_progress_log(progress,
+				"%s starts with an MBR, not a GPT: a layout of the MBR/EBR (PMT) era",
+				user->name);
+		return TRUE;
 	}
 	if (ss == 0) {
 		ub_progress_log(progress, "%s: no GPT, so no partitions there", user->name);
@@ -674,6 +722,16 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 		return TRUE;
 
 	/* refusals that need no DA: before anything is written */
+	chip = ub_mtk_chip_lookup(self->brom_info.hw_code);
+	if (chip != NULL && ub_mtk_device_platform_is_pmt_era(chip->platform)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "this phone (%s) is of the MBR/EBR (PMT) era (MT6589, MT6572 ...): %s",
+			    chip->name,
+			    UB_MTK_DEVICE_PMT_ERA_ADVICE);
+		return FALSE;
+	}
 	if ((self->brom_info.target_config & UB_MTK_TARGET_CONFIG_SLA) != 0 && self->auth_file == NULL) {
 		g_set_error_literal(error,
 				    UB_ERROR,
@@ -1029,6 +1087,15 @@ ub_mtk_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErro
 		return NULL;
 	if (!ub_mtk_device_load_gpt(self, progress, cancellable, error))
 		return NULL;
+	if (self->pmt_era) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_REFUSED,
+			    "the partition table on this phone is of the MBR/EBR (PMT) era (MT6589, "
+			    "MT6572 ...): %s",
+			    UB_MTK_DEVICE_PMT_ERA_ADVICE);
+		return NULL;
+	}
 	if (self->gpt == NULL)
 		return g_steal_pointer(&parts);
 	user = ub_mtk_device_user_region(self);
