@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_BUILD = gcc meson ninja-build pkg-config gettext libarchive-dev \
 	libglib2.0-dev libgtk-3-dev libusb-1.0-0-dev libjson-glib-dev libudev-dev scdoc
 DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-sdk-libsparse-utils \
-	desktop-file-utils appstream qdl dbus at-spi2-core python3-gi gir1.2-atspi-2.0 x11-apps
+	desktop-file-utils appstream qdl dbus at-spi2-core python3-gi gir1.2-atspi-2.0 x11-apps \
+	qemu-system-x86 busybox-static libusbredirparser-dev udev xz-utils
 
 .PHONY: all deps deps-check build demo check clean
 
@@ -31,7 +32,7 @@ build: deps $(BUILDDIR)/build.ninja
 # the GUI on a display, otherwise the CLI, against the built-in simulated phone
 demo: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -x $(BUILDDIR)/src/gui/unbrick ]; then \
-		$(BUILDDIR)/src/gui/unbrick --demo; \
+		$(BUILDDIR)/src/gui/unbrick --sim mtk; \
 	else \
 		$(BUILDDIR)/src/cli/unbrick-cli demo && \
 		$(BUILDDIR)/src/cli/unbrick-cli demo --kind edl && \
