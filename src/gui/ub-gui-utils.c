@@ -25,7 +25,11 @@ ub_gui_format_job_detail(UbJob *job)
 	gint64 eta = ub_job_get_eta(job);
 	UbJobState state = ub_job_get_state(job);
 
-	if (total > 0) {
+	if (total > 0 && state != UB_JOB_STATE_RUNNING && done != total) {
+		/* finished: the total was an estimate (backups, skipped steps), the
+		 * bytes moved are what happened */
+		g_ptr_array_add(parts, ub_text_format_size(done));
+	} else if (total > 0) {
 		g_autofree gchar *done_str = ub_text_format_size(done);
 		g_autofree gchar *total_str = ub_text_format_size(total);
 		/* TRANSLATORS: bytes written so far, e.g. "12.0 MiB of 24.0 MiB" */
