@@ -13,7 +13,7 @@ DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-
 	desktop-file-utils appstream qdl dbus at-spi2-core python3-gi gir1.2-atspi-2.0 x11-apps \
 	qemu-system-x86 busybox-static libusbredirparser-dev udev xz-utils
 
-.PHONY: all deps deps-check build demo check clean
+.PHONY: all deps deps-check build demo check check-usb-vm clean
 
 all: build
 
@@ -49,6 +49,12 @@ check: deps-check $(BUILDDIR)/build.ninja
 	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(MESON) test -C $(ASANDIR) --suite unit --suite fuzz --print-errorlogs --num-processes 2
+
+# the simulated phones as real USB devices in a QEMU guest (tests/usb-vm);
+# not in `check` yet
+check-usb-vm: deps-check $(BUILDDIR)/build.ninja
+	$(MESON) compile -C $(BUILDDIR)
+	$(MESON) test -C $(BUILDDIR) --setup vm --suite usb-vm --print-errorlogs
 
 clean:
 	rm -rf $(BUILDDIR) $(ASANDIR)

@@ -23,6 +23,11 @@
 #include "ub-sim-fd-transport.h"
 #include "ub-sim-layouts.h"
 #include "ub-sim-phone.h"
+#ifdef UB_HAVE_USBREDIR
+#include <sys/un.h>
+
+#include "ub-sim-usbredir.h"
+#endif
 
 /* unbrick-sim: one simulated phone in its own process, reachable over TCP or a pty */
 
@@ -30,7 +35,7 @@ typedef struct {
 	UbSimPhone *phone;
 	GCancellable *cancellable;
 	GMainLoop *loop;
-	gint listen_fd; /* tcp */
+	gint listen_fd; /* tcp, usbredir */
 	gint master_fd; /* pty */
 	gint slave_fd;	/* pty: kept open so the master never sees EIO between hosts */
 	gint exit_code;
@@ -204,6 +209,113 @@ ub_sim_main_listen_tcp(UbSimMain *self, const gchar *port_str, GError **error)
 	fflush(stdout);
 	return TRUE;
 }
+
+#ifdef UB_HAVE_USBREDIR
+/* the device QEMU is connected to now, for SIGUSR1 (pull the cable) */
+G_LOCK_DEFINE_STATIC(ub_sim_main_usbredir);
+static UbSimUsbredir *ub_sim_main_usbredir = NULL;
+
+static gboolean
+ub_sim_main_usbredir_unplug_cb(gpointer user_data)
+{
+	G_LOCK(ub_sim_main_usbredir);
+	if (ub_sim_main_usbredir != NULL) {
+		g_printerr("unbrick-sim: usbredir: pulling the cable\n");
+		ub_sim_usbredir_pull_cable(ub_sim_main_usbredir);
+	}
+	G_UNLOCK(ub_sim_main_usbredir);
+	return G_SOURCE_CONTINUE;
+}
+
+/* QEMU's usb-redir chardev connects here; one guest at a time */
+static gpointer
+ub_sim_main_usbredir_thread_cb(gpointer user_data)
+{
+	UbSimMain *self = user_data;
+	GPollFD cancel_fd = {0};
+
+	if (!g_cancellable_make_pollfd(self->cancellable, &cancel_fd))
+		return NULL;
+	while (!g_cancellable_is_cancelled(self->cancellable)) {
+		struct pollfd fds[2] = {{0}};
+		g_autoptr(UbSimUsbredir) usbredir = NULL;
+		g_autoptr(GError) error_local = NULL;
+		gint fd;
+
+		fds[0].fd = self->listen_fd;
+		fds[0].events = POLLIN;
+		fds[1].fd = cancel_fd.fd;
+		fds[1].events = POLLIN;
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			g_printerr("unbrick-sim: poll: %s\n", g_strerror(errno));
+			break;
+		}
+		if (g_cancellable_is_cancelled(self->cancellable))
+			break;
+		fd = accept4(self->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+				g_printerr("unbrick-sim: accept: %s\n", g_strerror(errno));
+			continue;
+		}
+		g_printerr("unbrick-sim: usbredir: QEMU connected\n");
+		usbredir = ub_sim_usbredir_new(self->phone);
+		G_LOCK(ub_sim_main_usbredir);
+		ub_sim_main_usbredir = usbredir;
+		G_UNLOCK(ub_sim_main_usbredir);
+		if (!ub_sim_usbredir_serve(usbredir, fd, self->cancellable, &error_local))
+			g_printerr("unbrick-sim: usbredir: %s\n", error_local->message);
+		G_LOCK(ub_sim_main_usbredir);
+		ub_sim_main_usbredir = NULL;
+		G_UNLOCK(ub_sim_main_usbredir);
+		g_printerr("unbrick-sim: usbredir: QEMU disconnected\n");
+	}
+	g_cancellable_release_fd(self->cancellable);
+	g_idle_add(ub_sim_main_quit_idle_cb, self);
+	return NULL;
+}
+
+/* usbredir:PATH (a unix socket, PATH with a '/') or usbredir:PORT (TCP on loopback) */
+static gboolean
+ub_sim_main_listen_usbredir(UbSimMain *self, const gchar *where, GError **error)
+{
+	struct sockaddr_un addr = {0};
+
+	if (strchr(where, '/') == NULL)
+		return ub_sim_main_listen_tcp(self, where, error);
+	if (strlen(where) >= sizeof(addr.sun_path)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_INVALID_DATA,
+			    "socket path '%s' is too long",
+			    where);
+		return FALSE;
+	}
+	self->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (self->listen_fd < 0) {
+		g_set_error(error, UB_ERROR, UB_ERROR_IO, "socket: %s", g_strerror(errno));
+		return FALSE;
+	}
+	addr.sun_family = AF_UNIX;
+	g_strlcpy(addr.sun_path, where, sizeof(addr.sun_path));
+	(void)unlink(where);
+	if (bind(self->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    listen(self->listen_fd, 1) != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_IO,
+			    "failed to listen on %s: %s",
+			    where,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	g_print("usbredir: %s\n", where);
+	fflush(stdout);
+	return TRUE;
+}
+#endif
 
 static gboolean
 ub_sim_main_listen_pty(UbSimMain *self, GError **error)
@@ -421,7 +533,7 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    {"storage", 's', 0, G_OPTION_ARG_FILENAME, &dir, "Folder holding the phone's storage", "DIR"},
 	    {"emmc", 0, 0, G_OPTION_ARG_STRING, &emmc, "eMMC with a user area of SIZE (default 64G)", "SIZE"},
 	    {"ufs", 0, 0, G_OPTION_ARG_STRING, &ufs, "UFS with N LUNs of SIZE", "N:SIZE"},
-	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen_spec, "tcp:PORT (0 picks one) or pty", "WHERE"},
+	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen_spec, "tcp:PORT (0 picks one), pty, or usbredir:PATH|PORT (a USB device for QEMU's usb-redir)", "WHERE"},
 	    {"fault", 'f', 0, G_OPTION_ARG_STRING, &fault_spec,
 	     "Inject faults: delay=MS,drop=N,corrupt=N,disconnect-after=BYTES,nak=K", "SPEC"},
 	    {"layout", 0, 0, G_OPTION_ARG_STRING, &layout,
@@ -539,6 +651,13 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 			return FALSE;
 		ub_sim_main_set_stream(self);
 		thread = g_thread_new("ub-sim-tcp", ub_sim_main_tcp_thread_cb, self);
+#ifdef UB_HAVE_USBREDIR
+	} else if (g_str_has_prefix(listen_spec, "usbredir:")) {
+		if (!ub_sim_main_listen_usbredir(self, listen_spec + 9, error))
+			return FALSE;
+		g_unix_signal_add(SIGUSR1, ub_sim_main_usbredir_unplug_cb, self);
+		thread = g_thread_new("ub-sim-usbredir", ub_sim_main_usbredir_thread_cb, self);
+#endif
 	} else if (g_strcmp0(listen_spec, "pty") == 0) {
 		if (!ub_sim_main_listen_pty(self, error))
 			return FALSE;
@@ -547,7 +666,7 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_INVALID_DATA,
-			    "invalid --listen '%s', expected tcp:PORT or pty",
+			    "invalid --listen '%s', expected tcp:PORT, pty or usbredir:PATH",
 			    listen_spec);
 		return FALSE;
 	}
