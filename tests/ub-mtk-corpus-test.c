@@ -36,6 +36,11 @@
  * After each flash the storage holds every image at its physical address, and
  * the preloader sits behind its boot header in both boot areas.
  *
+ * The MBR/EBR (PMT) era scatters (MT6572 V1.1.1, MT6589 brace) run the same
+ * three modes on an MT6572 whose DA file has a legacy entry: the engine speaks
+ * the legacy DA, the phone's older PMT is compared, replaced by the scatter's
+ * (WRITE_PMT) and the calibration data is kept (ub_mtk_corpus_pmt_era).
+ *
  * The partitions that are Android sparse images in real packages (system,
  * vendor, userdata, super) get sparse files from the project's sparse writer
  * with RAW, FILL and DONT_CARE chunks: the storage then holds the expanded
@@ -103,6 +108,7 @@ typedef struct {
 	UbMtkTestPhone *phone;
 	const gchar *main_region;
 	const gchar *boot_regions[2];
+	GPtrArray *pmt; /* (nullable): an MBR/EBR era phone's table, as the engine read it */
 } UbMtkCorpus;
 
 static void
@@ -269,6 +275,7 @@ static void
 ub_mtk_corpus_clear(UbMtkCorpus *self)
 {
 	g_clear_pointer(&self->phone, ub_mtk_test_phone_free);
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
 	g_clear_object(&self->package);
 	g_clear_pointer(&self->images, g_hash_table_unref);
 	g_clear_pointer(&self->sparse, g_hash_table_unref);
@@ -401,6 +408,17 @@ ub_mtk_corpus_storage_read(UbSimStorage *storage, const gchar *region, guint64 o
 	return g_bytes_new_take(buf, len);
 }
 
+static UbPartition *
+ub_mtk_corpus_pmt_find(GPtrArray *pmt, const gchar *name)
+{
+	for (guint i = 0; i < pmt->len; i++) {
+		UbPartition *part = g_ptr_array_index(pmt, i);
+		if (g_ascii_strcasecmp(ub_partition_get_name(part), name) == 0)
+			return part;
+	}
+	return NULL;
+}
+
 /* where a write op of @plan put its image: region and byte offset */
 static void
 ub_mtk_corpus_target(UbMtkCorpus *self, UbPlan *plan, UbPlanOp *op, const gchar **region, guint64 *offset)
@@ -418,10 +436,18 @@ ub_mtk_corpus_target(UbMtkCorpus *self, UbPlan *plan, UbPlanOp *op, const gchar 
 			g_assert_cmpuint(ub_partition_get_offset(part), ==, op->offset);
 		return;
 	}
-	part = ub_sim_storage_find_partition(storage,
-					     op->partition != NULL ? op->partition : op->label,
-					     &error);
-	g_assert_no_error(error);
+	if (self->pmt != NULL) {
+		/* the PMT the phone has now */
+		UbPartition *found =
+		    ub_mtk_corpus_pmt_find(self->pmt, op->partition != NULL ? op->partition : op->label);
+		g_assert_nonnull(found);
+		part = g_object_ref(found);
+	} else {
+		part = ub_sim_storage_find_partition(storage,
+						     op->partition != NULL ? op->partition : op->label,
+						     &error);
+		g_assert_no_error(error);
+	}
 	*region = ub_partition_get_region(part) != NULL ? ub_partition_get_region(part)
 							: self->main_region;
 	*offset = ub_partition_get_offset(part);
@@ -691,71 +717,223 @@ ub_mtk_corpus_has_warning(UbPackage *package, const gchar *text)
 	return FALSE;
 }
 
+/* a row's bytes; one without a size reaches the next row (or the region's end) */
+static guint64
+ub_mtk_corpus_row_extent(UbPlan *plan, const UbPlanLayoutRow *row, guint64 start, guint64 region_size)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	guint64 end = region_size;
+	if (row->size != 0)
+		return row->size;
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *tmp = g_ptr_array_index(layout, i);
+		guint64 tmp_start = 0;
+		if (tmp == row || g_strcmp0(tmp->region, row->region) != 0 ||
+		    !ub_plan_layout_resolve(plan, tmp, region_size, &tmp_start))
+			continue;
+		if (tmp_start > start && tmp_start < end)
+			end = tmp_start;
+	}
+	return end - start;
+}
+
+/* the table the engine reads from the phone now (the PMT of an era phone) */
+static void
+ub_mtk_corpus_reload_pmt(UbMtkCorpus *self)
+{
+	g_autoptr(GError) error = NULL;
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
+	self->pmt = ub_device_list_partitions(self->phone->device, NULL, &error);
+	g_assert_no_error(error);
+}
+
+/* the calibration partitions of the phone's PMT hold what they held */
+static void
+ub_mtk_corpus_check_calibration_pmt(UbMtkCorpus *self,
+				    const UbMtkCorpusCase *tc,
+				    GHashTable *calibration,
+				    const gchar *mode)
+{
+	GHashTableIter iter;
+	gpointer key;
+	gpointer value;
+	ub_mtk_corpus_reload_pmt(self);
+	g_hash_table_iter_init(&iter, calibration);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		UbPartition *part = ub_mtk_corpus_pmt_find(self->pmt, key);
+		g_autoptr(GBytes) have = NULL;
+		g_assert_nonnull(part);
+		g_assert_cmpuint(ub_partition_get_size(part), >=, g_bytes_get_size(value));
+		have = ub_mtk_corpus_storage_read(self->phone->storage,
+						  self->main_region,
+						  ub_partition_get_offset(part),
+						  g_bytes_get_size(value));
+		if (!g_bytes_equal(have, value))
+			g_error("%s %s: calibration partition %s changed", tc->name, mode, (const gchar *)key);
+	}
+}
+
 /*
- * A scatter of the MBR/EBR (PMT) era on a phone of that era: the user area
- * starts with an MBR (a primary entry and the extended one, as the MBR image
- * of those firmwares has), not a GPT. Every mode is refused before anything is
- * written, saying what the phone is and what to use instead.
+ * A scatter of the MBR/EBR (PMT) era on a phone of that era (an MT6572 whose
+ * DA file has a legacy entry): the phone starts with an older PMT (calibration
+ * partitions and everything after them 1 MiB further on) and calibration data;
+ * Download Only is refused, Firmware Upgrade writes the scatter's PMT, the MBR
+ * and EBR images at their addresses and keeps the calibration data, Download
+ * Only then writes every image again, Format All + Download needs consent and
+ * backs the calibration partitions up. A phone of that era whose DA file has
+ * no legacy entry is told so before the DA is sent.
  */
 static void
-ub_mtk_corpus_mbr_era(UbMtkCorpus *self,
+ub_mtk_corpus_pmt_era(UbMtkCorpus *self,
 		      const UbMtkCorpusCase *tc,
 		      UbPlan *dl,
 		      UbPlan *fu,
 		      UbPlan *fa)
 {
 	g_autoptr(GError) error = NULL;
-	guint8 mbr[512] = {0};
-	UbPlan *plans[] = {dl, fu, fa};
-	const gchar *modes[] = {"download-only", "firmware-upgrade", "format-all-download"};
+	g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GHashTable) calibration =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+	GPtrArray *layout = ub_plan_get_layout(fu);
+	guint64 user_size = ub_sim_storage_get_region_size(self->phone->storage, self->main_region);
+	guint64 shift = 0;
+	guint64 size = 0;
+	guint writes;
+	guint n_images;
 
 	g_assert_true(ub_mtk_corpus_has_warning(self->package,
 						"is a scatter of the MBR/EBR (PMT) era"));
 	g_assert_true(ub_mtk_corpus_has_warning(self->package, "legacy Download Agent protocol"));
 
-	mbr[446 + 4] = 0x83; /* the first partition */
-	mbr[446 + 8] = 0x01;
-	mbr[446 + 12] = 0x10;
-	mbr[462 + 4] = 0x05; /* the extended one, whose EBR1 continues the chain */
-	mbr[462 + 8] = 0x20;
-	mbr[462 + 12] = 0x10;
-	mbr[510] = 0x55;
-	mbr[511] = 0xAA;
-	g_assert_true(ub_sim_storage_erase(self->phone->storage, self->main_region, 0, 0x8000, &error));
-	g_assert_no_error(error);
-	g_assert_true(
-	    ub_sim_storage_write(self->phone->storage, self->main_region, 0, mbr, sizeof(mbr), &error));
-	g_assert_no_error(error);
-	ub_plan_set_allow_calibration(fa, TRUE);
-
-	for (guint i = 0; i < G_N_ELEMENTS(plans); i++) {
-		g_assert_false(ub_mtk_corpus_run(self, plans[i], &error));
-		g_test_message("%s %s: %s", tc->name, modes[i], error->message);
-		g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
-		g_assert_nonnull(strstr(error->message, "of the MBR/EBR (PMT) era (MT6589, MT6572"));
-		g_assert_nonnull(strstr(error->message, "legacy Download Agent protocol"));
-		g_assert_nonnull(strstr(error->message, "SP Flash Tool v5"));
-		g_assert_true(g_str_has_suffix(error->message, "nothing was written"));
-		g_clear_error(&error);
-	}
-
-	/* nothing was written */
-	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), ==, 0);
-
-	/* a phone whose chip is of that era is told so before the DA is sent */
+	/* a phone of that era, with a DA file that has no legacy entry */
 	{
-		g_autoptr(UbMtkTestPhone) old =
-		    ub_mtk_test_phone_new("emmc:8G", NULL, TRUE, FALSE, &error);
+		g_autoptr(UbMtkTestPhone) plain = ub_mtk_test_phone_new("emmc:8G", NULL, TRUE, FALSE, &error);
 		g_assert_no_error(error);
-		ub_sim_mtk_set_hw_code(old->sim, 0x6572);
-		g_assert_false(ub_mtk_corpus_run_on(old, dl, &error));
-		g_test_message("%s on an MT6572: %s", tc->name, error->message);
+		ub_sim_mtk_set_hw_code(plain->sim, 0x6572);
+		g_assert_false(ub_mtk_corpus_run_on(plain, dl, &error));
+		g_test_message("%s on an MT6572 without a legacy DA: %s", tc->name, error->message);
 		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);
 		g_assert_nonnull(strstr(error->message, "this phone (MT6572) is of the MBR/EBR (PMT) era"));
 		g_assert_true(g_str_has_suffix(error->message, "nothing was written"));
-		g_assert_false(ub_sim_mtk_get_da_running(old->sim));
-		g_assert_cmpuint(ub_sim_mtk_get_write_count(old->sim), ==, 0);
+		g_assert_false(ub_sim_mtk_get_da_running(plain->sim));
+		g_assert_cmpuint(ub_sim_mtk_get_write_count(plain->sim), ==, 0);
+		g_clear_error(&error);
 	}
+
+	/* the era phone and its older PMT, written by the engine */
+	g_assert_true(ub_mtk_test_phone_set_legacy(self->phone, 0x6572, &error));
+	g_assert_no_error(error);
+	g_assert_true(ub_device_open(self->phone->device, NULL, NULL, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < layout->len; i++) {
+		UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		guint64 start = 0;
+		if (g_strcmp0(row->region, self->main_region) != 0)
+			continue;
+		if (row->pseudo == 0 && shift == 0 && ub_mtk_corpus_is_calibration(self, row->name))
+			shift = UB_MTK_CORPUS_SHIFT;
+		g_assert_true(ub_plan_layout_resolve(fu, row, user_size, &start));
+		size = ub_mtk_corpus_row_extent(fu, row, start, user_size);
+		if (row->pseudo == 0)
+			start += shift;
+		/* the old layout's last partition ends where the next one starts */
+		if (start + size > user_size || (row->size == 0 && row->pseudo == 0))
+			size = size > shift ? size - shift : size;
+		g_ptr_array_add(old, ub_partition_new(row->name, row->region, start, size));
+	}
+	g_assert_cmpuint(shift, >, 0);
+	g_assert_true(
+	    ub_device_write_partition_table(self->phone->device, self->main_region, old, NULL, NULL, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < old->len; i++) {
+		UbPartition *part = g_ptr_array_index(old, i);
+		gsize n = (gsize)MIN(ub_partition_get_size(part), 65536);
+		g_autoptr(GBytes) data = NULL;
+		if (!ub_mtk_corpus_is_calibration(self, ub_partition_get_name(part)))
+			continue;
+		data = ub_edl_test_make_pattern(n, g_str_hash(ub_partition_get_name(part)));
+		g_assert_true(ub_sim_storage_write(self->phone->storage,
+						   self->main_region,
+						   ub_partition_get_offset(part),
+						   g_bytes_get_data(data, NULL),
+						   n,
+						   &error));
+		g_assert_no_error(error);
+		g_hash_table_insert(calibration,
+				    g_strdup(ub_partition_get_name(part)),
+				    g_steal_pointer(&data));
+	}
+	g_assert_cmpuint(g_hash_table_size(calibration), >, 0);
+	writes = ub_sim_mtk_get_write_count(self->phone->sim);
+
+	/* Download Only on the old PMT: refused before anything is written */
+	g_assert_false(ub_mtk_corpus_run(self, dl, &error));
+	g_test_message("%s download-only on the old PMT: %s", tc->name, error->message);
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "layout on the phone differs from the scatter"));
+	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), ==, writes);
+	g_clear_error(&error);
+
+	/* Firmware Upgrade: the scatter's PMT, MBR/EBR and every image, calibration kept */
+	if (!ub_mtk_corpus_run(self, fu, &error))
+		g_error("%s firmware-upgrade: %s", tc->name, error->message);
+	ub_mtk_corpus_reload_pmt(self);
+	n_images = ub_mtk_corpus_check_images(self, fu);
+	g_assert_cmpuint(n_images, >, 0);
+	for (guint i = 0; i < layout->len; i++) {
+		UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		UbPartition *part;
+		guint64 start = 0;
+		if (g_strcmp0(row->region, self->main_region) != 0)
+			continue;
+		part = ub_mtk_corpus_pmt_find(self->pmt, row->name);
+		g_assert_nonnull(part);
+		g_assert_true(ub_plan_layout_resolve(fu, row, user_size, &start));
+		g_assert_cmpuint(ub_partition_get_offset(part), ==, start);
+		g_assert_cmpuint(ub_partition_get_size(part),
+				 ==,
+				 ub_mtk_corpus_row_extent(fu, row, start, user_size));
+	}
+	ub_mtk_corpus_check_calibration_pmt(self, tc, calibration, "firmware-upgrade");
+	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), >, writes);
+
+	/* Download Only on the matching PMT: every image again */
+	writes = ub_sim_mtk_get_write_count(self->phone->sim);
+	ub_mtk_corpus_wipe_images(self, dl);
+	if (!ub_mtk_corpus_run(self, dl, &error))
+		g_error("%s download-only: %s", tc->name, error->message);
+	g_assert_cmpuint(ub_mtk_corpus_check_images(self, dl), >, 0);
+	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), >, writes);
+	ub_mtk_corpus_check_calibration_pmt(self, tc, calibration, "download-only");
+
+	/* Format All + Download: consent, then backups and every image */
+	writes = ub_sim_mtk_get_write_count(self->phone->sim);
+	g_assert_false(ub_mtk_corpus_run(self, fa, &error));
+	g_assert_error(error, UB_ERROR, UB_ERROR_REFUSED);
+	g_assert_nonnull(strstr(error->message, "--allow-calibration"));
+	g_assert_cmpuint(ub_sim_mtk_get_write_count(self->phone->sim), ==, writes);
+	g_clear_error(&error);
+	ub_mtk_corpus_wipe_images(self, dl);
+	ub_plan_set_allow_calibration(fa, TRUE);
+	if (!ub_mtk_corpus_run(self, fa, &error))
+		g_error("%s format-all-download: %s", tc->name, error->message);
+	ub_mtk_corpus_reload_pmt(self);
+	g_assert_cmpuint(ub_mtk_corpus_check_images(self, fa), >, 0);
+	{
+		g_autofree gchar *dir = g_build_filename(self->tmpdir, "backup-fa", NULL);
+		g_autoptr(UbBackup) backup = ub_backup_load(dir, &error);
+		GHashTableIter iter;
+		gpointer key;
+		g_assert_no_error(error);
+		g_hash_table_iter_init(&iter, calibration);
+		while (g_hash_table_iter_next(&iter, &key, NULL))
+			g_assert_nonnull(ub_backup_find_item(backup, key));
+	}
+	g_test_message("%s: %u images, %u calibration partitions kept, PMT of %u partitions",
+		       tc->name,
+		       n_images,
+		       g_hash_table_size(calibration),
+		       self->pmt->len);
 }
 
 static void
@@ -791,7 +969,7 @@ ub_mtk_corpus_func(gconstpointer data)
 	fu = ub_mtk_corpus_plan(&self, "firmware-upgrade", "backup-fu");
 	fa = ub_mtk_corpus_plan(&self, "format-all-download", "backup-fa");
 	if (ub_mtk_corpus_is_mbr_era(fu)) {
-		ub_mtk_corpus_mbr_era(&self, tc, dl, fu, fa);
+		ub_mtk_corpus_pmt_era(&self, tc, dl, fu, fa);
 		ub_mtk_corpus_clear(&self);
 		return;
 	}

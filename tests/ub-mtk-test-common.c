@@ -4,8 +4,12 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "formats/ub-demo-package.h"
+#include "mtk/ub-mtk-da-file.h"
 #include "mtk/ub-mtk-device.h"
+#include "mtk/ub-mtk-proto.h"
 #include "ub-edl-test-common.h"
 #include "ub-memory-transport.h"
 #include "ub-mtk-test-common.h"
@@ -90,6 +94,42 @@ ub_mtk_test_phone_new(const gchar *geometry,
 	ub_device_set_reconnect_func(self->device, ub_mtk_test_reconnect_cb, self, NULL);
 	ub_mtk_device_set_da_file(UB_MTK_DEVICE(self->device), da_file);
 	return g_steal_pointer(&self);
+}
+
+gboolean
+ub_mtk_test_phone_set_legacy(UbMtkTestPhone *self, guint16 hw_code, GError **error)
+{
+	const UbMtkChip *chip = ub_mtk_chip_lookup(hw_code);
+	g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	UbMtkDaEntry *entry = g_new0(UbMtkDaEntry, 1);
+	const gsize sizes[] = {0x100, 0x3000 + 0x100, 0x2800 + 0x100};
+	g_autoptr(GBytes) da = NULL;
+	g_autofree gchar *da_fn = g_build_filename(self->tmpdir, "MTK_AllInOne_DA_legacy.bin", NULL);
+	g_autoptr(GFile) da_file = g_file_new_for_path(da_fn);
+
+	g_assert_nonnull(chip);
+	g_assert_true(ub_mtk_chip_is_pmt_era(chip));
+	entry->hw_code = chip->da_code;
+	entry->n_regions = 3;
+	entry->regions[1].load_addr = chip->da_payload_addr;
+	entry->regions[1].sig_len = 0x100;
+	entry->regions[2].load_addr = 0x80000000;
+	entry->regions[2].sig_len = 0x100;
+	g_ptr_array_add(entries, entry);
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		guint8 *buf = g_malloc(sizes[i]);
+		memset(buf, 0x40 + i, sizes[i]);
+		g_ptr_array_add(blobs, g_bytes_new_take(buf, sizes[i]));
+	}
+	da = ub_mtk_da_file_build("MTK_AllInOne_DA legacy test", entries, blobs, error);
+	if (da == NULL)
+		return FALSE;
+	if (!g_file_set_contents(da_fn, g_bytes_get_data(da, NULL), (gssize)g_bytes_get_size(da), error))
+		return FALSE;
+	ub_sim_mtk_set_hw_code(self->sim, hw_code);
+	ub_mtk_device_set_da_file(UB_MTK_DEVICE(self->device), da_file);
+	return TRUE;
 }
 
 void

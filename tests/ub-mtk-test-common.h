@@ -48,6 +48,10 @@ ub_mtk_test_phone_new(const gchar *geometry,
 		      GError **error);
 void
 ub_mtk_test_phone_free(UbMtkTestPhone *self);
+/* makes the phone an MBR/EBR (PMT) era chip (@hw_code, e.g. 0x6572) and gives
+ * the engine a DA file with a legacy entry for it */
+gboolean
+ub_mtk_test_phone_set_legacy(UbMtkTestPhone *self, guint16 hw_code, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UbMtkTestPhone, ub_mtk_test_phone_free)
 
 G_END_DECLS

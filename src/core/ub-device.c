@@ -321,6 +321,42 @@ ub_device_set_active(UbDevice *self, const gchar *slot, GCancellable *cancellabl
 }
 
 /**
+ * ub_device_write_partition_table:
+ * @self: a #UbDevice
+ * @region: the region the table is for ("user")
+ * @partitions: (element-type UbPartition): the new table, in @region
+ * @progress: (nullable): a #UbProgress for its log lines
+ * @cancellable: (nullable): a #GCancellable
+ * @error: (nullable): return location for a #GError
+ *
+ * Writes the partition table a device keeps itself (MediaTek's PMT, through
+ * the legacy DA). A device whose table is a GPT the host builds and writes
+ * with ub_device_write() fails with %UB_ERROR_NOT_SUPPORTED.
+ *
+ * Returns: %TRUE when the device now has @partitions as its table
+ */
+gboolean
+ub_device_write_partition_table(UbDevice *self,
+				const gchar *region,
+				GPtrArray *partitions,
+				UbProgress *progress,
+				GCancellable *cancellable,
+				GError **error)
+{
+	UbDeviceClass *klass;
+	g_return_val_if_fail(UB_IS_DEVICE(self), FALSE);
+	g_return_val_if_fail(region != NULL, FALSE);
+	g_return_val_if_fail(partitions != NULL, FALSE);
+	klass = UB_DEVICE_GET_CLASS(self);
+	if (!ub_device_check_vfunc(self,
+				   klass->write_partition_table,
+				   "writing the device's own partition table",
+				   error))
+		return FALSE;
+	return klass->write_partition_table(self, region, partitions, progress, cancellable, error);
+}
+
+/**
  * ub_device_command:
  * @self: a #UbDevice
  * @command: a protocol command a package asks for ("oem lock", "flashing unlock")

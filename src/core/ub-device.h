@@ -95,6 +95,9 @@ typedef UbTransport *(*UbDeviceReconnectFunc)(UbDevice *device,
  * @erase: erase @loc
  * @reboot: leave the current mode
  * @close: release the transport
+ * @write_partition_table: (optional): write @partitions as the device's own
+ *   partition table of @region (MediaTek's PMT on the MBR/EBR era phones);
+ *   %UB_ERROR_NOT_SUPPORTED when the device keeps a GPT the host builds
  *
  * What an engine implements. All vfuncs are blocking and run in a worker
  * thread; they report through @progress and check @cancellable between chunks.
@@ -151,7 +154,13 @@ struct _UbDeviceClass {
 				      UbProgress *progress,
 				      GCancellable *cancellable,
 				      GError **error);
-	gpointer padding[4];
+	gboolean (*write_partition_table)(UbDevice *self,
+					  const gchar *region,
+					  GPtrArray *partitions,
+					  UbProgress *progress,
+					  GCancellable *cancellable,
+					  GError **error);
+	gpointer padding[3];
 };
 
 gboolean
@@ -210,6 +219,13 @@ ub_device_command_with_data(UbDevice *self,
 			    UbProgress *progress,
 			    GCancellable *cancellable,
 			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean
+ub_device_write_partition_table(UbDevice *self,
+				const gchar *region,
+				GPtrArray *partitions,
+				UbProgress *progress,
+				GCancellable *cancellable,
+				GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void
 ub_device_set_reconnect_func(UbDevice *self,
 			     UbDeviceReconnectFunc func,

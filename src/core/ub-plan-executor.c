@@ -736,6 +736,33 @@ ub_plan_check_write_layout(UbPlan *plan,
 	return TRUE;
 }
 
+/*
+ * The bytes of a row placed at @start: its size, or for a row without one (a
+ * brace scatter's last partitions, the MBR/EBR era's FAT of size 0, "the
+ * rest") up to the next row of its region or the region's end.
+ */
+static guint64
+ub_plan_layout_row_extent(UbPlan *plan,
+			  const UbPlanLayoutRow *row,
+			  guint64 start,
+			  guint64 region_size)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	guint64 end = region_size;
+	if (row->size != 0 || start >= region_size)
+		return row->size;
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *tmp = g_ptr_array_index(layout, i);
+		guint64 tmp_start = 0;
+		if (tmp == row || g_strcmp0(tmp->region, row->region) != 0 ||
+		    !ub_plan_layout_resolve(plan, tmp, region_size, &tmp_start))
+			continue;
+		if (tmp_start > start && tmp_start < end)
+			end = tmp_start;
+	}
+	return end - start;
+}
+
 /* "0x8000+0x100000" */
 static gchar *
 ub_plan_range_to_text(guint64 start, guint64 size)
@@ -784,7 +811,7 @@ ub_plan_layout_diff(UbPlan *plan, UbDevice *device, GPtrArray *partitions, const
 			return g_strdup_printf("%s: the phone has no %s region", label, row->region);
 		if (!ub_plan_layout_resolve(plan, row, dregion->size, &start))
 			return g_strdup_printf("%s: does not fit the phone's %s", label, row->region);
-		end = start + row->size;
+		end = start + ub_plan_layout_row_extent(plan, row, start, dregion->size);
 		if (last != row) {
 			guint64 start2 = 0;
 			if (!ub_plan_layout_resolve(plan, last, dregion->size, &start2))
@@ -852,7 +879,11 @@ ub_plan_layout_to_partitions(UbPlan *plan, UbDevice *device, GPtrArray *partitio
 		if (ub_plan_layout_row_is_table(row) || region == NULL ||
 		    !ub_plan_layout_resolve(plan, row, region->size, &start))
 			continue;
-		g_ptr_array_add(future, ub_partition_new(row->name, row->region, start, row->size));
+		g_ptr_array_add(future,
+				ub_partition_new(row->name,
+						 row->region,
+						 start,
+						 ub_plan_layout_row_extent(plan, row, start, region->size)));
 	}
 	return future;
 }
@@ -2314,6 +2345,28 @@ ub_plan_write_bytes(UbDevice *device,
 	return ub_device_write(device, &loc, in, g_bytes_get_size(blob), progress, cancellable, error);
 }
 
+/* the rows of @region where the layout puts them, as partitions (the table's
+ * own rows left out) */
+static GPtrArray *
+ub_plan_layout_to_region_table(UbPlan *plan, const UbDeviceRegion *region)
+{
+	GPtrArray *layout = ub_plan_get_layout(plan);
+	GPtrArray *table = g_ptr_array_new_with_free_func(g_object_unref);
+	for (guint i = 0; i < layout->len; i++) {
+		const UbPlanLayoutRow *row = g_ptr_array_index(layout, i);
+		guint64 start = 0;
+		guint64 size;
+		if (g_strcmp0(row->region, region->name) != 0 || ub_plan_layout_row_is_table(row) ||
+		    !ub_plan_layout_resolve(plan, row, region->size, &start))
+			continue;
+		size = ub_plan_layout_row_extent(plan, row, start, region->size);
+		if (size == 0)
+			continue;
+		g_ptr_array_add(table, ub_partition_new(row->name, row->region, start, size));
+	}
+	return table;
+}
+
 /* the package's partition table, unless the phone already has it */
 static gboolean
 ub_plan_write_layout(UbPlan *plan,
@@ -2345,6 +2398,25 @@ ub_plan_write_layout(UbPlan *plan,
 			"the partition table of %s changes (%s): writing the package's",
 			op->region,
 			diff);
+
+	/* a device that keeps its own table (MediaTek's PMT) writes it itself */
+	{
+		g_autoptr(GPtrArray) table = ub_plan_layout_to_region_table(plan, region);
+		g_autoptr(GError) error_local = NULL;
+		if (ub_device_write_partition_table(device,
+						    op->region,
+						    table,
+						    progress,
+						    cancellable,
+						    &error_local))
+			return TRUE;
+		if (!g_error_matches(error_local, UB_ERROR, UB_ERROR_NOT_SUPPORTED)) {
+			g_propagate_prefixed_error(error,
+						   g_steal_pointer(&error_local),
+						   "failed to write the partition table: ");
+			return FALSE;
+		}
+	}
 	if (!ub_plan_layout_build_gpt(plan, region, &primary, &backup, error)) {
 		g_prefix_error(error, "cannot build the partition table: ");
 		return FALSE;

@@ -133,7 +133,6 @@ struct _UbSimMtk {
 	guint32 checksum_level;
 	guint write_count;
 	GHashTable *regs; /* address -> value written */
-	GBytes *pmt;	  /* (nullable): the PMT a legacy DA keeps */
 	/* session */
 	UbTransport *transport;
 	GCancellable *cancellable;
@@ -1242,13 +1241,75 @@ ub_sim_mtk_da_loop(UbSimMtk *self, GError **error)
 static gboolean
 ub_sim_mtk_is_legacy(UbSimMtk *self)
 {
-	const gchar *platforms[] = {"MT6571", "MT6572", "MT6575", "MT6577", "MT6582", "MT6592"};
-	const UbMtkChip *chip = ub_sim_mtk_chip(self);
-	for (guint i = 0; chip != NULL && i < G_N_ELEMENTS(platforms); i++) {
-		if (g_strcmp0(chip->platform, platforms[i]) == 0)
-			return TRUE;
+	return ub_mtk_chip_is_pmt_era(ub_sim_mtk_chip(self));
+}
+
+/*
+ * The PMT lives on the storage, as on the phones (mtk.md a.8): "PTv3", u32 le
+ * length and the entries, two blocks before the end of the user area, and a
+ * mirror one block later. It survives a restart; a format of the end of the
+ * user area loses it.
+ */
+#define UB_SIM_MTK_PMT_BLOCK 0x20000
+#define UB_SIM_MTK_PMT_MAGIC "PTv3"
+
+static gboolean
+ub_sim_mtk_pmt_offset(UbSimMtk *self, guint64 *offset)
+{
+	guint64 size = ub_sim_storage_get_region_size(ub_sim_mtk_get_storage(self), "user");
+	if (size < 4 * UB_SIM_MTK_PMT_BLOCK)
+		return FALSE;
+	*offset = size - 2 * UB_SIM_MTK_PMT_BLOCK;
+	return TRUE;
+}
+
+/* (nullable): the PMT on the storage, NULL when there is none */
+static GBytes *
+ub_sim_mtk_pmt_load(UbSimMtk *self, GError **error)
+{
+	guint8 head[8];
+	guint64 offset = 0;
+	guint32 len;
+	g_autofree guint8 *buf = NULL;
+	if (!ub_sim_mtk_pmt_offset(self, &offset))
+		return NULL;
+	if (!ub_sim_storage_read(ub_sim_mtk_get_storage(self), "user", offset, head, 8, error))
+		return NULL;
+	len = ub_mem_read_u32_le(head, 4);
+	if (memcmp(head, UB_SIM_MTK_PMT_MAGIC, 4) != 0 ||
+	    len > UB_MTK_PMT_MAX * UB_MTK_PMT_ENTRY_LEN || len % UB_MTK_PMT_ENTRY_LEN != 0)
+		return NULL;
+	buf = g_malloc(MAX(len, 1));
+	if (!ub_sim_storage_read(ub_sim_mtk_get_storage(self), "user", offset + 8, buf, len, error))
+		return NULL;
+	return g_bytes_new_take(g_steal_pointer(&buf), len);
+}
+
+static gboolean
+ub_sim_mtk_pmt_store(UbSimMtk *self, const guint8 *data, guint32 len, GError **error)
+{
+	g_autofree guint8 *buf = g_malloc(len + 8);
+	guint64 offset = 0;
+	if (!ub_sim_mtk_pmt_offset(self, &offset)) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "sim: no room for a PMT");
+		return FALSE;
 	}
-	return FALSE;
+	memcpy(buf, UB_SIM_MTK_PMT_MAGIC, 4);
+	ub_mem_write_u32_le(buf, 4, len);
+	memcpy(buf + 8, data, len);
+	for (guint i = 0; i < 2; i++) {
+		if (!ub_sim_storage_write(ub_sim_mtk_get_storage(self),
+					  "user",
+					  offset + i * UB_SIM_MTK_PMT_BLOCK,
+					  buf,
+					  len + 8,
+					  error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -1459,10 +1520,16 @@ ub_sim_mtk_l_format(UbSimMtk *self, GError **error)
 static gboolean
 ub_sim_mtk_l_read_pmt(UbSimMtk *self, GError **error)
 {
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GBytes) pmt = ub_sim_mtk_pmt_load(self, &error_local);
 	const guint8 *data = NULL;
 	gsize datasz = 0;
-	if (self->pmt != NULL)
-		data = g_bytes_get_data(self->pmt, &datasz);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	if (pmt != NULL)
+		data = g_bytes_get_data(pmt, &datasz);
 	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error) &&
 	       ub_sim_mtk_write_u32(self, (guint32)datasz, error) &&
 	       (datasz == 0 || ub_sim_mtk_write(self, data, datasz, error)) &&
@@ -1496,8 +1563,8 @@ ub_sim_mtk_l_write_pmt(UbSimMtk *self, GError **error)
 	parts = ub_mtk_pmt_parse(buf, len, "user", &error_local);
 	if (parts == NULL)
 		return ub_sim_mtk_l_nack(self, 5069, error);
-	g_clear_pointer(&self->pmt, g_bytes_unref);
-	self->pmt = g_bytes_new(buf, len);
+	if (!ub_sim_mtk_pmt_store(self, buf, len, error))
+		return FALSE;
 	self->write_count++;
 	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error);
 }
@@ -1772,7 +1839,6 @@ ub_sim_mtk_finalize(GObject *object)
 {
 	UbSimMtk *self = UB_SIM_MTK(object);
 	g_clear_error(&self->env_error);
-	g_clear_pointer(&self->pmt, g_bytes_unref);
 	g_hash_table_unref(self->regs);
 	G_OBJECT_CLASS(ub_sim_mtk_parent_class)->finalize(object);
 }

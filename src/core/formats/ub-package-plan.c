@@ -625,20 +625,48 @@ ub_package_plan_name_is_gpt(const gchar *name)
 	return g_ascii_strcasecmp(name, "pgpt") == 0 || g_ascii_strcasecmp(name, "sgpt") == 0;
 }
 
-/* the user-area rows of the scatter: what the phone's table must be */
+/* an MBR/EBR (PMT) era layout: the user area starts with the MBR image */
+static gboolean
+ub_package_plan_scatter_is_pmt_era(GPtrArray *parts)
+{
+	for (guint i = 0; i < parts->len; i++) {
+		UbPackagePartition *part = g_ptr_array_index(parts, i);
+		if (g_ascii_strcasecmp(part->name, "MBR") == 0 && part->region != NULL &&
+		    !ub_scatter_region_is_boot(part->region))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* the user-area rows of the scatter: what the phone's table must be; an
+ * MBR/EBR era layout keeps its rows without a size (the last ones of a brace
+ * file, FAT of size 0: "the rest"), which reach the next row */
 static void
 ub_package_plan_scatter_layout(UbPlan *plan, UbPackage *package, UbPackagePlanScatter *info)
 {
 	GPtrArray *parts = ub_package_get_partitions(package);
+	gboolean pmt_era = ub_package_plan_scatter_is_pmt_era(parts);
 	for (guint i = 0; i < parts->len; i++) {
 		UbPackagePartition *part = g_ptr_array_index(parts, i);
 		const gchar *region = ub_package_plan_mtk_region(part->region);
 		const UbScatterPartition *rec = ub_package_plan_scatter_rec(info, part->name);
 		guint64 pseudo = ub_package_plan_pseudo(part);
+		gboolean sized = part->size != UB_PACKAGE_UNKNOWN && part->size != 0;
 		if (region == NULL || ub_scatter_region_is_boot(part->region) ||
-		    g_strcmp0(region, "rpmb") == 0 || part->size == UB_PACKAGE_UNKNOWN ||
-		    part->size == 0)
+		    g_strcmp0(region, "rpmb") == 0 || (!sized && !pmt_era))
 			continue;
+		if (!sized) {
+			if (pseudo == 0 && part->start == UB_PACKAGE_UNKNOWN)
+				continue;
+			ub_plan_add_layout_row(plan,
+					       part->name,
+					       region,
+					       pseudo != 0 ? 0 : part->start,
+					       0,
+					       pseudo,
+					       FALSE);
+			continue;
+		}
 		/* the backup GPT's own row: the tail the other pseudo addresses count from */
 		if (pseudo == UB_SCATTER_PSEUDO_MIN) {
 			ub_plan_add_layout_row(plan, part->name, region, 0, part->size, pseudo, FALSE);
@@ -691,8 +719,12 @@ ub_package_plan_scatter_step(UbPlan *plan,
 
 	if (is_write && g_strcmp0(part->operation, "BOOTLOADERS") == 0 &&
 	    ub_scatter_region_is_boot(part->region)) {
-		/* the engine adds the boot header and writes both boot areas (b.3) */
-		op = ub_plan_add_op(plan, kind, "preloader", NULL, 0, boundary ? size : 0, NULL);
+		/* the engine adds the boot header and writes both boot areas (b.3);
+		 * an MBR/EBR era scatter's preloader row is the 0xC00000 window of
+		 * its flat address space, not the phone's boot area */
+		GPtrArray *parts = ub_package_get_partitions(package);
+		gboolean window = boundary && !ub_package_plan_scatter_is_pmt_era(parts);
+		op = ub_plan_add_op(plan, kind, "preloader", NULL, 0, window ? size : 0, NULL);
 		op->flags |= UB_PLAN_OP_FLAG_ENGINE_NAME;
 	} else if (region != NULL && pseudo != 0 && size != 0) {
 		op = ub_plan_add_op(plan, kind, NULL, region, pseudo, size, NULL);

@@ -477,7 +477,8 @@ ub_package_scatter_plan_format_all_download(UbPackageScatterHelper *helper)
  * MBR/EBR (PMT) era layouts (MT6589, MT6572, MT6582 ... 2012-2015): the user
  * area starts with an MBR image and the EBR chain, the real table is MediaTek's
  * PMT (mtk.md a.8), and the phones only run the legacy Download Agent protocol
- * (mtk.md a.5). Told as soon as the package is opened, before any phone is.
+ * (mtk.md a.5): the engine speaks it when the DA file has a legacy entry.
+ * Told as soon as the package is opened, before any phone is.
  */
 static gboolean
 ub_package_scatter_is_pmt_era(UbPackageScatterHelper *helper)
@@ -767,9 +768,9 @@ ub_package_load_scatter(UbPackage *pkg,
 		const gchar *platform = ub_scatter_get_platform(helper->scatter);
 		ub_package_add_warning(pkg,
 				       "%s is a scatter of the MBR/EBR (PMT) era (%s%sMT6589, MT6572 "
-				       "...): such phones take the legacy Download Agent protocol, "
-				       "which this version cannot speak yet; flash it with SP Flash "
-				       "Tool v5 and the legacy DA of that era",
+				       "...): such phones take the legacy Download Agent protocol; "
+				       "give a DA file with a legacy entry for the chip (SP Flash "
+				       "Tool v5's MTK_AllInOne_DA.bin)",
 				       helper->basename,
 				       platform != NULL ? platform : "",
 				       platform != NULL ? "; like " : "");

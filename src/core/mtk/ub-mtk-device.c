@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formats/ub-gpt.h"
+#include "ub-mtk-legacy.h"
 #include "formats/ub-sparse-chunks.h"
 #include "formats/ub-sparse-image.h"
 #include "mtk/ub-mtk-da-file.h"
@@ -50,6 +51,8 @@ struct _UbMtkDevice {
 	UbMtkBromInfo brom_info;
 	UbMtkBrom *brom;
 	UbMtkXflash *xflash;
+	UbMtkLegacy *legacy; /* (nullable): the legacy DA of an MBR/EBR (PMT) era phone */
+	GPtrArray *pmt;	     /* (nullable) (element-type UbPartition): its PMT */
 	UbMtkXflashStorageInfo storage;
 	GPtrArray *regions; /* of UbMtkRegion */
 	UbGpt *gpt;	    /* (nullable): the GPT of the user area */
@@ -142,6 +145,8 @@ ub_mtk_device_set_timeout_limit(UbMtkDevice *self, guint limit_ms)
 		ub_mtk_brom_set_timeout_limit(self->brom, limit_ms);
 	if (self->xflash != NULL)
 		ub_mtk_xflash_set_timeout_limit(self->xflash, limit_ms);
+	if (self->legacy != NULL)
+		ub_mtk_legacy_set_timeout_limit(self->legacy, limit_ms);
 }
 
 const UbMtkBromInfo *
@@ -251,7 +256,7 @@ ub_mtk_device_check_da(UbMtkDevice *self, GError **error)
 				    "phone again");
 		return FALSE;
 	}
-	if (self->xflash == NULL) {
+	if (self->xflash == NULL && self->legacy == NULL) {
 		g_set_error_literal(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_SUPPORTED,
@@ -302,6 +307,105 @@ ub_mtk_device_region_names(UbMtkDevice *self)
 	return g_string_free(g_steal_pointer(&str), FALSE);
 }
 
+/* the legacy DA's partition number of a region */
+static guint8
+ub_mtk_device_legacy_part(const UbMtkRegion *region)
+{
+	if (g_strcmp0(region->name, "boot1") == 0)
+		return UB_MTK_LEGACY_PART_BOOT1;
+	if (g_strcmp0(region->name, "boot2") == 0)
+		return UB_MTK_LEGACY_PART_BOOT2;
+	return UB_MTK_LEGACY_PART_USER;
+}
+
+/* the running DA, legacy or XFlash: read, write, format a range of a region */
+static gboolean
+ub_mtk_device_da_read(UbMtkDevice *self,
+		      const UbMtkRegion *region,
+		      guint64 offset,
+		      guint64 length,
+		      GOutputStream *stream,
+		      UbProgress *progress,
+		      GCancellable *cancellable,
+		      GError **error)
+{
+	if (self->legacy != NULL)
+		return ub_mtk_legacy_read(self->legacy,
+					  ub_mtk_device_legacy_part(region),
+					  offset,
+					  length,
+					  stream,
+					  progress,
+					  cancellable,
+					  error);
+	return ub_mtk_xflash_read(self->xflash,
+				  self->storage.storage,
+				  region->section,
+				  offset,
+				  length,
+				  stream,
+				  progress,
+				  cancellable,
+				  error);
+}
+
+static gboolean
+ub_mtk_device_da_write(UbMtkDevice *self,
+		       const UbMtkRegion *region,
+		       guint64 offset,
+		       GInputStream *stream,
+		       guint64 length,
+		       UbProgress *progress,
+		       GCancellable *cancellable,
+		       GError **error)
+{
+	if (self->legacy != NULL)
+		return ub_mtk_legacy_write(self->legacy,
+					   ub_mtk_device_legacy_part(region),
+					   offset,
+					   stream,
+					   length,
+					   progress,
+					   cancellable,
+					   error);
+	return ub_mtk_xflash_write(self->xflash,
+				   self->storage.storage,
+				   region->section,
+				   offset,
+				   stream,
+				   length,
+				   progress,
+				   cancellable,
+				   error);
+}
+
+static gboolean
+ub_mtk_device_da_format(UbMtkDevice *self,
+			const UbMtkRegion *region,
+			guint64 offset,
+			guint64 length,
+			UbProgress *progress,
+			GCancellable *cancellable,
+			GError **error)
+{
+	if (self->legacy != NULL)
+		return ub_mtk_legacy_format(self->legacy,
+					    ub_mtk_device_legacy_part(region),
+					    offset,
+					    length,
+					    progress,
+					    cancellable,
+					    error);
+	return ub_mtk_xflash_format(self->xflash,
+				    self->storage.storage,
+				    region->section,
+				    offset,
+				    length,
+				    progress,
+				    cancellable,
+				    error);
+}
+
 static gboolean
 ub_mtk_device_read_bytes(UbMtkDevice *self,
 			 const UbMtkRegion *region,
@@ -312,15 +416,7 @@ ub_mtk_device_read_bytes(UbMtkDevice *self,
 			 GError **error)
 {
 	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
-	if (!ub_mtk_xflash_read(self->xflash,
-				self->storage.storage,
-				region->section,
-				offset,
-				length,
-				out,
-				NULL,
-				cancellable,
-				error))
+	if (!ub_mtk_device_da_read(self, region, offset, length, out, NULL, cancellable, error))
 		return FALSE;
 	if (!g_output_stream_close(out, cancellable, error)) {
 		ub_error_convert(error);
@@ -342,28 +438,6 @@ ub_mtk_device_read_bytes(UbMtkDevice *self,
 	return TRUE;
 }
 
-/*
- * Phones of the MBR/EBR (PMT) era (MT6589, MT6572, MT6582 ..., 2012-2015):
- * their stock DA speaks the legacy protocol (mtk.md a.5), and their user area
- * starts with an MBR and an EBR chain while MediaTek's PMT holds the real
- * table (a.8). Both are told before anything is written.
- */
-#define UB_MTK_DEVICE_PMT_ERA_ADVICE                                                               \
-	"such phones take the legacy Download Agent protocol, which this version cannot speak "    \
-	"yet; flash them with SP Flash Tool v5 and the legacy DA of that era; nothing was written"
-
-static gboolean
-ub_mtk_device_platform_is_pmt_era(const gchar *platform)
-{
-	const gchar *platforms[] =
-	    {"MT6571", "MT6572", "MT6575", "MT6577", "MT6582", "MT6588", "MT6589", "MT6592"};
-	for (guint i = 0; platform != NULL && i < G_N_ELEMENTS(platforms); i++) {
-		if (g_ascii_strcasecmp(platform, platforms[i]) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* an MBR that is not a GPT's protective one: 0x55AA, a used entry, no 0xEE */
 static gboolean
 ub_mtk_device_head_is_mbr(const guint8 *buf, gsize bufsz)
@@ -381,6 +455,29 @@ ub_mtk_device_head_is_mbr(const guint8 *buf, gsize bufsz)
 	return used;
 }
 
+/* a legacy DA session: the PMT is the table; none is not an error */
+static gboolean
+ub_mtk_device_load_pmt(UbMtkDevice *self,
+		       UbProgress *progress,
+		       GCancellable *cancellable,
+		       GError **error)
+{
+	g_autoptr(GPtrArray) pmt = ub_mtk_legacy_read_pmt(self->legacy, cancellable, error);
+	if (pmt == NULL) {
+		g_prefix_error(error, "failed to read the partition table (PMT): ");
+		return FALSE;
+	}
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
+	self->pmt = g_steal_pointer(&pmt);
+	self->pmt_era = TRUE;
+	self->tables_dirty = FALSE;
+	if (self->pmt->len == 0)
+		ub_progress_log(progress, "the phone has no PMT, so no partitions there");
+	else
+		ub_progress_log(progress, "PMT: %u partitions", self->pmt->len);
+	return TRUE;
+}
+
 /* the GPT of the user area (512-byte or 4 KiB sectors); none is not an error */
 static gboolean
 ub_mtk_device_load_gpt(UbMtkDevice *self,
@@ -388,6 +485,9 @@ ub_mtk_device_load_gpt(UbMtkDevice *self,
 		       GCancellable *cancellable,
 		       GError **error)
 {
+	if (self->legacy != NULL)
+		return ub_mtk_device_load_pmt(self, progress, cancellable, error);
+
 	const UbMtkRegion *user = ub_mtk_device_user_region(self);
 	g_autoptr(GBytes) head = NULL;
 	g_autoptr(GBytes) area = NULL;
@@ -469,6 +569,18 @@ ub_mtk_device_ensure_gpt(UbMtkDevice *self,
 	return ub_mtk_device_load_gpt(self, progress, cancellable, error);
 }
 
+/* a PMT entry by name; the PMT keeps the scatter's upper-case names */
+static UbPartition *
+ub_mtk_device_pmt_find(UbMtkDevice *self, const gchar *name)
+{
+	for (guint i = 0; self->pmt != NULL && i < self->pmt->len; i++) {
+		UbPartition *part = g_ptr_array_index(self->pmt, i);
+		if (g_ascii_strcasecmp(ub_partition_get_name(part), name) == 0)
+			return part;
+	}
+	return NULL;
+}
+
 /* resolves @loc to a byte range of one region, checking alignment and bounds */
 static gboolean
 ub_mtk_device_resolve(UbMtkDevice *self,
@@ -481,6 +593,7 @@ ub_mtk_device_resolve(UbMtkDevice *self,
 	guint64 base = 0;
 	guint64 size = 0;
 	const UbGptEntry *entry = NULL;
+	UbPartition *pmt_part = NULL;
 
 	if (!ub_mtk_device_check_da(self, error))
 		return FALSE;
@@ -490,7 +603,15 @@ ub_mtk_device_resolve(UbMtkDevice *self,
 			return FALSE;
 		if (self->gpt != NULL)
 			entry = ub_gpt_find_entry(self->gpt, loc->partition);
-		if (entry != NULL) {
+		/* the preloader lives in the boot area whatever the PMT says */
+		if (self->legacy != NULL && g_ascii_strcasecmp(loc->partition, "preloader") != 0)
+			pmt_part = ub_mtk_device_pmt_find(self, loc->partition);
+		if (pmt_part != NULL) {
+			target->region = ub_mtk_device_user_region(self);
+			target->what = ub_partition_get_name(pmt_part);
+			base = ub_partition_get_offset(pmt_part);
+			size = ub_partition_get_size(pmt_part);
+		} else if (entry != NULL) {
 			guint32 ss = ub_gpt_get_sector_size(self->gpt);
 			target->region = ub_mtk_device_user_region(self);
 			target->what = entry->name;
@@ -516,8 +637,9 @@ ub_mtk_device_resolve(UbMtkDevice *self,
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_NOT_FOUND,
-				    "no partition named '%s' in the GPT of the user area",
-				    loc->partition);
+				    "no partition named '%s' in the %s of the user area",
+				    loc->partition,
+				    self->legacy != NULL ? "PMT" : "GPT");
 			return FALSE;
 		}
 	} else if (loc->region != NULL) {
@@ -696,6 +818,7 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 	const UbMtkDaRegion *da1;
 	const UbMtkDaRegion *da2;
 	guint16 da_code;
+	g_autoptr(GError) error_local = NULL;
 
 	/* a short preloader window: the handshake comes first */
 	self->brom = ub_mtk_brom_new(ub_device_get_transport(device));
@@ -723,15 +846,6 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 
 	/* refusals that need no DA: before anything is written */
 	chip = ub_mtk_chip_lookup(self->brom_info.hw_code);
-	if (chip != NULL && ub_mtk_device_platform_is_pmt_era(chip->platform)) {
-		g_set_error(error,
-			    UB_ERROR,
-			    UB_ERROR_NOT_SUPPORTED,
-			    "this phone (%s) is of the MBR/EBR (PMT) era (MT6589, MT6572 ...): %s",
-			    chip->name,
-			    UB_MTK_DEVICE_PMT_ERA_ADVICE);
-		return FALSE;
-	}
 	if ((self->brom_info.target_config & UB_MTK_TARGET_CONFIG_SLA) != 0 && self->auth_file == NULL) {
 		g_set_error_literal(error,
 				    UB_ERROR,
@@ -754,6 +868,17 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 		g_prefix_error(error, "failed to load the DA file: ");
 		return FALSE;
 	}
+	if (ub_mtk_da_file_is_v6(da_file) && ub_mtk_chip_is_pmt_era(chip)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "this phone (%s) is of the MBR/EBR (PMT) era (MT6589, MT6572 ...) and the "
+			    "DA file is %s, an XML (V6) one: %s",
+			    chip->name,
+			    ub_mtk_da_file_get_id(da_file),
+			    UB_MTK_PMT_ERA_ADVICE);
+		return FALSE;
+	}
 	if (ub_mtk_da_file_is_v6(da_file)) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -769,9 +894,22 @@ ub_mtk_device_start_da(UbMtkDevice *self,
 					  da_code,
 					  self->brom_info.hw_version,
 					  self->brom_info.sw_version,
-					  error);
-	if (entry == NULL)
+					  &error_local);
+	if (entry == NULL && ub_mtk_chip_is_pmt_era(chip)) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "this phone (%s) is of the MBR/EBR (PMT) era (MT6589, MT6572 ...) and "
+			    "the DA file has no legacy entry for it (%s): %s",
+			    chip->name,
+			    error_local->message,
+			    UB_MTK_PMT_ERA_ADVICE);
 		return FALSE;
+	}
+	if (entry == NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
 	da1 = ub_mtk_da_entry_get_da1(entry);
 	da2 = ub_mtk_da_entry_get_da2(entry);
 	if (da1 == NULL || da2 == NULL || da2->length <= da2->sig_len) {
@@ -933,6 +1071,79 @@ ub_mtk_device_probe_storage(UbMtkDevice *self,
 	return TRUE;
 }
 
+/*
+ * The legacy DA of an MBR/EBR (PMT) era phone (mtk.md a.5): DA1 is running;
+ * sync, config, DA2, then the eMMC report -> regions boot1, boot2, user.
+ */
+static gboolean
+ub_mtk_device_start_legacy(UbMtkDevice *self,
+			   GBytes *emi,
+			   const UbMtkDaRegion *da2,
+			   UbProgress *progress,
+			   GCancellable *cancellable,
+			   GError **error)
+{
+	UbDevice *device = UB_DEVICE(self);
+	g_autoptr(GInputStream) da2_stream = NULL;
+	g_autoptr(GBytes) da2_blob = NULL;
+	g_autofree gchar *version = NULL;
+	const UbMtkLegacyInfo *info;
+	gsize da2_len = da2->length - da2->sig_len;
+
+	da2_stream = ub_mtk_device_open_region(self->da_file, da2->offset, cancellable, error);
+	if (da2_stream == NULL)
+		return FALSE;
+	da2_blob = g_input_stream_read_bytes(da2_stream, da2_len, cancellable, error);
+	if (da2_blob == NULL) {
+		ub_error_convert(error);
+		return FALSE;
+	}
+	if (g_bytes_get_size(da2_blob) != da2_len) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "the DA file ends inside DA2");
+		return FALSE;
+	}
+	self->legacy = ub_mtk_legacy_new(ub_device_get_transport(device));
+	ub_mtk_legacy_set_timeout_limit(self->legacy, self->timeout_limit_ms);
+	if (!ub_mtk_legacy_boot(self->legacy,
+				self->brom_info.is_preloader,
+				emi,
+				da2->load_addr,
+				da2_blob,
+				cancellable,
+				error)) {
+		g_prefix_error(error, "failed to start the legacy Download Agent: ");
+		return FALSE;
+	}
+	info = ub_mtk_legacy_get_info(self->legacy);
+	ub_progress_log(progress,
+			"legacy Download Agent %u.%u running (MBR/EBR + PMT era phone)",
+			info->da_major,
+			info->da_minor);
+	version = g_strdup_printf("%u.%u", info->da_major, info->da_minor);
+	ub_device_set_extra(device, "da-version", version);
+	ub_device_set_extra(device, "da-protocol", "legacy");
+
+	/* the regions, as the XFlash storage info would give them */
+	ub_mtk_xflash_storage_info_clear(&self->storage);
+	self->storage.storage = UB_MTK_STORAGE_EMMC;
+	self->storage.block_size = info->block_size != 0 ? info->block_size : 512;
+	ub_device_clear_regions(device);
+	g_ptr_array_set_size(self->regions, 0);
+	ub_mtk_device_add_region(self, "boot1", info->boot1_size);
+	ub_mtk_device_add_region(self, "boot2", info->boot2_size);
+	ub_mtk_device_add_region(self, "user", info->user_size);
+	ub_device_set_storage_type(device, "emmc");
+	ub_device_set_storage_size(device, info->boot1_size + info->boot2_size + info->user_size);
+	ub_device_set_sector_size(device, self->storage.block_size);
+	ub_progress_log(progress,
+			"emmc storage, %" G_GUINT64_FORMAT " MiB",
+			(info->boot1_size + info->boot2_size + info->user_size) / (1024 * 1024));
+	return TRUE;
+}
+
 /* a DA at USB full speed: switch to high speed, follow the phone to 0e8d:2001 */
 static gboolean
 ub_mtk_device_usb_speed(UbMtkDevice *self, UbProgress *progress, GCancellable *cancellable, GError **error)
@@ -974,15 +1185,28 @@ ub_mtk_device_open(UbDevice *device, UbProgress *progress, GCancellable *cancell
 	/* the DA of an earlier open() in this process still runs: it does not
 	 * answer a handshake, its session goes on */
 	gboolean live = self->xflash != NULL && !self->session_ended;
+	gboolean live_legacy = self->legacy != NULL && !self->session_ended;
 	gboolean da_running = live || ub_device_get_mode(device) == UB_DEVICE_MODE_MTK_DA;
 	g_autoptr(UbMtkXflash) live_xflash = live ? g_object_ref(self->xflash) : NULL;
+	const UbMtkChip *chip;
 
 	if (progress == NULL)
 		progress = progress_local = ub_progress_new();
 
+	/* a legacy DA of an earlier open() goes on: its PMT again */
+	if (live_legacy) {
+		ub_progress_log(progress,
+				"the legacy Download Agent is still running: continuing its "
+				"session");
+		g_clear_object(&self->gpt);
+		return ub_mtk_device_load_pmt(self, progress, cancellable, error);
+	}
+
 	/* a fresh session */
 	g_clear_object(&self->brom);
 	g_clear_object(&self->xflash);
+	g_clear_object(&self->legacy);
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
 	g_clear_object(&self->gpt);
 	if (!live)
 		ub_mtk_brom_info_clear(&self->brom_info);
@@ -1037,6 +1261,23 @@ ub_mtk_device_open(UbDevice *device, UbProgress *progress, GCancellable *cancell
 			if (emi == NULL)
 				return FALSE;
 		}
+		chip = ub_mtk_chip_lookup(self->brom_info.hw_code);
+		if (ub_mtk_chip_is_pmt_era(chip)) {
+			if (!ub_mtk_device_start_legacy(self,
+							emi,
+							&da2_copy,
+							progress,
+							cancellable,
+							error))
+				return FALSE;
+			ub_progress_step_done(progress);
+			ub_progress_step_done(progress);
+			ub_progress_step_done(progress);
+			if (!ub_mtk_device_load_pmt(self, progress, cancellable, error))
+				return FALSE;
+			ub_progress_step_done(progress);
+			return TRUE;
+		}
 		da2_stream = ub_mtk_device_open_region(self->da_file, da2_copy.offset, cancellable, error);
 		if (da2_stream == NULL)
 			return FALSE;
@@ -1087,13 +1328,18 @@ ub_mtk_device_list_partitions(UbDevice *device, GCancellable *cancellable, GErro
 		return NULL;
 	if (!ub_mtk_device_load_gpt(self, progress, cancellable, error))
 		return NULL;
+	if (self->legacy != NULL) {
+		for (guint i = 0; i < self->pmt->len; i++)
+			g_ptr_array_add(parts, g_object_ref(g_ptr_array_index(self->pmt, i)));
+		return g_steal_pointer(&parts);
+	}
 	if (self->pmt_era) {
 		g_set_error(error,
 			    UB_ERROR,
 			    UB_ERROR_REFUSED,
 			    "the partition table on this phone is of the MBR/EBR (PMT) era (MT6589, "
-			    "MT6572 ...): %s",
-			    UB_MTK_DEVICE_PMT_ERA_ADVICE);
+			    "MT6572 ...) while its DA is an XFlash one: %s",
+			    UB_MTK_PMT_ERA_ADVICE);
 		return NULL;
 	}
 	if (self->gpt == NULL)
@@ -1126,7 +1372,8 @@ ub_mtk_device_begin(UbMtkDevice *self,
 		return TRUE;
 	}
 	ub_progress_set_status(progress, status);
-	ub_mtk_xflash_set_progress(self->xflash, progress);
+	if (self->xflash != NULL)
+		ub_mtk_xflash_set_progress(self->xflash, progress);
 	return TRUE;
 }
 
@@ -1157,15 +1404,14 @@ ub_mtk_device_read(UbDevice *device,
 		return FALSE;
 	if (done)
 		return TRUE;
-	return ub_mtk_xflash_read(self->xflash,
-				  self->storage.storage,
-				  target.region->section,
-				  target.first,
-				  target.count,
-				  stream,
-				  progress,
-				  cancellable,
-				  error);
+	return ub_mtk_device_da_read(self,
+				     target.region,
+				     target.first,
+				     target.count,
+				     stream,
+				     progress,
+				     cancellable,
+				     error);
 }
 
 /* a stream that repeats @pattern (4 bytes, little-endian as in a sparse FILL) */
@@ -1200,15 +1446,14 @@ ub_mtk_device_write_pattern(UbMtkDevice *self,
 	while (done < size) {
 		guint64 len = MIN(size - done, (guint64)UB_MTK_DEVICE_PATTERN_WRITE_MAX);
 		g_autoptr(GInputStream) stream = ub_mtk_device_pattern_stream(pattern, len);
-		if (!ub_mtk_xflash_write(self->xflash,
-					 self->storage.storage,
-					 region->section,
-					 offset + done,
-					 stream,
-					 len,
-					 NULL,
-					 cancellable,
-					 error))
+		if (!ub_mtk_device_da_write(self,
+					    region,
+					    offset + done,
+					    stream,
+					    len,
+					    NULL,
+					    cancellable,
+					    error))
 			return FALSE;
 		done += len;
 	}
@@ -1241,15 +1486,14 @@ ub_mtk_device_write_sparse_chunk(const UbSparseHeader *hdr,
 	switch (item->kind) {
 	case UB_SPARSE_CHUNK_TYPE_RAW:
 		if (item->length > 0 &&
-		    !ub_mtk_xflash_write(self->xflash,
-					 self->storage.storage,
-					 target->region->section,
-					 offset,
-					 stream,
-					 item->length,
-					 NULL,
-					 cancellable,
-					 error))
+		    !ub_mtk_device_da_write(self,
+					    target->region,
+					    offset,
+					    stream,
+					    item->length,
+					    NULL,
+					    cancellable,
+					    error))
 			return FALSE;
 		helper->n_writes++;
 		break;
@@ -1447,15 +1691,14 @@ ub_mtk_device_write_preloader(UbMtkDevice *self,
 		ub_progress_log(progress,
 				"writing the preloader with its boot header to %s",
 				targets[i]->name);
-		if (!ub_mtk_xflash_write(self->xflash,
-					 self->storage.storage,
-					 targets[i]->section,
-					 0,
-					 in,
-					 g_bytes_get_size(blob),
-					 ub_progress_get_child(progress),
-					 cancellable,
-					 error)) {
+		if (!ub_mtk_device_da_write(self,
+					    targets[i],
+					    0,
+					    in,
+					    g_bytes_get_size(blob),
+					    ub_progress_get_child(progress),
+					    cancellable,
+					    error)) {
 			g_prefix_error(error, "failed to write the preloader to %s: ", targets[i]->name);
 			return FALSE;
 		}
@@ -1518,15 +1761,14 @@ ub_mtk_device_write(UbDevice *device,
 			    loc->offset);
 		return FALSE;
 	}
-	return ub_mtk_xflash_write(self->xflash,
-				   self->storage.storage,
-				   target.region->section,
-				   target.first,
-				   in,
-				   size,
-				   progress,
-				   cancellable,
-				   error);
+	return ub_mtk_device_da_write(self,
+				      target.region,
+				      target.first,
+				      in,
+				      size,
+				      progress,
+				      cancellable,
+				      error);
 }
 
 static gboolean
@@ -1557,14 +1799,13 @@ ub_mtk_device_erase(UbDevice *device,
 		return TRUE;
 	if (target.is_region)
 		self->tables_dirty = TRUE;
-	if (!ub_mtk_xflash_format(self->xflash,
-				  self->storage.storage,
-				  target.region->section,
-				  target.first,
-				  target.count,
-				  progress,
-				  cancellable,
-				  error))
+	if (!ub_mtk_device_da_format(self,
+				     target.region,
+				     target.first,
+				     target.count,
+				     progress,
+				     cancellable,
+				     error))
 		return FALSE;
 	ub_progress_finished(progress);
 	return TRUE;
@@ -1601,9 +1842,55 @@ ub_mtk_device_reboot(UbDevice *device, UbRebootMode mode, GCancellable *cancella
 	}
 	if (!ub_mtk_device_check_da(self, error))
 		return FALSE;
-	if (!ub_mtk_xflash_shutdown(self->xflash, bootmode, cancellable, error))
+	if (self->legacy != NULL) {
+		if (!ub_mtk_legacy_finish(self->legacy, bootmode, cancellable, error))
+			return FALSE;
+	} else if (!ub_mtk_xflash_shutdown(self->xflash, bootmode, cancellable, error)) {
 		return FALSE;
+	}
 	self->session_ended = TRUE;
+	return TRUE;
+}
+
+/* the PMT, through the legacy DA; an XFlash phone's GPT is the host's to build */
+static gboolean
+ub_mtk_device_write_partition_table(UbDevice *device,
+				    const gchar *region,
+				    GPtrArray *partitions,
+				    UbProgress *progress,
+				    GCancellable *cancellable,
+				    GError **error)
+{
+	UbMtkDevice *self = UB_MTK_DEVICE(device);
+	g_autoptr(GPtrArray) pmt = g_ptr_array_new_with_free_func(g_object_unref);
+
+	if (!ub_mtk_device_check_da(self, error))
+		return FALSE;
+	if (self->legacy == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_NOT_SUPPORTED,
+				    "this phone's partition table is a GPT the host writes");
+		return FALSE;
+	}
+	if (g_strcmp0(region, "user") != 0) {
+		g_set_error(error,
+			    UB_ERROR,
+			    UB_ERROR_NOT_SUPPORTED,
+			    "the PMT describes the user area, not %s",
+			    region);
+		return FALSE;
+	}
+	if (!ub_mtk_legacy_write_pmt(self->legacy, partitions, cancellable, error)) {
+		g_prefix_error(error, "failed to write the PMT: ");
+		return FALSE;
+	}
+	for (guint i = 0; i < partitions->len; i++)
+		g_ptr_array_add(pmt, g_object_ref(g_ptr_array_index(partitions, i)));
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
+	self->pmt = g_steal_pointer(&pmt);
+	if (progress != NULL)
+		ub_progress_log(progress, "PMT written: %u partitions", self->pmt->len);
 	return TRUE;
 }
 
@@ -1612,6 +1899,7 @@ ub_mtk_device_close(UbDevice *device)
 {
 	UbMtkDevice *self = UB_MTK_DEVICE(device);
 	g_clear_object(&self->xflash);
+	g_clear_object(&self->legacy);
 	g_clear_object(&self->brom);
 }
 
@@ -1625,6 +1913,8 @@ ub_mtk_device_finalize(GObject *object)
 	g_clear_object(&self->cert_file);
 	g_clear_object(&self->brom);
 	g_clear_object(&self->xflash);
+	g_clear_object(&self->legacy);
+	g_clear_pointer(&self->pmt, g_ptr_array_unref);
 	g_clear_object(&self->gpt);
 	ub_mtk_brom_info_clear(&self->brom_info);
 	ub_mtk_xflash_storage_info_clear(&self->storage);
@@ -1652,4 +1942,5 @@ ub_mtk_device_class_init(UbMtkDeviceClass *klass)
 	device_class->erase = ub_mtk_device_erase;
 	device_class->reboot = ub_mtk_device_reboot;
 	device_class->close = ub_mtk_device_close;
+	device_class->write_partition_table = ub_mtk_device_write_partition_table;
 }

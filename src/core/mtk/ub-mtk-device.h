@@ -21,6 +21,13 @@ G_BEGIN_DECLS
  * when the DA runs at full speed (through ub_device_reconnect()), then the
  * GPT of the user area -> list_partitions().
  *
+ * Chips of the MBR/EBR (PMT) era (ub_mtk_chip_is_pmt_era(): MT6572, MT6582 ...)
+ * take the legacy DA instead (ub-mtk-legacy.h) when the DA file has an entry
+ * for them (otherwise open() refuses before DA1 is sent): regions boot1, boot2
+ * and user from its eMMC report, MediaTek's PMT as the partition table
+ * (list_partitions(), names resolved case-insensitively),
+ * write_partition_table() writes a new PMT, no USB speed switch.
+ *
  * read/write/erase: by partition name or region + byte offset + length
  * (multiples of 512); write() un-sparses Android sparse images on the host,
  * skipping DONT_CARE (several WRITE_DATA ranges); a write of the preloader

@@ -632,6 +632,7 @@ ub_mtk_chip_table_load(void)
 		guint64 da_addr = 0;
 		const gchar *name;
 		const gchar *platform;
+		const gchar *da_protocol;
 
 		if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
 			continue;
@@ -659,6 +660,14 @@ ub_mtk_chip_table_load(void)
 				       json_node_get_value_type(node_16bit) == G_TYPE_BOOLEAN &&
 				       json_node_get_boolean(node_16bit);
 		chip->da_payload_addr = (guint32)da_addr;
+		da_protocol = ub_mtk_chip_json_str(obj, "da_protocol");
+		if (g_strcmp0(da_protocol, "legacy") == 0)
+			chip->da_protocol = UB_MTK_DA_PROTOCOL_LEGACY;
+		else if (g_strcmp0(da_protocol, "xml") == 0)
+			chip->da_protocol = UB_MTK_DA_PROTOCOL_XML;
+		else
+			chip->da_protocol = UB_MTK_DA_PROTOCOL_XFLASH;
+		chip->pmt_layout = g_strcmp0(ub_mtk_chip_json_str(obj, "partition_table"), "pmt") == 0;
 		g_ptr_array_add(table, chip);
 	}
 	return g_steal_pointer(&table);
@@ -674,6 +683,19 @@ ub_mtk_chip_table(void)
 		g_once_init_leave(&table_init, 1);
 	}
 	return table;
+}
+
+/**
+ * ub_mtk_chip_is_pmt_era:
+ * @chip: (nullable): a chip row
+ *
+ * Returns: whether the chip's stock DA is the legacy one and its phones keep
+ *   the MBR/EBR + PMT layout: this tool then speaks the legacy DA protocol
+ */
+gboolean
+ub_mtk_chip_is_pmt_era(const UbMtkChip *chip)
+{
+	return chip != NULL && chip->da_protocol == UB_MTK_DA_PROTOCOL_LEGACY && chip->pmt_layout;
 }
 
 /**

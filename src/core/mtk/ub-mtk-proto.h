@@ -177,6 +177,12 @@ ub_mtk_xflash_data_param_parse(const guint8 *buf,
 guint32
 ub_mtk_xflash_checksum(const guint8 *buf, gsize bufsz);
 
+typedef enum {
+	UB_MTK_DA_PROTOCOL_XFLASH,
+	UB_MTK_DA_PROTOCOL_LEGACY,
+	UB_MTK_DA_PROTOCOL_XML,
+} UbMtkDaProtocol;
+
 /**
  * UbMtkChip:
  * @hw_code: the BROM/preloader hardware code (GET_HW_CODE), e.g. 0x0766
@@ -187,6 +193,9 @@ ub_mtk_xflash_checksum(const guint8 *buf, gsize bufsz);
  * @watchdog_value: what disables it
  * @watchdog_16bit: a 16-bit write (old chips)
  * @da_payload_addr: where DA1 is loaded when the DA file does not say
+ * @da_protocol: the DA flavour the chip's stock DA speaks
+ * @pmt_layout: a phone of the MBR/EBR (PMT) era: its user area starts with an
+ *   MBR, MediaTek's PMT holds the table ("partition_table": "pmt")
  *
  * One row of data/mtk-chips.json (compiled in as a GResource).
  */
@@ -199,7 +208,24 @@ typedef struct {
 	guint32 watchdog_value;
 	gboolean watchdog_16bit;
 	guint32 da_payload_addr;
+	UbMtkDaProtocol da_protocol;
+	gboolean pmt_layout;
 } UbMtkChip;
+
+/* a chip whose phones this tool drives with the legacy DA (MBR/EBR + PMT) */
+gboolean
+ub_mtk_chip_is_pmt_era(const UbMtkChip *chip);
+
+/*
+ * What the engine and the packages say about phones of the MBR/EBR (PMT) era
+ * when they cannot go on (no legacy entry in the DA file, a scatter of that
+ * era on a GPT phone ...)
+ */
+#define UB_MTK_PMT_ERA_ADVICE                                                                      \
+	"such phones take the legacy Download Agent protocol; flash them with a DA file that "     \
+	"has a legacy entry for the chip (SP Flash Tool v5's MTK_AllInOne_DA.bin) or with SP "     \
+	"Flash Tool v5; nothing was written"
+
 
 /* (nullable) the chip for a BROM hw code; the table lives as long as the process */
 const UbMtkChip *
