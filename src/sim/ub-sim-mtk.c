@@ -1453,7 +1453,7 @@ ub_sim_mtk_l_write(UbSimMtk *self, GError **error)
 		    !ub_sim_mtk_read(self, buf, n, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
 		    !ub_sim_mtk_read(self, sum, 2, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
 			return FALSE;
-		if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, n))
+		if (ub_mem_read_u16_be(sum, 0) != (guint16)ub_mtk_xflash_checksum(buf, n))
 			return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_CHECKSUM, error);
 		if (!ub_sim_storage_write(ub_sim_mtk_get_storage(self), region, addr + done, buf, n, error))
 			return FALSE;
@@ -1485,7 +1485,7 @@ ub_sim_mtk_l_read(UbSimMtk *self, GError **error)
 		gsize n = (gsize)MIN(len - done, UB_MTK_LEGACY_PACKET);
 		if (!ub_sim_storage_read(ub_sim_mtk_get_storage(self), region, addr + done, buf, n, error) ||
 		    !ub_sim_mtk_write(self, buf, n, error) ||
-		    !ub_sim_mtk_write_u16(self, ub_mtk_legacy_checksum(buf, n), error) ||
+		    !ub_sim_mtk_write_u16(self, (guint16)ub_mtk_xflash_checksum(buf, n), error) ||
 		    !ub_sim_mtk_l_expect_ack(self, error))
 			return FALSE;
 		done += n;
@@ -1533,7 +1533,7 @@ ub_sim_mtk_l_read_pmt(UbSimMtk *self, GError **error)
 	return ub_sim_mtk_l_byte(self, UB_MTK_LEGACY_ACK, error) &&
 	       ub_sim_mtk_write_u32(self, (guint32)datasz, error) &&
 	       (datasz == 0 || ub_sim_mtk_write(self, data, datasz, error)) &&
-	       ub_sim_mtk_write_u16(self, ub_mtk_legacy_checksum(data, datasz), error) &&
+	       ub_sim_mtk_write_u16(self, (guint16)ub_mtk_xflash_checksum(data, datasz), error) &&
 	       ub_sim_mtk_l_expect_ack(self, error);
 }
 
@@ -1558,7 +1558,7 @@ ub_sim_mtk_l_write_pmt(UbSimMtk *self, GError **error)
 	if (!ub_sim_mtk_read(self, buf, len, UB_SIM_MTK_DATA_TIMEOUT_MS, error) ||
 	    !ub_sim_mtk_read(self, sum, 2, UB_SIM_MTK_DATA_TIMEOUT_MS, error))
 		return FALSE;
-	if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, len))
+	if (ub_mem_read_u16_be(sum, 0) != (guint16)ub_mtk_xflash_checksum(buf, len))
 		return ub_sim_mtk_l_nack(self, UB_MTK_LEGACY_ERR_CHECKSUM, error);
 	parts = ub_mtk_pmt_parse(buf, len, "user", &error_local);
 	if (parts == NULL)

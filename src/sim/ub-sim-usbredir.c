@@ -46,6 +46,9 @@
 
 /* the device side buffers this much before write() waits for the host */
 #define UB_SIM_USBREDIR_IN_HIGH_WATER (8 * 1024 * 1024)
+/* host-to-device data waiting for the phone: past this the socket is not read
+ * until the phone caught up (constant memory, whatever the image size) */
+#define UB_SIM_USBREDIR_OUT_HIGH_WATER (16 * 1024 * 1024)
 /* how long a session's last answers may take to reach the host before unplug */
 #define UB_SIM_USBREDIR_DRAIN_MS 1000
 /* a phone that reboots is away this long */
@@ -99,6 +102,7 @@ struct _UbSimUsbredir {
 	guint n_plugs;
 	GQueue out;	  /* of GBytes, host to device; empty ones are ZLPs */
 	gsize out_offset; /* into the head of @out */
+	gsize out_queued; /* bytes in @out not read yet */
 	GQueue in;	  /* of GBytes, device to host */
 	gsize in_offset;
 	gsize in_queued;
@@ -648,6 +652,7 @@ ub_sim_usbredir_bulk_cb(void *priv,
 		g_byte_array_append(self->out_pieces, data, len);
 	} else {
 		g_mutex_lock(&self->mutex);
+		self->out_queued += len + (self->out_pieces != NULL ? self->out_pieces->len : 0);
 		if (self->out_pieces != NULL && len < self->ids.mps) {
 			g_byte_array_append(self->out_pieces, data, len);
 			g_queue_push_tail(&self->out,
@@ -679,7 +684,9 @@ ub_sim_usbredir_io_thread_cb(gpointer user_data)
 		gboolean want_unplug;
 
 		fds[0].fd = self->fd;
-		fds[0].events = POLLIN;
+		g_mutex_lock(&self->mutex);
+		fds[0].events = self->out_queued <= UB_SIM_USBREDIR_OUT_HIGH_WATER ? POLLIN : 0;
+		g_mutex_unlock(&self->mutex);
 		if (usbredirparser_has_data_to_write(self->parser))
 			fds[0].events |= POLLOUT;
 		fds[1].fd = self->wake_fd;
@@ -813,6 +820,11 @@ ub_sim_usbredir_read(UbTransport *transport,
 			if (n > 0)
 				memcpy(buf, data + self->out_offset, n);
 			self->out_offset += n;
+			/* the I/O thread stopped reading the socket: wake it once below */
+			if (self->out_queued > UB_SIM_USBREDIR_OUT_HIGH_WATER &&
+			    self->out_queued - n <= UB_SIM_USBREDIR_OUT_HIGH_WATER)
+				ub_sim_usbredir_wake(self);
+			self->out_queued -= n;
 			if (self->out_offset == headsz) {
 				g_bytes_unref(g_queue_pop_head(&self->out));
 				self->out_offset = 0;
@@ -922,6 +934,7 @@ ub_sim_usbredir_plug(UbSimUsbredir *self, GCancellable *cancellable, GError **er
 	g_mutex_lock(&self->mutex);
 	g_queue_clear_full(&self->out, (GDestroyNotify)g_bytes_unref);
 	self->out_offset = 0;
+	self->out_queued = 0;
 	self->want_plug = TRUE;
 	g_mutex_unlock(&self->mutex);
 	ub_sim_usbredir_wake(self);

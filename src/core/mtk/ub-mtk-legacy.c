@@ -12,6 +12,7 @@
 #include "ub-error.h"
 #include "ub-mem.h"
 #include "ub-mtk-legacy.h"
+#include "ub-mtk-proto.h"
 #include "ub-partition.h"
 
 /* host side of the legacy DA protocol (mtk.md a.5); the wire is in the header */
@@ -29,15 +30,6 @@ struct _UbMtkLegacy {
 };
 
 G_DEFINE_TYPE(UbMtkLegacy, ub_mtk_legacy, G_TYPE_OBJECT)
-
-guint16
-ub_mtk_legacy_checksum(const guint8 *buf, gsize bufsz)
-{
-	guint32 sum = 0;
-	for (gsize i = 0; i < bufsz; i++)
-		sum += buf[i];
-	return (guint16)(sum & 0xFFFF);
-}
 
 /* PMT */
 
@@ -510,7 +502,7 @@ ub_mtk_legacy_write(UbMtkLegacy *self,
 			return FALSE;
 		}
 		memset(buf + got, 0, n - got);
-		ub_mem_write_u16_be(sum, 0, ub_mtk_legacy_checksum(buf, n));
+		ub_mem_write_u16_be(sum, 0, (guint16)ub_mtk_xflash_checksum(buf, n));
 		if (!ub_mtk_legacy_send_byte(self, UB_MTK_LEGACY_ACK, cancellable, error) ||
 		    !ub_mtk_legacy_send(self, buf, n, cancellable, error) ||
 		    !ub_mtk_legacy_send(self, sum, 2, cancellable, error) ||
@@ -587,7 +579,7 @@ ub_mtk_legacy_read(UbMtkLegacy *self,
 		if (!ub_mtk_legacy_recv(self, buf, n, UB_MTK_LEGACY_FLASH_TIMEOUT_MS, cancellable, error) ||
 		    !ub_mtk_legacy_recv(self, sum, 2, UB_MTK_LEGACY_TIMEOUT_MS, cancellable, error))
 			return FALSE;
-		if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, n)) {
+		if (ub_mem_read_u16_be(sum, 0) != (guint16)ub_mtk_xflash_checksum(buf, n)) {
 			g_set_error(error,
 				    UB_ERROR,
 				    UB_ERROR_PROTOCOL,
@@ -595,7 +587,7 @@ ub_mtk_legacy_read(UbMtkLegacy *self,
 				    "the data sums to 0x%04x",
 				    done,
 				    ub_mem_read_u16_be(sum, 0),
-				    ub_mtk_legacy_checksum(buf, n));
+				    (guint16)ub_mtk_xflash_checksum(buf, n));
 			return FALSE;
 		}
 		if (!g_output_stream_write_all(stream, buf, n, NULL, cancellable, error)) {
@@ -700,7 +692,7 @@ ub_mtk_legacy_read_pmt(UbMtkLegacy *self, GCancellable *cancellable, GError **er
 	if (!ub_mtk_legacy_recv(self, buf, len, UB_MTK_LEGACY_TIMEOUT_MS, cancellable, error) ||
 	    !ub_mtk_legacy_recv(self, sum, 2, UB_MTK_LEGACY_TIMEOUT_MS, cancellable, error))
 		return NULL;
-	if (ub_mem_read_u16_be(sum, 0) != ub_mtk_legacy_checksum(buf, len)) {
+	if (ub_mem_read_u16_be(sum, 0) != (guint16)ub_mtk_xflash_checksum(buf, len)) {
 		g_set_error_literal(error, UB_ERROR, UB_ERROR_PROTOCOL, "the PMT arrived damaged");
 		return NULL;
 	}
@@ -734,7 +726,7 @@ ub_mtk_legacy_write_pmt(UbMtkLegacy *self,
 		return FALSE;
 	data = g_bytes_get_data(pmt, &datasz);
 	ub_mem_write_u32_be(cmd, 1, (guint32)datasz);
-	ub_mem_write_u16_be(sum, 0, ub_mtk_legacy_checksum(data, datasz));
+	ub_mem_write_u16_be(sum, 0, (guint16)ub_mtk_xflash_checksum(data, datasz));
 	return ub_mtk_legacy_send(self, cmd, sizeof(cmd), cancellable, error) &&
 	       ub_mtk_legacy_expect(self,
 				    UB_MTK_LEGACY_ACK,

@@ -80,9 +80,6 @@ ub_mtk_pmt_parse(const guint8 *buf, gsize bufsz, const gchar *region, GError **e
 GBytes *
 ub_mtk_pmt_build(GPtrArray *partitions, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* the byte sum of a packet, & 0xFFFF */
-guint16
-ub_mtk_legacy_checksum(const guint8 *buf, gsize bufsz);
 
 typedef struct {
 	guint8 da_major;

@@ -550,7 +550,8 @@ ub_mtk_xflash_data_param_parse(const guint8 *buf,
  * @buf: a chunk
  * @bufsz: its size
  *
- * Returns: the sum of the bytes, & 0xFFFF (the WRITE_DATA per-chunk checksum)
+ * Returns: the sum of the bytes, & 0xFFFF: the XFlash WRITE_DATA per-chunk
+ *   checksum, and the legacy DA's per-packet one (ub-mtk-legacy.c)
  */
 guint32
 ub_mtk_xflash_checksum(const guint8 *buf, gsize bufsz)
