@@ -17,6 +17,7 @@
 #include "ub-backup.h"
 #include "ub-cli.h"
 #include "ub-front-device.h"
+#include "ub-sim-demo.h"
 #include "ub-front-plan.h"
 #include "ub-sim-open.h"
 #include "ub-sim-storage.h"
@@ -738,42 +739,15 @@ ub_cli_edl_remove_dir(const gchar *dir)
 		g_debug("ignoring: cannot remove %s", dir);
 }
 
-/* no partition tables: both GPT copies of every LUN wiped */
-static gboolean
-ub_cli_edl_demo_wipe(UbSimStorage *storage, GError **error)
-{
-	g_auto(GStrv) regions = ub_sim_storage_get_region_names(storage);
-	const guint64 span = 64 * 1024;
-	for (guint i = 0; regions[i] != NULL; i++) {
-		guint64 size = ub_sim_storage_get_region_size(storage, regions[i]);
-		if (size < 2 * span)
-			continue;
-		if (!ub_sim_storage_erase(storage, regions[i], 0, span, error) ||
-		    !ub_sim_storage_erase(storage, regions[i], size - span, span, error))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* a fresh UFS phone with three LUNs, the demo flat build's */
+/* a fresh UFS phone with three LUNs and no partition tables, as the window's */
 static UbDevice *
 ub_cli_edl_demo_open(GError **error)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("unbrick-edl-demo-XXXXXX", error);
-	g_autoptr(UbSimStorage) storage = NULL;
 	g_autoptr(UbDevice) device = NULL;
-	g_autofree gchar *geometry = NULL;
 	if (dir == NULL)
 		return NULL;
-	geometry = g_strdup_printf("ufs:%u:64M", (guint)UB_DEMO_FLAT_BUILD_N_LUNS);
-	/* blank storage, as on a phone whose flash was wiped: the flat build
-	 * brings the partition tables */
-	g_setenv("UB_SIM_LAYOUT", "gpt", FALSE);
-	storage = ub_sim_storage_open(dir, geometry, error);
-	if (storage != NULL && ub_cli_edl_demo_wipe(storage, error)) {
-		g_clear_object(&storage);
-		device = ub_sim_open_device("edl", dir, error);
-	}
+	device = ub_sim_open_demo_device("edl", dir, error);
 	/* the phone keeps its files open */
 	ub_cli_edl_remove_dir(dir);
 	return g_steal_pointer(&device);

@@ -95,11 +95,13 @@ ub_gui_show_error(GtkWindow *parent, const gchar *headline, const GError *error)
 					GTK_BUTTONS_CLOSE,
 					"%s",
 					headline);
-	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog),
-						 "%s (%s, %d)",
-						 error->message,
-						 g_quark_to_string(error->domain),
-						 error->code);
+	/* the user reads what to do; the domain and code are for the debug log */
+	g_debug("%s: %s (%s, %d)",
+		headline,
+		error->message,
+		g_quark_to_string(error->domain),
+		error->code);
+	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", error->message);
 	g_signal_connect(dialog, "response", G_CALLBACK(ub_gui_error_dialog_response_cb), NULL);
 	gtk_widget_show(dialog);
 }

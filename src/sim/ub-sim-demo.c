@@ -121,6 +121,32 @@ ub_sim_demo_prepare_mtk(const gchar *dir, GError **error)
 	return TRUE;
 }
 
+/* a UFS phone with the demo flat build's LUNs and no partition tables (both GPT
+ * copies of every LUN wiped, as on a phone whose flash was erased): the flat
+ * build brings the tables */
+static gboolean
+ub_sim_demo_prepare_edl(const gchar *dir, GError **error)
+{
+	g_autofree gchar *geometry =
+	    g_strdup_printf("ufs:%u:64M", (guint)UB_DEMO_FLAT_BUILD_N_LUNS);
+	g_autoptr(UbSimStorage) storage = ub_sim_storage_open(dir, geometry, error);
+	g_auto(GStrv) regions = NULL;
+	const guint64 span = 64 * 1024;
+
+	if (storage == NULL || !ub_sim_layout_apply(storage, "gpt", error))
+		return FALSE;
+	regions = ub_sim_storage_get_region_names(storage);
+	for (guint i = 0; regions[i] != NULL; i++) {
+		guint64 size = ub_sim_storage_get_region_size(storage, regions[i]);
+		if (size < 2 * span)
+			continue;
+		if (!ub_sim_storage_erase(storage, regions[i], 0, span, error) ||
+		    !ub_sim_storage_erase(storage, regions[i], size - span, span, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /**
  * ub_sim_demo_prepare:
  * @kind: fastboot, edl or mtk
@@ -130,8 +156,9 @@ ub_sim_demo_prepare_mtk(const gchar *dir, GError **error)
  * Puts a simulated phone's storage into the state a user's phone is in before
  * the demo package is flashed. For "mtk": an eMMC phone with the older layout
  * of the demo scatter and calibration data of its own (nvram, nvdata, ...),
- * so that Firmware Upgrade of the demo package works and keeps that data. The
- * other kinds start from the simulator's own layout: nothing to do.
+ * so that Firmware Upgrade of the demo package works and keeps that data. For
+ * "edl": a UFS phone with the demo flat build's LUNs and no partition tables.
+ * fastboot starts from the simulator's own layout: nothing to do.
  *
  * Returns: %TRUE for success
  */
@@ -143,6 +170,12 @@ ub_sim_demo_prepare(const gchar *kind, const gchar *dir, GError **error)
 	if (g_strcmp0(kind, "mtk") == 0) {
 		if (!ub_sim_demo_prepare_mtk(dir, error)) {
 			g_prefix_error(error, "failed to prepare the demo MediaTek phone: ");
+			return FALSE;
+		}
+	}
+	if (g_strcmp0(kind, "edl") == 0) {
+		if (!ub_sim_demo_prepare_edl(dir, error)) {
+			g_prefix_error(error, "failed to prepare the demo Qualcomm phone: ");
 			return FALSE;
 		}
 	}

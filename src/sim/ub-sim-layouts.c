@@ -500,9 +500,13 @@ ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
 	if (!ub_sim_layout_check_name(name, error))
 		return FALSE;
 	applied = ub_sim_layout_get_applied(storage);
-	if (g_strcmp0(applied, name) == 0 || g_strcmp0(name, "gpt") == 0)
+	fn = g_build_filename(ub_sim_storage_get_dir(storage), UB_SIM_LAYOUT_SIDECAR, NULL);
+	/* "gpt" is also what get_applied() says when nothing was recorded yet */
+	if (g_strcmp0(applied, name) == 0 && g_file_test(fn, G_FILE_TEST_EXISTS))
 		return TRUE;
-	if (g_strcmp0(name, "pixel") == 0) {
+	if (g_strcmp0(name, "gpt") == 0) {
+		/* nothing to write: only recorded, so no default layout follows */
+	} else if (g_strcmp0(name, "pixel") == 0) {
 		if (!ub_sim_layout_write_gpt(storage,
 					     name,
 					     ub_sim_layout_pixel,
@@ -538,7 +542,6 @@ ub_sim_layout_apply(UbSimStorage *storage, const gchar *name, GError **error)
 			return FALSE;
 		(void)g_remove(lp);
 	}
-	fn = g_build_filename(ub_sim_storage_get_dir(storage), UB_SIM_LAYOUT_SIDECAR, NULL);
 	g_key_file_set_string(kf, "phone", "layout", name);
 	return g_key_file_save_to_file(kf, fn, error);
 }
