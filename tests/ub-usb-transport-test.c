@@ -27,12 +27,19 @@ ub_usb_transport_test_error_mapping(void)
 	g_assert_error(error, UB_ERROR, UB_ERROR_PERMISSION_DENIED);
 	g_assert_true(g_str_has_prefix(error->message, "cannot open usb:1-4 05c6:9008: "));
 	g_assert_nonnull(strstr(error->message, "71-unbrick.rules"));
-	g_assert_nonnull(strstr(error->message, "udevadm control --reload"));
-	/* one command: print the built-in rules into /etc, or reload installed ones */
-	g_assert_true(strstr(error->message,
-			     "'unbrick-cli udev-rules | sudo tee "
-			     "/etc/udev/rules.d/71-unbrick.rules && ") != NULL ||
-		      strstr(error->message, "is installed but did not apply") != NULL);
+	/* one command: print the built-in rules into /etc; or, installed, why they did not
+	 * apply (reload them; or the rule serves the user at the seat, not this one) */
+	if (strstr(error->message, "is installed but did not apply to this device") != NULL) {
+		g_assert_nonnull(strstr(error->message, "udevadm control --reload"));
+	} else if (strstr(error->message, "is installed but did not apply to this user") != NULL) {
+		g_assert_nonnull(strstr(error->message, "seat"));
+		g_assert_nonnull(strstr(error->message, "as root"));
+	} else {
+		g_assert_nonnull(strstr(error->message,
+					"is missing: install it with 'unbrick-cli udev-rules | sudo tee "
+					"/etc/udev/rules.d/71-unbrick.rules && sudo udevadm control "
+					"--reload'"));
+	}
 	g_clear_error(&error);
 
 	ub_usb_context_set_error(&error, LIBUSB_ERROR_NO_DEVICE, "x");
@@ -53,6 +60,49 @@ ub_usb_transport_test_error_mapping(void)
 	g_clear_error(&error);
 	ub_usb_context_set_error(&error, LIBUSB_ERROR_IO, "x");
 	g_assert_error(error, UB_ERROR, UB_ERROR_IO);
+}
+
+/* restores UB_USB_POLL as it was when the test started */
+typedef struct {
+	gchar *value;
+} UbUsbTransportTestPollEnv;
+
+static UbUsbTransportTestPollEnv *
+ub_usb_transport_test_poll_env_set(const gchar *value)
+{
+	UbUsbTransportTestPollEnv *env = g_new0(UbUsbTransportTestPollEnv, 1);
+	env->value = g_strdup(g_getenv("UB_USB_POLL"));
+	if (value != NULL)
+		g_setenv("UB_USB_POLL", value, TRUE);
+	else
+		g_unsetenv("UB_USB_POLL");
+	return env;
+}
+
+static void
+ub_usb_transport_test_poll_env_restore(UbUsbTransportTestPollEnv *env)
+{
+	if (env->value != NULL)
+		g_setenv("UB_USB_POLL", env->value, TRUE);
+	else
+		g_unsetenv("UB_USB_POLL");
+	g_free(env->value);
+	g_free(env);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UbUsbTransportTestPollEnv, ub_usb_transport_test_poll_env_restore)
+
+static void
+ub_usb_transport_test_should_poll(void)
+{
+	g_autoptr(UbUsbTransportTestPollEnv) env = ub_usb_transport_test_poll_env_set("1");
+
+	/* the variable wins both ways, whatever udevd does on this machine */
+	g_assert_true(ub_usb_context_should_poll());
+	g_setenv("UB_USB_POLL", "0", TRUE);
+	g_assert_false(ub_usb_context_should_poll());
+	g_setenv("UB_USB_POLL", "yes", TRUE);
+	g_assert_true(ub_usb_context_should_poll());
 }
 
 #ifdef HAVE_UMOCKDEV
@@ -619,6 +669,170 @@ ub_usb_transport_test_throughput(void)
 		   (gdouble)total / secs / 1e6);
 }
 
+/* without hotplug events every lookup lists the bus through a context of its
+ * own, which the transport opened from the device keeps for as long as it lives */
+static void
+ub_usb_transport_test_poll_lookup(void)
+{
+	gssize n;
+	guint8 buf[64] = {0};
+	guint n_private = ub_usb_context_get_n_private();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbUsbTransportTestPollEnv) env = ub_usb_transport_test_poll_env_set("1");
+	g_autoptr(UbUsbTransportTestDevice) dev = ub_usb_transport_test_device_new(TRUE);
+	g_autoptr(UbUmockdevSim) sim = NULL;
+	g_autoptr(UbTransport) transport = NULL;
+	g_autoptr(UbTransport) transport_shared = NULL;
+	UbUsbContext *usb_ctx_transport;
+
+	/* a context from before the device arrived, and one from after */
+	{
+		g_autoptr(UbUsbContext) usb_ctx_before = ub_usb_context_acquire(&error);
+		g_autoptr(UbUsbContext) usb_ctx = NULL;
+		g_autoptr(libusb_device) usb_device = NULL;
+
+		g_assert_no_error(error);
+		g_assert_false(ub_usb_context_is_shared(usb_ctx_before));
+		sim = ub_usb_transport_test_plug("4-1", 0x05c6, 0x9008, NULL, dev);
+		usb_ctx = ub_usb_context_acquire(&error);
+		g_assert_no_error(error);
+		g_assert_true(usb_ctx != usb_ctx_before);
+		g_assert_true(ub_usb_context_get_libusb(usb_ctx) !=
+			      ub_usb_context_get_libusb(usb_ctx_before));
+		g_assert_true(ub_usb_context_get_libusb(usb_ctx) !=
+			      ub_usb_context_get_default(NULL));
+		g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private + 2);
+
+		/* found through the new context; the transport finds that context
+		 * from the device alone and keeps it */
+		usb_device = ub_usb_context_find_device_by_path(usb_ctx, "4-1", &error);
+		g_assert_no_error(error);
+		g_assert_nonnull(usb_device);
+		transport = ub_usb_transport_new_for_device(usb_device, -1, &error);
+		g_assert_no_error(error);
+		g_assert_nonnull(transport);
+		g_assert_true(ub_usb_transport_get_context(UB_USB_TRANSPORT(transport)) == usb_ctx);
+	}
+
+	/* the lookup's references are gone; the transport's context lives on */
+	g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private + 1);
+	usb_ctx_transport = ub_usb_transport_get_context(UB_USB_TRANSPORT(transport));
+	g_assert_false(ub_usb_context_is_shared(usb_ctx_transport));
+	g_assert_true(
+	    ub_transport_write(transport, (const guint8 *)"ping", 4, 0, 1000, NULL, &error));
+	g_assert_no_error(error);
+	n = ub_transport_read(transport, buf, sizeof(buf), 1000, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(n, ==, 4);
+	g_assert_cmpmem(buf, 4, "ping", 4);
+
+	/* the last user exits the context */
+	g_clear_object(&transport);
+	g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private);
+
+	/* the convenience constructors look up the same way */
+	transport = ub_usb_transport_new_for_path("4-1", &error);
+	g_assert_no_error(error);
+	g_assert_false(
+	    ub_usb_context_is_shared(ub_usb_transport_get_context(UB_USB_TRANSPORT(transport))));
+	g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private + 1);
+	g_clear_object(&transport);
+
+	/* with hotplug events, the one shared context as before */
+	g_setenv("UB_USB_POLL", "0", TRUE);
+	transport_shared = ub_usb_transport_new_for_vid_pid(0x05c6, 0x9008, &error);
+	g_assert_no_error(error);
+	usb_ctx_transport = ub_usb_transport_get_context(UB_USB_TRANSPORT(transport_shared));
+	g_assert_true(ub_usb_context_is_shared(usb_ctx_transport));
+	g_assert_true(ub_usb_context_get_libusb(usb_ctx_transport) ==
+		      ub_usb_context_get_default(NULL));
+	g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private);
+}
+
+/* a device of a context that is not ours cannot be opened: its events would
+ * be handled on the wrong context */
+static void
+ub_usb_transport_test_foreign_device(void)
+{
+	libusb_context *ctx = NULL;
+	libusb_device **list = NULL;
+	ssize_t n;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbUmockdevSim) sim =
+	    ub_usb_transport_test_plug("4-4", 0x05c6, 0x9008, NULL, NULL);
+	g_autoptr(UbTransport) transport = NULL;
+
+	g_assert_cmpint(libusb_init(&ctx), ==, LIBUSB_SUCCESS);
+	n = libusb_get_device_list(ctx, &list);
+	g_assert_cmpint(n, >, 0);
+	g_assert_null(ub_usb_context_find_for_device(list[0]));
+	transport = ub_usb_transport_new_for_device(list[0], -1, &error);
+	g_assert_error(error, UB_ERROR, UB_ERROR_INTERNAL);
+	g_assert_null(transport);
+	libusb_free_device_list(list, 1);
+	libusb_exit(ctx);
+}
+
+typedef struct {
+	const gchar *path;
+	UbUsbContext *usb_ctx; /* not owned: only compared */
+	guint round_trips;
+} UbUsbTransportTestJob;
+
+/* one phone's job on a worker thread: open it as the bus is now, echo 64 KiB
+ * many times */
+static gpointer
+ub_usb_transport_test_job_thread_cb(gpointer user_data)
+{
+	UbUsbTransportTestJob *job = user_data;
+	gsize bufsz = 64 * 1024;
+	g_autofree guint8 *buf = g_malloc(bufsz);
+	g_autofree guint8 *rbuf = g_malloc(bufsz);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbTransport) transport = ub_usb_transport_new_for_path(job->path, &error);
+
+	g_assert_no_error(error);
+	job->usb_ctx = ub_usb_transport_get_context(UB_USB_TRANSPORT(transport));
+	for (guint r = 0; r < 20; r++) {
+		for (gsize i = 0; i < bufsz; i++)
+			buf[i] = ub_usb_transport_test_pattern(i + r);
+		g_assert_true(ub_transport_write(transport, buf, bufsz, 0, 5000, NULL, &error));
+		g_assert_no_error(error);
+		g_assert_true(ub_transport_read_exact(transport, rbuf, bufsz, 5000, NULL, &error));
+		g_assert_no_error(error);
+		g_assert_cmpmem(buf, bufsz, rbuf, bufsz);
+		job->round_trips++;
+	}
+	return NULL;
+}
+
+/* two phones at once, each job on its own thread with its own context */
+static void
+ub_usb_transport_test_poll_threads(void)
+{
+	guint n_private = ub_usb_context_get_n_private();
+	UbUsbTransportTestJob jobs[2] = {{.path = "4-2"}, {.path = "4-3"}};
+	GThread *threads[2] = {NULL};
+	g_autoptr(UbUsbTransportTestPollEnv) env = ub_usb_transport_test_poll_env_set("1");
+	g_autoptr(UbUsbTransportTestDevice) dev1 = ub_usb_transport_test_device_new(TRUE);
+	g_autoptr(UbUsbTransportTestDevice) dev2 = ub_usb_transport_test_device_new(TRUE);
+	g_autoptr(UbUmockdevSim) sim1 =
+	    ub_usb_transport_test_plug("4-2", 0x05c6, 0x9008, NULL, dev1);
+	g_autoptr(UbUmockdevSim) sim2 =
+	    ub_usb_transport_test_plug("4-3", 0x05c6, 0x9008, NULL, dev2);
+
+	for (guint i = 0; i < G_N_ELEMENTS(jobs); i++)
+		threads[i] = g_thread_new("job", ub_usb_transport_test_job_thread_cb, &jobs[i]);
+	for (guint i = 0; i < G_N_ELEMENTS(jobs); i++)
+		g_thread_join(threads[i]);
+	g_assert_cmpuint(jobs[0].round_trips, ==, 20);
+	g_assert_cmpuint(jobs[1].round_trips, ==, 20);
+	g_assert_true(jobs[0].usb_ctx != jobs[1].usb_ctx);
+	g_assert_cmpuint(dev1->total, ==, 20 * 64 * 1024);
+	g_assert_cmpuint(dev2->total, ==, 20 * 64 * 1024);
+	g_assert_cmpuint(ub_usb_context_get_n_private(), ==, n_private);
+}
+
 #endif /* HAVE_UMOCKDEV */
 
 int
@@ -629,6 +843,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ub/core/usb-transport/error-mapping",
 			ub_usb_transport_test_error_mapping);
+	g_test_add_func("/ub/core/usb-transport/should-poll", ub_usb_transport_test_should_poll);
 	if (!want_umockdev)
 		return g_test_run();
 
@@ -655,6 +870,12 @@ main(int argc, char **argv)
 			ub_usb_transport_test_open_by_serial);
 	g_test_add_func("/ub/core/usb-transport/umockdev/throughput",
 			ub_usb_transport_test_throughput);
+	g_test_add_func("/ub/core/usb-transport/umockdev/poll-lookup",
+			ub_usb_transport_test_poll_lookup);
+	g_test_add_func("/ub/core/usb-transport/umockdev/foreign-device",
+			ub_usb_transport_test_foreign_device);
+	g_test_add_func("/ub/core/usb-transport/umockdev/poll-threads",
+			ub_usb_transport_test_poll_threads);
 	{
 		gint rc = g_test_run();
 		g_clear_object(&ub_usb_transport_test_testbed);

@@ -22,7 +22,7 @@
  * callback may run in any thread that handles its events, so it does its
  * work under the mutex and does not depend on the monitor's thread.
  *
- * Without libusb hotplug (no capability, no udevd, inside Flatpak, or
+ * Without libusb hotplug (no capability, or ub_usb_context_should_poll(): no udevd, Flatpak,
  * `UB_USB_POLL=1`) the thread polls with a fresh libusb context, because a
  * context that missed the udev event never learns of the device. To keep that
  * cheap it lists /dev/bus/usb and /sys/bus/usb/devices every 25 ms and
@@ -434,25 +434,6 @@ ub_device_monitor_poll_thread_cb(gpointer user_data)
 	return NULL;
 }
 
-static gboolean
-ub_device_monitor_should_poll(void)
-{
-	const gchar *env = g_getenv("UB_USB_POLL");
-
-	if (env != NULL && env[0] != '\0')
-		return g_strcmp0(env, "0") != 0;
-
-	/* the sandbox gets no udev events */
-	if (g_file_test("/.flatpak-info", G_FILE_TEST_EXISTS))
-		return TRUE;
-
-	/* libusb hears of new devices only from udevd; umockdev fakes its events */
-	if (!g_file_test("/run/udev/control", G_FILE_TEST_EXISTS) &&
-	    g_getenv("UMOCKDEV_DIR") == NULL)
-		return TRUE;
-	return FALSE;
-}
-
 /* FALSE means: use polling instead */
 static gboolean
 ub_device_monitor_start_hotplug(UbDeviceMonitor *self)
@@ -537,7 +518,7 @@ ub_device_monitor_start(UbDeviceMonitor *self, GError **error)
 	g_atomic_int_set(&self->stopping, FALSE);
 	g_mutex_unlock(&self->mutex);
 
-	self->polling = ub_device_monitor_should_poll();
+	self->polling = ub_usb_context_should_poll();
 	if (!self->polling && !ub_device_monitor_start_hotplug(self))
 		self->polling = TRUE;
 	if (self->polling) {

@@ -264,39 +264,35 @@ typedef struct {
 	guint8 address;
 } UbDeviceSpecUsbOrigin;
 
-/* a fastboot device that is the same phone (same serial) but not the old handle */
+/* a fastboot device of @usb_ctx that is the same phone (same serial) but not the old handle */
 static libusb_device *
-ub_device_spec_find_fastboot(UbDevice *device, const UbDeviceSpecUsbOrigin *origin, GError **error)
+ub_device_spec_find_fastboot(UbUsbContext *usb_ctx,
+			     UbDevice *device,
+			     const UbDeviceSpecUsbOrigin *origin,
+			     GError **error)
 {
 	const gchar *serial = ub_device_get_serial(device);
 	g_autoptr(libusb_device) usb_device = NULL;
 	g_autoptr(UbUsbDeviceInfo) info = NULL;
 
 	if (serial != NULL) {
-		usb_device = ub_usb_context_find_by_serial(serial, error);
+		usb_device = ub_usb_context_find_device_by_serial(usb_ctx, serial, error);
 		if (usb_device == NULL)
 			return NULL;
 	} else {
-		libusb_context *ctx = ub_usb_context_get_default(error);
-		libusb_device **list = NULL;
-		ssize_t n;
-		if (ctx == NULL)
+		g_autoptr(GPtrArray) devices = ub_usb_context_get_devices(usb_ctx, error);
+		if (devices == NULL)
 			return NULL;
-		n = libusb_get_device_list(ctx, &list);
-		if (n < 0) {
-			ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
-			return NULL;
-		}
-		for (ssize_t i = 0; i < n && usb_device == NULL; i++) {
+		for (guint i = 0; i < devices->len && usb_device == NULL; i++) {
+			libusb_device *dev = g_ptr_array_index(devices, i);
 			g_autoptr(UbUsbDeviceInfo) candidate =
-			    ub_usb_device_info_new_from_libusb(list[i], NULL);
+			    ub_usb_device_info_new_from_libusb(dev, NULL);
 			if (candidate != NULL &&
 			    ub_usb_device_info_get_protocol(candidate) == UB_PROTOCOL_FASTBOOT &&
-			    (libusb_get_bus_number(list[i]) != origin->bus ||
-			     libusb_get_device_address(list[i]) != origin->address))
-				usb_device = libusb_ref_device(list[i]);
+			    (libusb_get_bus_number(dev) != origin->bus ||
+			     libusb_get_device_address(dev) != origin->address))
+				usb_device = libusb_ref_device(dev);
 		}
-		libusb_free_device_list(list, 1);
 		if (usb_device == NULL) {
 			g_set_error_literal(error, UB_ERROR, UB_ERROR_NOT_FOUND, "no fastboot device");
 			return NULL;
@@ -378,39 +374,34 @@ ub_device_spec_tcp_reconnect_cb(UbDevice *device,
 	return NULL;
 }
 
-/* a libusb device in @mode (any mode for UNKNOWN): not at @skip, and at @at when given */
+/* a libusb device of @usb_ctx in @mode (any mode for UNKNOWN): not at @skip, and at
+ * @at when given */
 static libusb_device *
-ub_device_spec_find_mode(UbDeviceMode mode,
+ub_device_spec_find_mode(UbUsbContext *usb_ctx,
+			 UbDeviceMode mode,
 			 const UbDeviceSpecUsbOrigin *skip,
 			 const UbDeviceSpecUsbOrigin *at,
 			 GError **error)
 {
-	libusb_context *ctx = ub_usb_context_get_default(error);
-	libusb_device **list = NULL;
 	libusb_device *found = NULL;
-	ssize_t n;
+	g_autoptr(GPtrArray) devices = ub_usb_context_get_devices(usb_ctx, error);
 
-	if (ctx == NULL)
+	if (devices == NULL)
 		return NULL;
-	n = libusb_get_device_list(ctx, &list);
-	if (n < 0) {
-		ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
-		return NULL;
-	}
-	for (ssize_t i = 0; i < n && found == NULL; i++) {
-		guint8 bus = libusb_get_bus_number(list[i]);
-		guint8 address = libusb_get_device_address(list[i]);
+	for (guint i = 0; i < devices->len && found == NULL; i++) {
+		libusb_device *dev = g_ptr_array_index(devices, i);
+		guint8 bus = libusb_get_bus_number(dev);
+		guint8 address = libusb_get_device_address(dev);
 		g_autoptr(UbUsbDeviceInfo) info = NULL;
 		if (skip != NULL && bus == skip->bus && address == skip->address)
 			continue;
 		if (at != NULL && (bus != at->bus || address != at->address))
 			continue;
-		info = ub_usb_device_info_new_from_libusb(list[i], NULL);
+		info = ub_usb_device_info_new_from_libusb(dev, NULL);
 		if (info != NULL && (mode == UB_DEVICE_MODE_UNKNOWN ||
 				     ub_usb_device_info_get_mode(info) == mode))
-			found = libusb_ref_device(list[i]);
+			found = libusb_ref_device(dev);
 	}
-	libusb_free_device_list(list, 1);
 	if (found == NULL) {
 		g_set_error(error,
 			    UB_ERROR,
@@ -425,7 +416,9 @@ ub_device_spec_find_mode(UbDeviceMode mode,
 /*
  * Polls every @poll_ms until the phone is back on USB (the fastboot device with
  * @device's serial, or else any phone in @mode other than @origin) and opens it;
- * @what names what was awaited in the timeout error.
+ * @what names what was awaited in the timeout error. Each look lists the bus
+ * through a context of ub_usb_context_acquire(): without hotplug events an
+ * older context would never see the phone come back.
  */
 static UbTransport *
 ub_device_spec_usb_reconnect(UbDevice *device,
@@ -442,16 +435,21 @@ ub_device_spec_usb_reconnect(UbDevice *device,
 	g_autoptr(GError) error_last = NULL;
 
 	do {
+		g_autoptr(UbUsbContext) usb_ctx = NULL;
 		g_autoptr(libusb_device) usb_device = NULL;
 		g_autoptr(UbTransport) transport = NULL;
 		if (!ub_device_spec_reconnect_sleep(poll_ms, cancellable, error))
 			return NULL;
 		g_clear_error(&error_last);
-		usb_device = fastboot ? ub_device_spec_find_fastboot(device, origin, &error_last)
-				      : ub_device_spec_find_mode(mode, origin, NULL, &error_last);
+		usb_ctx = ub_usb_context_acquire(&error_last);
+		if (usb_ctx == NULL)
+			continue;
+		usb_device =
+		    fastboot ? ub_device_spec_find_fastboot(usb_ctx, device, origin, &error_last)
+			     : ub_device_spec_find_mode(usb_ctx, mode, origin, NULL, &error_last);
 		if (usb_device == NULL)
 			continue;
-		transport = ub_usb_transport_new_for_device(usb_device, -1, &error_last);
+		transport = ub_usb_transport_new_full(usb_ctx, usb_device, -1, &error_last);
 		if (transport == NULL)
 			continue;
 		origin->bus = libusb_get_bus_number(usb_device);
@@ -514,8 +512,9 @@ ub_device_spec_mtk_reconnect_cb(UbDevice *device,
 					    error);
 }
 
+/* opens @usb_device, a device of @usb_ctx */
 static UbDevice *
-ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
+ub_device_spec_open_usb(UbUsbContext *usb_ctx, libusb_device *usb_device, GError **error)
 {
 	g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(usb_device, error);
 	g_autoptr(UbTransport) transport = NULL;
@@ -533,7 +532,7 @@ ub_device_spec_open_usb(libusb_device *usb_device, GError **error)
 			    ub_usb_device_info_get_port_path(info));
 		return NULL;
 	}
-	transport = ub_usb_transport_new_for_device(usb_device, -1, error);
+	transport = ub_usb_transport_new_full(usb_ctx, usb_device, -1, error);
 	if (transport == NULL)
 		return NULL;
 	device = ub_device_new_for_transport(transport, ub_usb_device_info_get_mode(info), FALSE, error);
@@ -566,6 +565,7 @@ ub_device_spec_open_wait(GCancellable *cancellable, GError **error)
 {
 	g_autoptr(UbDeviceMonitor) monitor = ub_device_monitor_new();
 	g_autoptr(UbUsbDeviceInfo) info = NULL;
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
 	g_autoptr(libusb_device) usb_device = NULL;
 	UbDeviceSpecUsbOrigin at = {0};
 
@@ -587,36 +587,38 @@ ub_device_spec_open_wait(GCancellable *cancellable, GError **error)
 	}
 	at.bus = ub_usb_device_info_get_bus(info);
 	at.address = ub_usb_device_info_get_address(info);
-	usb_device = ub_device_spec_find_mode(ub_usb_device_info_get_mode(info), NULL, &at, error);
+	usb_ctx = ub_usb_context_acquire(error);
+	if (usb_ctx == NULL)
+		return NULL;
+	usb_device =
+	    ub_device_spec_find_mode(usb_ctx, ub_usb_device_info_get_mode(info), NULL, &at, error);
 	if (usb_device == NULL) {
 		g_prefix_error(error, "the phone left again before it could be opened: ");
 		return NULL;
 	}
-	return ub_device_spec_open_usb(usb_device, error);
+	return ub_device_spec_open_usb(usb_ctx, usb_device, error);
 }
 
 static UbDevice *
 ub_device_spec_open_auto(GError **error)
 {
-	libusb_context *ctx = ub_usb_context_get_default(error);
-	libusb_device **list = NULL;
-	ssize_t n;
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
+	g_autoptr(GPtrArray) devices = NULL;
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)libusb_unref_device);
 	UbDevice *device;
 
-	if (ctx == NULL)
+	usb_ctx = ub_usb_context_acquire(error);
+	if (usb_ctx == NULL)
 		return NULL;
-	n = libusb_get_device_list(ctx, &list);
-	if (n < 0) {
-		ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
+	devices = ub_usb_context_get_devices(usb_ctx, error);
+	if (devices == NULL)
 		return NULL;
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(list[i], NULL);
+	for (guint i = 0; i < devices->len; i++) {
+		libusb_device *dev = g_ptr_array_index(devices, i);
+		g_autoptr(UbUsbDeviceInfo) info = ub_usb_device_info_new_from_libusb(dev, NULL);
 		if (info != NULL && ub_usb_device_info_is_known(info))
-			g_ptr_array_add(found, libusb_ref_device(list[i]));
+			g_ptr_array_add(found, libusb_ref_device(dev));
 	}
-	libusb_free_device_list(list, 1);
 	if (found->len == 0) {
 		g_set_error_literal(error,
 				    UB_ERROR,
@@ -640,7 +642,7 @@ ub_device_spec_open_auto(GError **error)
 			    names->str);
 		return NULL;
 	}
-	device = ub_device_spec_open_usb(g_ptr_array_index(found, 0), error);
+	device = ub_device_spec_open_usb(usb_ctx, g_ptr_array_index(found, 0), error);
 	return device;
 }
 
@@ -716,6 +718,7 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 		    GError **error)
 {
 	g_autoptr(UbTransport) transport = NULL;
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
 	g_autoptr(libusb_device) usb_device = NULL;
 	UbDevice *device;
 
@@ -725,13 +728,23 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 	case UB_DEVICE_SPEC_KIND_WAIT:
 		return ub_device_spec_open_wait(cancellable, error);
 	case UB_DEVICE_SPEC_KIND_USB_IDS:
-		usb_device = ub_usb_context_find_by_vid_pid(spec->vid, spec->pid, error);
+		usb_ctx = ub_usb_context_acquire(error);
+		if (usb_ctx == NULL)
+			return NULL;
+		usb_device =
+		    ub_usb_context_find_device_by_vid_pid(usb_ctx, spec->vid, spec->pid, error);
 		break;
 	case UB_DEVICE_SPEC_KIND_USB_PATH:
-		usb_device = ub_usb_context_find_by_path(spec->path, error);
+		usb_ctx = ub_usb_context_acquire(error);
+		if (usb_ctx == NULL)
+			return NULL;
+		usb_device = ub_usb_context_find_device_by_path(usb_ctx, spec->path, error);
 		break;
 	case UB_DEVICE_SPEC_KIND_USB_SERIAL:
-		usb_device = ub_usb_context_find_by_serial(spec->path, error);
+		usb_ctx = ub_usb_context_acquire(error);
+		if (usb_ctx == NULL)
+			return NULL;
+		usb_device = ub_usb_context_find_device_by_serial(usb_ctx, spec->path, error);
 		break;
 	case UB_DEVICE_SPEC_KIND_SERIAL: {
 		UbDeviceMode mode = spec->serial_mode != UB_DEVICE_MODE_UNKNOWN
@@ -775,5 +788,5 @@ ub_device_spec_open(const UbDeviceSpec *spec,
 	}
 	if (usb_device == NULL)
 		return NULL;
-	return ub_device_spec_open_usb(usb_device, error);
+	return ub_device_spec_open_usb(usb_ctx, usb_device, error);
 }

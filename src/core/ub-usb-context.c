@@ -4,24 +4,40 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "ub-error.h"
 #include "ub-udev-rules.h"
 #include "ub-usb-context.h"
 
 #define UB_USB_CONTEXT_RULES_ETC "/etc/udev/rules.d/" UB_UDEV_RULES_FILENAME
-#define UB_USB_CONTEXT_RULES_LIB "/usr/lib/udev/rules.d/" UB_UDEV_RULES_FILENAME
+
+struct _UbUsbContext {
+	gint refcount;	/* private ones only; changed under the registry mutex */
+	gboolean shared; /* the process-wide default: never freed */
+	libusb_context *ctx;
+};
 
 static GMutex ub_usb_context_mutex;
 static libusb_context *ub_usb_context_default = NULL;
+static UbUsbContext ub_usb_context_default_holder = {.shared = TRUE};
+
+/* the private contexts alive, so a device can be traced back to its own */
+static GMutex ub_usb_context_registry_mutex;
+static GPtrArray *ub_usb_context_registry = NULL;
 
 /**
  * ub_usb_context_get_default:
  * @error: (nullable): return location for a #GError
  *
- * Returns the one libusb context of the process, shared by every USB transport
- * and the device monitor's hotplug thread. It is created on first use and
- * lives until the process exits. A failure is not remembered, so a later call
- * can succeed (e.g. once a umockdev test bed exists).
+ * Returns the one shared libusb context of the process, used by the device
+ * monitor's hotplug thread and, where libusb gets hotplug events, by every
+ * lookup and USB transport (see ub_usb_context_acquire()). It is created on
+ * first use and lives until the process exits. A failure is not remembered, so
+ * a later call can succeed (e.g. once a umockdev test bed exists).
  *
  * Events: whoever waits for a transfer runs libusb_handle_events_timeout_completed()
  * on its own thread (libusb serialises event handling between threads itself).
@@ -44,21 +60,336 @@ ub_usb_context_get_default(GError **error)
 	return ub_usb_context_default;
 }
 
-static const gchar *
+/* the shared default, created if needed */
+static UbUsbContext *
+ub_usb_context_get_default_holder(GError **error)
+{
+	if (ub_usb_context_get_default(error) == NULL)
+		return NULL;
+	return &ub_usb_context_default_holder;
+}
+
+/**
+ * ub_usb_context_should_poll:
+ *
+ * Whether libusb gets no hotplug events here, so that a context learns only
+ * of the devices present when it was created: no udevd (containers, minimal
+ * systems), inside Flatpak (the sandbox gets no udev events), or
+ * `UB_USB_POLL=1` (`UB_USB_POLL=0` forces the events path). umockdev fakes
+ * the events, so a test bed has them.
+ *
+ * Returns: %TRUE if device lists need a fresh context each time
+ */
+gboolean
+ub_usb_context_should_poll(void)
+{
+	const gchar *env = g_getenv("UB_USB_POLL");
+
+	if (env != NULL && env[0] != '\0')
+		return g_strcmp0(env, "0") != 0;
+
+	/* the sandbox gets no udev events */
+	if (g_file_test("/.flatpak-info", G_FILE_TEST_EXISTS))
+		return TRUE;
+
+	/* libusb hears of new devices only from udevd; umockdev fakes its events */
+	if (!g_file_test("/run/udev/control", G_FILE_TEST_EXISTS) &&
+	    g_getenv("UMOCKDEV_DIR") == NULL)
+		return TRUE;
+	return FALSE;
+}
+
+/**
+ * ub_usb_context_acquire:
+ * @error: (nullable): return location for a #GError
+ *
+ * A context that sees the bus as it is now. With hotplug events that is the
+ * shared default of ub_usb_context_get_default(), which libusb keeps up to
+ * date; without them (see ub_usb_context_should_poll()) every call creates a
+ * private context, which ends (libusb_exit()) with its last reference.
+ *
+ * Devices listed through the context belong to it: the context must outlive
+ * them and anything opened from them (a #UbUsbTransport keeps a reference).
+ * Any thread may use it.
+ *
+ * Returns: (transfer full): a context, release with ub_usb_context_unref(), or
+ *   %NULL if USB is not available
+ */
+UbUsbContext *
+ub_usb_context_acquire(GError **error)
+{
+	UbUsbContext *self;
+	libusb_context *ctx = NULL;
+	gint rc;
+
+	if (!ub_usb_context_should_poll())
+		return ub_usb_context_get_default_holder(error);
+	rc = libusb_init(&ctx);
+	if (rc != LIBUSB_SUCCESS) {
+		ub_usb_context_set_error(error, rc, "USB is not available");
+		return NULL;
+	}
+	self = g_new0(UbUsbContext, 1);
+	self->refcount = 1;
+	self->ctx = ctx;
+	g_mutex_lock(&ub_usb_context_registry_mutex);
+	if (ub_usb_context_registry == NULL)
+		ub_usb_context_registry = g_ptr_array_new();
+	g_ptr_array_add(ub_usb_context_registry, self);
+	g_mutex_unlock(&ub_usb_context_registry_mutex);
+	return self;
+}
+
+/**
+ * ub_usb_context_ref:
+ * @self: a #UbUsbContext
+ *
+ * Returns: (transfer full): @self
+ */
+UbUsbContext *
+ub_usb_context_ref(UbUsbContext *self)
+{
+	g_return_val_if_fail(self != NULL, NULL);
+	if (!self->shared)
+		g_atomic_int_inc(&self->refcount);
+	return self;
+}
+
+/**
+ * ub_usb_context_unref:
+ * @self: a #UbUsbContext
+ *
+ * Drops a reference; the last one of a private context exits it. Every device
+ * listed through it must have been released before.
+ */
+void
+ub_usb_context_unref(UbUsbContext *self)
+{
+	gboolean last;
+
+	g_return_if_fail(self != NULL);
+	if (self->shared)
+		return;
+
+	/* under the mutex: ub_usb_context_find_for_device() takes references
+	 * to registered contexts, and must not revive one that is ending */
+	g_mutex_lock(&ub_usb_context_registry_mutex);
+	last = g_atomic_int_dec_and_test(&self->refcount);
+	if (last)
+		g_ptr_array_remove_fast(ub_usb_context_registry, self);
+	g_mutex_unlock(&ub_usb_context_registry_mutex);
+	if (!last)
+		return;
+	libusb_exit(self->ctx);
+	g_free(self);
+}
+
+/**
+ * ub_usb_context_get_libusb:
+ * @self: a #UbUsbContext
+ *
+ * Returns: (transfer none): the libusb context, valid while @self is
+ */
+libusb_context *
+ub_usb_context_get_libusb(UbUsbContext *self)
+{
+	g_return_val_if_fail(self != NULL, NULL);
+	if (self->shared)
+		return ub_usb_context_default;
+	return self->ctx;
+}
+
+/**
+ * ub_usb_context_is_shared:
+ * @self: a #UbUsbContext
+ *
+ * Returns: %TRUE for the process-wide default context
+ */
+gboolean
+ub_usb_context_is_shared(UbUsbContext *self)
+{
+	g_return_val_if_fail(self != NULL, FALSE);
+	return self->shared;
+}
+
+/**
+ * ub_usb_context_get_devices:
+ * @self: a #UbUsbContext
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer container) (element-type libusb_device): the devices on
+ *   the bus, each with a reference the array drops; free it before @self
+ */
+GPtrArray *
+ub_usb_context_get_devices(UbUsbContext *self, GError **error)
+{
+	libusb_device **list = NULL;
+	ssize_t n;
+	GPtrArray *devices;
+
+	g_return_val_if_fail(self != NULL, NULL);
+
+	n = libusb_get_device_list(ub_usb_context_get_libusb(self), &list);
+	if (n < 0) {
+		ub_usb_context_set_error(error, (gint)n, "failed to list USB devices");
+		return NULL;
+	}
+	devices = g_ptr_array_new_full((guint)n, (GDestroyNotify)libusb_unref_device);
+	for (ssize_t i = 0; i < n; i++)
+		g_ptr_array_add(devices, libusb_ref_device(list[i]));
+	libusb_free_device_list(list, 1);
+	return devices;
+}
+
+static gboolean
+ub_usb_context_has_device(libusb_context *ctx, libusb_device *dev)
+{
+	libusb_device **list = NULL;
+	gboolean found = FALSE;
+	ssize_t n = libusb_get_device_list(ctx, &list);
+	if (n < 0)
+		return FALSE;
+	for (ssize_t i = 0; i < n && !found; i++)
+		found = list[i] == dev;
+	libusb_free_device_list(list, 1);
+	return found;
+}
+
+/**
+ * ub_usb_context_find_for_device:
+ * @dev: a libusb device the caller holds a reference to
+ *
+ * libusb cannot tell which context a device belongs to: this looks for it in
+ * the shared default and in every private context alive.
+ *
+ * Returns: (transfer full) (nullable): the context of @dev, or %NULL if it is
+ *   not one of ours
+ */
+UbUsbContext *
+ub_usb_context_find_for_device(libusb_device *dev)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+	libusb_context *ctx_default;
+
+	g_return_val_if_fail(dev != NULL, NULL);
+
+	g_mutex_lock(&ub_usb_context_mutex);
+	ctx_default = ub_usb_context_default;
+	g_mutex_unlock(&ub_usb_context_mutex);
+	if (ctx_default != NULL && ub_usb_context_has_device(ctx_default, dev))
+		return &ub_usb_context_default_holder;
+
+	locker = g_mutex_locker_new(&ub_usb_context_registry_mutex);
+	if (ub_usb_context_registry == NULL)
+		return NULL;
+	for (guint i = 0; i < ub_usb_context_registry->len; i++) {
+		UbUsbContext *self = g_ptr_array_index(ub_usb_context_registry, i);
+		if (ub_usb_context_has_device(self->ctx, dev)) {
+			g_atomic_int_inc(&self->refcount);
+			return self;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * ub_usb_context_get_n_private:
+ *
+ * For tests and debug logs: a context per lookup must not outlive its users.
+ *
+ * Returns: how many private contexts are alive
+ */
+guint
+ub_usb_context_get_n_private(void)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&ub_usb_context_registry_mutex);
+	return ub_usb_context_registry != NULL ? ub_usb_context_registry->len : 0;
+}
+
+/* the rules file udev reads: the first of its directories that has one; a
+ * link to /dev/null or an empty file there masks the ones after it */
+static gboolean
+ub_usb_context_rules_installed(void)
+{
+	const gchar *dirs[] = {"/etc/udev/rules.d",
+			       "/run/udev/rules.d",
+			       "/usr/local/lib/udev/rules.d",
+			       "/usr/lib/udev/rules.d",
+			       "/lib/udev/rules.d",
+			       NULL};
+	for (guint i = 0; dirs[i] != NULL; i++) {
+		g_autofree gchar *path = g_build_filename(dirs[i], UB_UDEV_RULES_FILENAME, NULL);
+		GStatBuf st;
+		if (g_stat(path, &st) != 0)
+			continue;
+		return S_ISREG(st.st_mode) && st.st_size > 0;
+	}
+	return FALSE;
+}
+
+/* the uid logind says is at seat0 (what TAG+="uaccess" grants), or -1 if none */
+static gint64
+ub_usb_context_seat_uid(void)
+{
+	g_autofree gchar *buf = NULL;
+	g_auto(GStrv) lines = NULL;
+	if (!g_file_get_contents("/run/systemd/seats/seat0", &buf, NULL, NULL))
+		return -1;
+	lines = g_strsplit(buf, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		guint64 uid = 0;
+		if (g_str_has_prefix(lines[i], "ACTIVE_UID=") &&
+		    g_ascii_string_to_unsigned(lines[i] + strlen("ACTIVE_UID="),
+					       10,
+					       0,
+					       G_MAXUINT32,
+					       &uid,
+					       NULL))
+			return (gint64)uid;
+	}
+	return -1;
+}
+
+static gchar *
 ub_usb_context_permission_hint(void)
 {
-	if (g_file_test(UB_USB_CONTEXT_RULES_ETC, G_FILE_TEST_EXISTS) ||
-	    g_file_test(UB_USB_CONTEXT_RULES_LIB, G_FILE_TEST_EXISTS)) {
-		return "the udev rule " UB_UDEV_RULES_FILENAME " is installed but did not apply to "
-		       "this device: run 'sudo udevadm control --reload && sudo udevadm trigger' "
-		       "and replug the phone";
+	gint64 seat_uid;
+
+	if (!ub_usb_context_rules_installed()) {
+		/* the CLI prints the rules built into it, so this works from a build
+		 * folder, a /usr/local install and a Flatpak alike */
+		return g_strdup("the udev rule " UB_UDEV_RULES_FILENAME " is missing: "
+				"install it with 'unbrick-cli udev-rules | sudo tee " UB_USB_CONTEXT_RULES_ETC
+				" && sudo udevadm control --reload' and replug the phone");
 	}
-	/* the CLI prints the rules built into it, so this works from a build
-	 * folder, a /usr/local install and a Flatpak alike */
-	return "the udev rule " UB_UDEV_RULES_FILENAME " is missing (neither "
-	       UB_USB_CONTEXT_RULES_ETC " nor " UB_USB_CONTEXT_RULES_LIB " exists): install it "
-	       "with 'unbrick-cli udev-rules | sudo tee " UB_USB_CONTEXT_RULES_ETC " && "
-	       "sudo udevadm control --reload' and replug the phone";
+	/* the rule grants access to the user at the seat only (an ACL set by
+	 * udev from logind's state): tell a user elsewhere, e.g. over SSH, so */
+	if (getuid() != 0 && !g_file_test("/run/systemd/seats", G_FILE_TEST_IS_DIR)) {
+		return g_strdup("the udev rule " UB_UDEV_RULES_FILENAME " is installed but did not "
+				"apply to this user: it gives access to the user logged in at this "
+				"computer's seat through systemd-logind, which is not running: run "
+				"unbrick as root");
+	}
+	seat_uid = ub_usb_context_seat_uid();
+	if (getuid() != 0 && seat_uid < 0) {
+		return g_strdup_printf("the udev rule " UB_UDEV_RULES_FILENAME " is installed but "
+				       "did not apply to this user: it gives access only to the user "
+				       "logged in at this computer's seat, and no one is (this is uid "
+				       "%u): log in there and run unbrick from that session, or run it "
+				       "as root",
+				       (guint)getuid());
+	}
+	if (getuid() != 0 && seat_uid != (gint64)getuid()) {
+		return g_strdup_printf("the udev rule " UB_UDEV_RULES_FILENAME " is installed but "
+				       "did not apply to this user: it gives access only to the user "
+				       "logged in at this computer's seat (uid %" G_GINT64_FORMAT "), not "
+				       "to you (uid %u): run unbrick from that session, or as root",
+				       seat_uid,
+				       (guint)getuid());
+	}
+	return g_strdup("the udev rule " UB_UDEV_RULES_FILENAME " is installed but did not apply "
+			"to this device: run 'sudo udevadm control --reload && sudo udevadm "
+			"trigger' and replug the phone");
 }
 
 /**
@@ -75,7 +406,7 @@ ub_usb_context_set_error(GError **error, gint rc, const gchar *format, ...)
 {
 	va_list args;
 	UbError code;
-	const gchar *hint = NULL;
+	g_autofree gchar *hint = NULL;
 	g_autofree gchar *what = NULL;
 
 	va_start(args, format);
@@ -89,26 +420,26 @@ ub_usb_context_set_error(GError **error, gint rc, const gchar *format, ...)
 		break;
 	case LIBUSB_ERROR_NO_DEVICE:
 		code = UB_ERROR_DEVICE_GONE;
-		hint = "the device was disconnected";
+		hint = g_strdup("the device was disconnected");
 		break;
 	case LIBUSB_ERROR_NOT_FOUND:
 		code = UB_ERROR_NOT_FOUND;
 		break;
 	case LIBUSB_ERROR_BUSY:
 		code = UB_ERROR_BUSY;
-		hint = "another program is using the device (another flasher, adb, or "
-		       "ModemManager): close it and try again";
+		hint = g_strdup("another program is using the device (another flasher, adb, "
+				"or ModemManager): close it and try again");
 		break;
 	case LIBUSB_ERROR_TIMEOUT:
 		code = UB_ERROR_TIMED_OUT;
 		break;
 	case LIBUSB_ERROR_OVERFLOW:
 		code = UB_ERROR_PROTOCOL;
-		hint = "the device sent more data than was asked for";
+		hint = g_strdup("the device sent more data than was asked for");
 		break;
 	case LIBUSB_ERROR_PIPE:
 		code = UB_ERROR_PROTOCOL;
-		hint = "the device stalled the endpoint";
+		hint = g_strdup("the device stalled the endpoint");
 		break;
 	case LIBUSB_ERROR_NOT_SUPPORTED:
 		code = UB_ERROR_NOT_SUPPORTED;
@@ -161,31 +492,25 @@ typedef gboolean (*UbUsbContextMatchFunc)(libusb_device *dev,
 					  gconstpointer user_data,
 					  gint *rc_open);
 
-/* returns a new reference to the first device @func accepts */
+/* returns a new reference to the first device of @self that @func accepts */
 static libusb_device *
-ub_usb_context_find(UbUsbContextMatchFunc func,
+ub_usb_context_find(UbUsbContext *self,
+		    UbUsbContextMatchFunc func,
 		    gconstpointer user_data,
 		    const gchar *what,
 		    GError **error)
 {
-	libusb_device **devs = NULL;
 	libusb_device *found = NULL;
-	libusb_context *ctx = ub_usb_context_get_default(error);
 	gint rc_open = LIBUSB_SUCCESS;
-	gssize cnt;
+	g_autoptr(GPtrArray) devices = ub_usb_context_get_devices(self, error);
 
-	if (ctx == NULL)
+	if (devices == NULL)
 		return NULL;
-	cnt = libusb_get_device_list(ctx, &devs);
-	if (cnt < 0) {
-		ub_usb_context_set_error(error, (gint)cnt, "failed to list USB devices");
-		return NULL;
+	for (guint i = 0; i < devices->len && found == NULL; i++) {
+		libusb_device *dev = g_ptr_array_index(devices, i);
+		if (func(dev, user_data, &rc_open))
+			found = libusb_ref_device(dev);
 	}
-	for (gssize i = 0; i < cnt && found == NULL; i++) {
-		if (func(devs[i], user_data, &rc_open))
-			found = libusb_ref_device(devs[i]);
-	}
-	libusb_free_device_list(devs, 1);
 	if (found != NULL)
 		return found;
 
@@ -212,10 +537,38 @@ ub_usb_context_match_vid_pid_cb(libusb_device *dev, gconstpointer user_data, gin
 }
 
 /**
+ * ub_usb_context_find_device_by_vid_pid:
+ * @self: a #UbUsbContext
+ * @vid: vendor ID
+ * @pid: product ID
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the first matching device of @self (release with
+ *   libusb_unref_device() before @self), or %NULL with %UB_ERROR_NOT_FOUND
+ */
+libusb_device *
+ub_usb_context_find_device_by_vid_pid(UbUsbContext *self,
+				      guint16 vid,
+				      guint16 pid,
+				      GError **error)
+{
+	guint16 ids[2] = {vid, pid};
+	g_autofree gchar *what = NULL;
+	g_return_val_if_fail(self != NULL, NULL);
+	what = g_strdup_printf("%04x:%04x", vid, pid);
+	return ub_usb_context_find(self, ub_usb_context_match_vid_pid_cb, ids, what, error);
+}
+
+/**
  * ub_usb_context_find_by_vid_pid:
  * @vid: vendor ID
  * @pid: product ID
  * @error: (nullable): return location for a #GError
+ *
+ * Like ub_usb_context_find_device_by_vid_pid() on the shared default context,
+ * which without hotplug events (ub_usb_context_should_poll()) does not see
+ * devices that arrived after its creation: code that must see the bus as it
+ * is now uses ub_usb_context_acquire() instead.
  *
  * Returns: (transfer full): the first matching device of the default context
  *   (release with libusb_unref_device()), or %NULL with %UB_ERROR_NOT_FOUND
@@ -223,9 +576,10 @@ ub_usb_context_match_vid_pid_cb(libusb_device *dev, gconstpointer user_data, gin
 libusb_device *
 ub_usb_context_find_by_vid_pid(guint16 vid, guint16 pid, GError **error)
 {
-	guint16 ids[2] = {vid, pid};
-	g_autofree gchar *what = g_strdup_printf("%04x:%04x", vid, pid);
-	return ub_usb_context_find(ub_usb_context_match_vid_pid_cb, ids, what, error);
+	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
+	if (holder == NULL)
+		return NULL;
+	return ub_usb_context_find_device_by_vid_pid(holder, vid, pid, error);
 }
 
 static gboolean
@@ -236,19 +590,41 @@ ub_usb_context_match_path_cb(libusb_device *dev, gconstpointer user_data, gint *
 }
 
 /**
+ * ub_usb_context_find_device_by_path:
+ * @self: a #UbUsbContext
+ * @path: a "BUS-PORT[.PORT...]" path as from ub_usb_context_get_device_path()
+ * @error: (nullable): return location for a #GError
+ *
+ * Returns: (transfer full): the device of @self (release it before @self), or
+ *   %NULL with %UB_ERROR_NOT_FOUND
+ */
+libusb_device *
+ub_usb_context_find_device_by_path(UbUsbContext *self, const gchar *path, GError **error)
+{
+	g_autofree gchar *what = NULL;
+	g_return_val_if_fail(self != NULL, NULL);
+	g_return_val_if_fail(path != NULL, NULL);
+	what = g_strdup_printf("at %s", path);
+	return ub_usb_context_find(self, ub_usb_context_match_path_cb, path, what, error);
+}
+
+/**
  * ub_usb_context_find_by_path:
  * @path: a "BUS-PORT[.PORT...]" path as from ub_usb_context_get_device_path()
  * @error: (nullable): return location for a #GError
+ *
+ * Like ub_usb_context_find_device_by_path() on the shared default context
+ * (see ub_usb_context_find_by_vid_pid() for what that misses).
  *
  * Returns: (transfer full): the device, or %NULL with %UB_ERROR_NOT_FOUND
  */
 libusb_device *
 ub_usb_context_find_by_path(const gchar *path, GError **error)
 {
-	g_autofree gchar *what = NULL;
-	g_return_val_if_fail(path != NULL, NULL);
-	what = g_strdup_printf("at %s", path);
-	return ub_usb_context_find(ub_usb_context_match_path_cb, path, what, error);
+	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
+	if (holder == NULL)
+		return NULL;
+	return ub_usb_context_find_device_by_path(holder, path, error);
 }
 
 static gboolean
@@ -278,11 +654,34 @@ ub_usb_context_match_serial_cb(libusb_device *dev, gconstpointer user_data, gint
 }
 
 /**
- * ub_usb_context_find_by_serial:
+ * ub_usb_context_find_device_by_serial:
+ * @self: a #UbUsbContext
  * @serial: the iSerialNumber string, e.g. "_SN:ABCD1234"
  * @error: (nullable): return location for a #GError
  *
  * Opens each device that has a serial number to read it.
+ *
+ * Returns: (transfer full): the device of @self (release it before @self), or
+ *   %NULL with %UB_ERROR_NOT_FOUND, or %UB_ERROR_PERMISSION_DENIED if some
+ *   device could not be opened
+ */
+libusb_device *
+ub_usb_context_find_device_by_serial(UbUsbContext *self, const gchar *serial, GError **error)
+{
+	g_autofree gchar *what = NULL;
+	g_return_val_if_fail(self != NULL, NULL);
+	g_return_val_if_fail(serial != NULL, NULL);
+	what = g_strdup_printf("with serial number %s", serial);
+	return ub_usb_context_find(self, ub_usb_context_match_serial_cb, serial, what, error);
+}
+
+/**
+ * ub_usb_context_find_by_serial:
+ * @serial: the iSerialNumber string, e.g. "_SN:ABCD1234"
+ * @error: (nullable): return location for a #GError
+ *
+ * Like ub_usb_context_find_device_by_serial() on the shared default context
+ * (see ub_usb_context_find_by_vid_pid() for what that misses).
  *
  * Returns: (transfer full): the device, or %NULL with %UB_ERROR_NOT_FOUND, or
  *   %UB_ERROR_PERMISSION_DENIED if some device could not be opened
@@ -290,8 +689,8 @@ ub_usb_context_match_serial_cb(libusb_device *dev, gconstpointer user_data, gint
 libusb_device *
 ub_usb_context_find_by_serial(const gchar *serial, GError **error)
 {
-	g_autofree gchar *what = NULL;
-	g_return_val_if_fail(serial != NULL, NULL);
-	what = g_strdup_printf("with serial number %s", serial);
-	return ub_usb_context_find(ub_usb_context_match_serial_cb, serial, what, error);
+	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
+	if (holder == NULL)
+		return NULL;
+	return ub_usb_context_find_device_by_serial(holder, serial, error);
 }

@@ -13,7 +13,8 @@
 
 struct _UbUsbTransport {
 	GObject parent_instance;
-	libusb_context *ctx;	      /* not owned: the process-wide context */
+	UbUsbContext *usb_ctx;	      /* owned reference: the context of device */
+	libusb_context *ctx;	      /* of usb_ctx */
 	libusb_device *device;	      /* owned reference */
 	libusb_device_handle *handle; /* NULL once closed */
 	gint interface_number;
@@ -414,6 +415,9 @@ ub_usb_transport_finalize(GObject *object)
 	ub_usb_transport_close(UB_TRANSPORT(self));
 	if (self->device != NULL)
 		libusb_unref_device(self->device);
+	/* last: the device and handle belong to it */
+	if (self->usb_ctx != NULL)
+		ub_usb_context_unref(self->usb_ctx);
 	g_byte_array_unref(self->rx_pending);
 	g_free(self->path);
 	g_free(self->name);
@@ -492,14 +496,16 @@ ub_usb_transport_find_endpoints(UbUsbTransport *self,
 }
 
 /**
- * ub_usb_transport_new_for_device:
- * @dev: a device of the context from ub_usb_context_get_default()
+ * ub_usb_transport_new_full:
+ * @usb_ctx: the context @dev was listed through
+ * @dev: a device of @usb_ctx
  * @interface_number: the interface to claim, or -1 for the first one with a
  *   bulk IN and a bulk OUT endpoint
  * @error: (nullable): return location for a #GError
  *
  * Opens and claims the interface, detaching a kernel driver (qcserial binds
- * 05c6:9008, cdc_acm binds MediaTek ports) for as long as it is claimed.
+ * 05c6:9008, cdc_acm binds MediaTek ports) for as long as it is claimed. The
+ * transport handles the events of @usb_ctx and keeps a reference to it.
  *
  * Writes are split into transfers of %UB_USB_TRANSPORT_CHUNK_SIZE with up to
  * %UB_USB_TRANSPORT_IN_FLIGHT of them in flight; a read is one transfer of at
@@ -509,7 +515,10 @@ ub_usb_transport_find_endpoints(UbUsbTransport *self,
  * Returns: (transfer full): a #UbTransport, or %NULL
  */
 UbTransport *
-ub_usb_transport_new_for_device(libusb_device *dev, gint interface_number, GError **error)
+ub_usb_transport_new_full(UbUsbContext *usb_ctx,
+			  libusb_device *dev,
+			  gint interface_number,
+			  GError **error)
 {
 	struct libusb_device_descriptor desc = {0};
 	struct libusb_config_descriptor *config = NULL;
@@ -517,13 +526,13 @@ ub_usb_transport_new_for_device(libusb_device *dev, gint interface_number, GErro
 	gint rc;
 	g_autoptr(UbUsbTransport) self = NULL;
 
+	g_return_val_if_fail(usb_ctx != NULL, NULL);
 	g_return_val_if_fail(dev != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
 	self = g_object_new(UB_TYPE_USB_TRANSPORT, NULL);
-	self->ctx = ub_usb_context_get_default(error);
-	if (self->ctx == NULL)
-		return NULL;
+	self->usb_ctx = ub_usb_context_ref(usb_ctx);
+	self->ctx = ub_usb_context_get_libusb(usb_ctx);
 	self->device = libusb_ref_device(dev);
 	rc = libusb_get_device_descriptor(dev, &desc);
 	if (rc != LIBUSB_SUCCESS) {
@@ -593,22 +602,59 @@ ub_usb_transport_new_for_device(libusb_device *dev, gint interface_number, GErro
 }
 
 /**
+ * ub_usb_transport_new_for_device:
+ * @dev: a device listed through a #UbUsbContext that is still alive, e.g. from
+ *   ub_usb_context_find_by_path()
+ * @interface_number: the interface to claim, or -1 for the first one with a
+ *   bulk IN and a bulk OUT endpoint
+ * @error: (nullable): return location for a #GError
+ *
+ * ub_usb_transport_new_full() with the context @dev belongs to, looked up
+ * with ub_usb_context_find_for_device().
+ *
+ * Returns: (transfer full): a #UbTransport, or %NULL
+ */
+UbTransport *
+ub_usb_transport_new_for_device(libusb_device *dev, gint interface_number, GError **error)
+{
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
+
+	g_return_val_if_fail(dev != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	usb_ctx = ub_usb_context_find_for_device(dev);
+	if (usb_ctx == NULL) {
+		g_set_error_literal(error,
+				    UB_ERROR,
+				    UB_ERROR_INTERNAL,
+				    "the USB device belongs to no libusb context of unbrick");
+		return NULL;
+	}
+	return ub_usb_transport_new_full(usb_ctx, dev, interface_number, error);
+}
+
+/**
  * ub_usb_transport_new_for_vid_pid:
  * @vid: vendor ID, e.g. 0x05c6
  * @pid: product ID, e.g. 0x9008
  * @error: (nullable): return location for a #GError
  *
- * Opens the first device with these IDs.
+ * Opens the first device with these IDs, as the bus is now (through a
+ * context of ub_usb_context_acquire()).
  *
  * Returns: (transfer full): a #UbTransport, or %NULL
  */
 UbTransport *
 ub_usb_transport_new_for_vid_pid(guint16 vid, guint16 pid, GError **error)
 {
-	g_autoptr(libusb_device) dev = ub_usb_context_find_by_vid_pid(vid, pid, error);
+	g_autoptr(UbUsbContext) usb_ctx = ub_usb_context_acquire(error);
+	g_autoptr(libusb_device) dev = NULL;
+	if (usb_ctx == NULL)
+		return NULL;
+	dev = ub_usb_context_find_device_by_vid_pid(usb_ctx, vid, pid, error);
 	if (dev == NULL)
 		return NULL;
-	return ub_usb_transport_new_for_device(dev, -1, error);
+	return ub_usb_transport_new_full(usb_ctx, dev, -1, error);
 }
 
 /**
@@ -616,15 +662,21 @@ ub_usb_transport_new_for_vid_pid(guint16 vid, guint16 pid, GError **error)
  * @path: "BUS-PORT[.PORT...]", e.g. "1-4.2"
  * @error: (nullable): return location for a #GError
  *
+ * Opens the device at @path, as the bus is now.
+ *
  * Returns: (transfer full): a #UbTransport, or %NULL
  */
 UbTransport *
 ub_usb_transport_new_for_path(const gchar *path, GError **error)
 {
-	g_autoptr(libusb_device) dev = ub_usb_context_find_by_path(path, error);
+	g_autoptr(UbUsbContext) usb_ctx = ub_usb_context_acquire(error);
+	g_autoptr(libusb_device) dev = NULL;
+	if (usb_ctx == NULL)
+		return NULL;
+	dev = ub_usb_context_find_device_by_path(usb_ctx, path, error);
 	if (dev == NULL)
 		return NULL;
-	return ub_usb_transport_new_for_device(dev, -1, error);
+	return ub_usb_transport_new_full(usb_ctx, dev, -1, error);
 }
 
 /**
@@ -632,15 +684,21 @@ ub_usb_transport_new_for_path(const gchar *path, GError **error)
  * @serial: the device's serial number string
  * @error: (nullable): return location for a #GError
  *
+ * Opens the device with this serial number, as the bus is now.
+ *
  * Returns: (transfer full): a #UbTransport, or %NULL
  */
 UbTransport *
 ub_usb_transport_new_for_serial(const gchar *serial, GError **error)
 {
-	g_autoptr(libusb_device) dev = ub_usb_context_find_by_serial(serial, error);
+	g_autoptr(UbUsbContext) usb_ctx = ub_usb_context_acquire(error);
+	g_autoptr(libusb_device) dev = NULL;
+	if (usb_ctx == NULL)
+		return NULL;
+	dev = ub_usb_context_find_device_by_serial(usb_ctx, serial, error);
 	if (dev == NULL)
 		return NULL;
-	return ub_usb_transport_new_for_device(dev, -1, error);
+	return ub_usb_transport_new_full(usb_ctx, dev, -1, error);
 }
 
 guint16
@@ -689,6 +747,19 @@ ub_usb_transport_get_ep_out(UbUsbTransport *self)
 {
 	g_return_val_if_fail(UB_IS_USB_TRANSPORT(self), 0);
 	return self->ep_out;
+}
+
+/**
+ * ub_usb_transport_get_context:
+ * @self: a #UbUsbTransport
+ *
+ * Returns: (transfer none): the context whose events the transport handles
+ */
+UbUsbContext *
+ub_usb_transport_get_context(UbUsbTransport *self)
+{
+	g_return_val_if_fail(UB_IS_USB_TRANSPORT(self), NULL);
+	return self->usb_ctx;
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <libusb.h>
 
 #include "ub-transport.h"
+#include "ub-usb-context.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,11 @@ G_DECLARE_FINAL_TYPE(UbUsbTransport, ub_usb_transport, UB, USB_TRANSPORT, GObjec
 #define UB_USB_TRANSPORT_CHUNK_SIZE (1024 * 1024)
 #define UB_USB_TRANSPORT_IN_FLIGHT  4
 
+UbTransport *
+ub_usb_transport_new_full(UbUsbContext *usb_ctx,
+			  libusb_device *dev,
+			  gint interface_number,
+			  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 UbTransport *
 ub_usb_transport_new_for_device(libusb_device *dev,
 				gint interface_number,
@@ -42,6 +48,8 @@ guint8
 ub_usb_transport_get_ep_in(UbUsbTransport *self);
 guint8
 ub_usb_transport_get_ep_out(UbUsbTransport *self);
+UbUsbContext *
+ub_usb_transport_get_context(UbUsbTransport *self);
 libusb_device_handle *
 ub_usb_transport_get_handle(UbUsbTransport *self);
 
