@@ -13,7 +13,7 @@ DEPS_CHECK = umockdev libumockdev-dev xvfb xauth xdotool gdisk fastboot android-
 	desktop-file-utils appstream qdl dbus at-spi2-core python3-gi gir1.2-atspi-2.0 x11-apps \
 	qemu-system-x86 busybox-static libusbredirparser-dev udev xz-utils
 
-.PHONY: all deps deps-check build demo check check-usb-vm clean
+.PHONY: all deps deps-check build demo check check-usb-vm bench-usb-vm clean
 
 all: build
 
@@ -50,11 +50,18 @@ check: deps-check $(BUILDDIR)/build.ninja
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(MESON) test -C $(ASANDIR) --suite unit --suite fuzz --print-errorlogs --num-processes 2
 
-# the simulated phones as real USB devices in a QEMU guest (tests/usb-vm);
-# not in `check` yet
+# only the scenarios with the simulated phones as real USB devices in a QEMU
+# guest (tests/usb-vm; `check` runs them too)
 check-usb-vm: deps-check $(BUILDDIR)/build.ninja
 	$(MESON) compile -C $(BUILDDIR)
-	$(MESON) test -C $(BUILDDIR) --setup vm --suite usb-vm --print-errorlogs
+	$(MESON) test -C $(BUILDDIR) --suite usb-vm --print-errorlogs
+
+# throughput on the real stack: 1 GiB with each engine, raw bulk transfers and
+# Debian's fastboot and qdl through the QEMU guest's xHCI (tests/bench/usb-vm-bench.sh);
+# a benchmark, not a test: prints a Markdown table (BENCH_MIB, BENCH_QDL_MIB size it)
+bench-usb-vm: deps-check $(BUILDDIR)/build.ninja
+	$(MESON) compile -C $(BUILDDIR)
+	sh tests/bench/usb-vm-bench.sh $(BUILDDIR)
 
 clean:
 	rm -rf $(BUILDDIR) $(ASANDIR)

@@ -38,6 +38,7 @@ typedef struct {
 	gint listen_fd; /* tcp, usbredir */
 	gint master_fd; /* pty */
 	gint slave_fd;	/* pty: kept open so the master never sees EIO between hosts */
+	gboolean plug_on_signal; /* usbredir: the cable is out until SIGUSR2 */
 	gint exit_code;
 } UbSimMain;
 
@@ -211,7 +212,7 @@ ub_sim_main_listen_tcp(UbSimMain *self, const gchar *port_str, GError **error)
 }
 
 #ifdef UB_HAVE_USBREDIR
-/* the device QEMU is connected to now, for SIGUSR1 (pull the cable) */
+/* the device QEMU is connected to now, for SIGUSR1 (pull the cable) and SIGUSR2 (plug it in) */
 G_LOCK_DEFINE_STATIC(ub_sim_main_usbredir);
 static UbSimUsbredir *ub_sim_main_usbredir = NULL;
 
@@ -222,6 +223,21 @@ ub_sim_main_usbredir_unplug_cb(gpointer user_data)
 	if (ub_sim_main_usbredir != NULL) {
 		g_printerr("unbrick-sim: usbredir: pulling the cable\n");
 		ub_sim_usbredir_pull_cable(ub_sim_main_usbredir);
+	}
+	G_UNLOCK(ub_sim_main_usbredir);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ub_sim_main_usbredir_plug_cb(gpointer user_data)
+{
+	G_LOCK(ub_sim_main_usbredir);
+	if (ub_sim_main_usbredir == NULL) {
+		g_printerr("unbrick-sim: usbredir: no QEMU connected, the cable stays out\n");
+	} else if (ub_sim_usbredir_plug_cable(ub_sim_main_usbredir)) {
+		g_printerr("unbrick-sim: usbredir: plugging the cable in\n");
+	} else {
+		g_printerr("unbrick-sim: usbredir: the phone is on the bus already\n");
 	}
 	G_UNLOCK(ub_sim_main_usbredir);
 	return G_SOURCE_CONTINUE;
@@ -262,6 +278,7 @@ ub_sim_main_usbredir_thread_cb(gpointer user_data)
 		}
 		g_printerr("unbrick-sim: usbredir: QEMU connected\n");
 		usbredir = ub_sim_usbredir_new(self->phone);
+		ub_sim_usbredir_set_plug_on_request(usbredir, self->plug_on_signal);
 		G_LOCK(ub_sim_main_usbredir);
 		ub_sim_main_usbredir = usbredir;
 		G_UNLOCK(ub_sim_main_usbredir);
@@ -505,6 +522,7 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	g_autofree gchar *emmc = NULL;
 	g_autofree gchar *ufs = NULL;
 	g_autofree gchar *listen_spec = NULL;
+	g_autofree gchar *plug = NULL;
 	g_autofree gchar *fault_spec = NULL;
 	g_autofree gchar *geometry = NULL;
 	g_autofree gchar *geometry_now = NULL;
@@ -534,6 +552,9 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    {"emmc", 0, 0, G_OPTION_ARG_STRING, &emmc, "eMMC with a user area of SIZE (default 64G)", "SIZE"},
 	    {"ufs", 0, 0, G_OPTION_ARG_STRING, &ufs, "UFS with N LUNs of SIZE", "N:SIZE"},
 	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen_spec, "tcp:PORT (0 picks one), pty, or usbredir:PATH|PORT (a USB device for QEMU's usb-redir)", "WHERE"},
+	    {"plug", 0, 0, G_OPTION_ARG_STRING, &plug,
+	     "usbredir: when the cable goes in: connect (when QEMU connects, default) or signal "
+	     "(on SIGUSR2; SIGUSR1 pulls it)", "WHEN"},
 	    {"fault", 'f', 0, G_OPTION_ARG_STRING, &fault_spec,
 	     "Inject faults: delay=MS,drop=N,corrupt=N,disconnect-after=BYTES,nak=K", "SPEC"},
 	    {"layout", 0, 0, G_OPTION_ARG_STRING, &layout,
@@ -582,7 +603,10 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 	    "reboot-bootloader the next connection finds it in that mode. The same\n"
 	    "settings for the in-process phone (--device sim:fastboot) come from\n"
 	    "UB_SIM_LAYOUT, UB_SIM_MAX_DOWNLOAD_SIZE, UB_SIM_NO_TEXT=1, UB_SIM_LOCKED=1,\n"
-	    "UB_SIM_PRODUCT and UB_SIM_MODE.\n");
+	    "UB_SIM_PRODUCT and UB_SIM_MODE.\n\n"
+	    "With --listen usbredir:, SIGUSR1 pulls the cable and SIGUSR2 plugs it in:\n"
+	    "a phone off the bus (cable pulled, booted on, --plug signal) is powered on\n"
+	    "afresh, a MediaTek phone in its initial mode; its storage is kept.\n");
 	if (!g_option_context_parse(context, &argc, &argv, error))
 		return FALSE;
 	if (kind == NULL || dir == NULL || listen_spec == NULL) {
@@ -591,6 +615,24 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 				    UB_ERROR_INVALID_DATA,
 				    "--kind, --storage and --listen are required (see --help)");
 		return FALSE;
+	}
+	if (plug != NULL) {
+		if (g_strcmp0(plug, "connect") != 0 && g_strcmp0(plug, "signal") != 0) {
+			g_set_error(error,
+				    UB_ERROR,
+				    UB_ERROR_INVALID_DATA,
+				    "invalid --plug '%s', expected connect or signal",
+				    plug);
+			return FALSE;
+		}
+		if (!g_str_has_prefix(listen_spec, "usbredir:")) {
+			g_set_error_literal(error,
+					    UB_ERROR,
+					    UB_ERROR_INVALID_DATA,
+					    "--plug needs --listen usbredir:PATH or usbredir:PORT");
+			return FALSE;
+		}
+		self->plug_on_signal = g_strcmp0(plug, "signal") == 0;
 	}
 	if (emmc != NULL && ufs != NULL) {
 		g_set_error_literal(error,
@@ -656,6 +698,7 @@ ub_sim_main_run(UbSimMain *self, gint argc, gchar **argv, GError **error)
 		if (!ub_sim_main_listen_usbredir(self, listen_spec + 9, error))
 			return FALSE;
 		g_unix_signal_add(SIGUSR1, ub_sim_main_usbredir_unplug_cb, self);
+		g_unix_signal_add(SIGUSR2, ub_sim_main_usbredir_plug_cb, self);
 		thread = g_thread_new("ub-sim-usbredir", ub_sim_main_usbredir_thread_cb, self);
 #endif
 	} else if (g_strcmp0(listen_spec, "pty") == 0) {

@@ -1814,6 +1814,25 @@ ub_sim_mtk_get_session_mode(UbSimMtk *self)
 	}
 }
 
+/**
+ * ub_sim_mtk_power_cycle:
+ * @self: a #UbSimMtk
+ *
+ * The phone lost power and is switched on again, e.g. a USB-powered phone in
+ * BootROM or preloader mode whose cable was pulled and plugged in: whatever
+ * it was doing (a DA after the speed switch included) is gone, the next
+ * session starts in the mode it was configured for (BootROM or preloader)
+ * with the watchdog running, no DA, no authentication and DRAM down. Storage
+ * is kept. Call it between sessions, not while one is served.
+ */
+void
+ub_sim_mtk_power_cycle(UbSimMtk *self)
+{
+	g_return_if_fail(UB_IS_SIM_MTK(self));
+	g_return_if_fail(self->transport == NULL);
+	ub_sim_mtk_power_on(self);
+}
+
 static void
 ub_sim_mtk_constructed(GObject *object)
 {

@@ -55,5 +55,9 @@ ub_sim_mtk_get_write_count(UbSimMtk *self);
 /* the mode the next session presents: brom, preloader or da (after the 2001 switch) */
 const gchar *
 ub_sim_mtk_get_session_mode(UbSimMtk *self);
+/* the phone lost power (cable out, battery out) and is switched on again: the
+ * next session is its initial mode with nothing loaded; storage is kept */
+void
+ub_sim_mtk_power_cycle(UbSimMtk *self);
 
 G_END_DECLS

@@ -41,7 +41,16 @@
  * a real phone would: 0e8d:2001 after the MediaTek speed switch, the bootloader
  * or fastbootd after a fastboot reboot into them. A phone that boots on (EDL
  * reset, MediaTek DA shutdown, a preloader nobody caught, fastboot reboot into
- * the system) or whose cable was pulled stays away until QEMU reconnects.
+ * the system) or whose cable was pulled stays away until the cable is plugged
+ * in again (ub_sim_usbredir_plug_cable()) or QEMU reconnects. Plugging the
+ * cable in powers the phone on afresh: a MediaTek phone starts in its initial
+ * mode (ub_sim_mtk_power_cycle()); other personalities start their next
+ * session in the mode they are in. With ub_sim_usbredir_set_plug_on_request()
+ * the phone starts with the cable out.
+ *
+ * For timing the catch of a short-lived mode (a preloader's 3 s window), each
+ * plug logs the time it was sent to QEMU and the first data from the host
+ * after it: "first data from the host N ms after the plug".
  */
 
 /* the device side buffers this much before write() waits for the host */
@@ -88,6 +97,9 @@ struct _UbSimUsbredir {
 	UbSimUsbredirIds ids;
 	guint configuration;
 	gchar *name;
+	guint16 vendor_vid; /* ub_sim_usbredir_set_vendor_ids(); 0: not set */
+	guint16 vendor_pid;
+	gchar *vendor_product;
 
 	GMutex mutex;
 	GCond cond;
@@ -98,7 +110,11 @@ struct _UbSimUsbredir {
 	gboolean want_plug;    /* requests to the I/O thread */
 	gboolean want_unplug;
 	gboolean ack_pending;  /* device_disconnect sent, not acknowledged yet */
-	gboolean cable_pulled; /* gone for good */
+	gboolean cable_pulled; /* gone until the cable is plugged in again */
+	gboolean plug_on_request; /* start with the cable out */
+	gboolean plug_requested;  /* the cable was plugged in while the phone was away */
+	gint64 plug_time;	  /* monotonic time of the last device_connect */
+	gboolean out_seen;	  /* data from the host since the last plug; I/O thread */
 	guint n_plugs;
 	GQueue out;	  /* of GBytes, host to device; empty ones are ZLPs */
 	gsize out_offset; /* into the head of @out */
@@ -152,6 +168,15 @@ ub_sim_usbredir_ids_for_phone(UbSimUsbredir *self, UbSimUsbredirIds *ids)
 		ids->proto = 0xff;
 		ids->manufacturer = "Qualcomm CDMA Technologies MSM";
 		ids->product = "QUSB__BULK";
+	} else if (self->vendor_vid != 0) {
+		/* a personality of the tests: a vendor-specific interface */
+		ids->vid = self->vendor_vid;
+		ids->pid = self->vendor_pid;
+		ids->cls = 0xff;
+		ids->subcls = 0xff;
+		ids->proto = 0xff;
+		ids->manufacturer = "Unbrick";
+		ids->product = self->vendor_product;
 	} else {
 		/* fastboot, bootloader and fastbootd alike */
 		ids->vid = 0x18d1;
@@ -356,6 +381,9 @@ ub_sim_usbredir_do_plug(UbSimUsbredir *self)
 	self->configuration = 0;
 	g_clear_pointer(&self->out_pieces, g_byte_array_unref);
 	self->plugged = TRUE;
+	self->plug_requested = FALSE; /* answered by this plug */
+	self->plug_time = g_get_monotonic_time();
+	self->out_seen = FALSE;
 	self->n_plugs++;
 	g_free(self->name);
 	self->name = g_strdup_printf("usbredir:%04x:%04x", ids.vid, ids.pid);
@@ -646,6 +674,13 @@ ub_sim_usbredir_bulk_cb(void *priv,
 	/* OUT: one guest URB is one transfer, an empty one a ZLP; pieces of exactly
 	 * one packet wait for the short packet or ZLP that ends their transfer */
 	len = data_len > 0 ? (guint32)data_len : 0;
+	if (len > 0 && !self->out_seen) {
+		self->out_seen = TRUE;
+		g_message("usbredir: first data from the host %.1f ms after the plug (0x%02x, %u bytes)",
+			  (gdouble)(g_get_monotonic_time() - self->plug_time) / 1000.0,
+			  data[0],
+			  len);
+	}
 	if (len == self->ids.mps) {
 		if (self->out_pieces == NULL)
 			self->out_pieces = g_byte_array_new();
@@ -935,7 +970,11 @@ ub_sim_usbredir_plug(UbSimUsbredir *self, GCancellable *cancellable, GError **er
 	g_queue_clear_full(&self->out, (GDestroyNotify)g_bytes_unref);
 	self->out_offset = 0;
 	self->out_queued = 0;
-	self->want_plug = TRUE;
+	/* a pull that found the phone away already must not unplug this plug */
+	self->want_unplug = FALSE;
+	self->want_plug = !self->cable_pulled;
+	/* this plug answers any request to plug the cable in */
+	self->plug_requested = FALSE;
 	g_mutex_unlock(&self->mutex);
 	ub_sim_usbredir_wake(self);
 	g_mutex_lock(&self->mutex);
@@ -945,7 +984,7 @@ ub_sim_usbredir_plug(UbSimUsbredir *self, GCancellable *cancellable, GError **er
 	ok = self->plugged;
 	g_mutex_unlock(&self->mutex);
 	if (!ok) {
-		g_set_error_literal(error, UB_ERROR, UB_ERROR_DEVICE_GONE, "QEMU went away");
+		g_set_error_literal(error, UB_ERROR, UB_ERROR_DEVICE_GONE, "not plugged in");
 		return FALSE;
 	}
 	return TRUE;
@@ -976,7 +1015,7 @@ ub_sim_usbredir_unplug(UbSimUsbredir *self, gboolean drain)
  * @self: a #UbSimUsbredir
  *
  * Surprise removal: the device is gone at once, answers in flight are lost,
- * and it does not come back. Thread-safe.
+ * and it does not come back until ub_sim_usbredir_plug_cable(). Thread-safe.
  */
 void
 ub_sim_usbredir_pull_cable(UbSimUsbredir *self)
@@ -984,12 +1023,55 @@ ub_sim_usbredir_pull_cable(UbSimUsbredir *self)
 	g_return_if_fail(UB_IS_SIM_USBREDIR(self));
 	g_mutex_lock(&self->mutex);
 	self->cable_pulled = TRUE;
+	self->plug_requested = FALSE;
 	self->want_plug = FALSE;
 	self->want_unplug = TRUE;
 	g_cond_broadcast(&self->cond);
 	g_mutex_unlock(&self->mutex);
 	if (self->wake_fd >= 0)
 		ub_sim_usbredir_wake(self);
+}
+
+/**
+ * ub_sim_usbredir_plug_cable:
+ * @self: a #UbSimUsbredir
+ *
+ * Plugs the cable in: a phone that is off the bus (cable pulled, booted on,
+ * or started with ub_sim_usbredir_set_plug_on_request()) is powered on
+ * afresh and arrives in its initial mode (see ub_sim_mtk_power_cycle());
+ * its storage is kept. A phone on the bus is not affected. Thread-safe.
+ *
+ * Returns: %TRUE when the phone was away and will arrive
+ */
+gboolean
+ub_sim_usbredir_plug_cable(UbSimUsbredir *self)
+{
+	gboolean away;
+	g_return_val_if_fail(UB_IS_SIM_USBREDIR(self), FALSE);
+	g_mutex_lock(&self->mutex);
+	away = self->cable_pulled || (!self->plugged && !self->want_plug);
+	if (away) {
+		self->plug_requested = TRUE;
+		g_cond_broadcast(&self->cond);
+	}
+	g_mutex_unlock(&self->mutex);
+	return away;
+}
+
+/**
+ * ub_sim_usbredir_set_plug_on_request:
+ * @self: a #UbSimUsbredir
+ * @plug_on_request: %TRUE to start with the cable out
+ *
+ * With %TRUE, ub_sim_usbredir_serve() does not plug the phone in when QEMU
+ * connects but waits for ub_sim_usbredir_plug_cable(). Set before serving.
+ */
+void
+ub_sim_usbredir_set_plug_on_request(UbSimUsbredir *self, gboolean plug_on_request)
+{
+	g_return_if_fail(UB_IS_SIM_USBREDIR(self));
+	g_return_if_fail(self->parser == NULL);
+	self->plug_on_request = plug_on_request;
 }
 
 /**
@@ -1009,6 +1091,34 @@ ub_sim_usbredir_get_plug_count(UbSimUsbredir *self)
 	return n;
 }
 
+/**
+ * ub_sim_usbredir_set_vendor_ids:
+ * @self: a #UbSimUsbredir
+ * @vid: the USB vendor id
+ * @pid: the USB product id
+ * @product: the product string
+ *
+ * For a personality other than fastboot, EDL and MediaTek (a test's): the
+ * device shows these ids and one vendor-specific interface (ff/ff/ff) with
+ * bulk endpoints 0x01 and 0x81, instead of a fastboot interface. Call before
+ * ub_sim_usbredir_serve().
+ */
+void
+ub_sim_usbredir_set_vendor_ids(UbSimUsbredir *self,
+			       guint16 vid,
+			       guint16 pid,
+			       const gchar *product)
+{
+	g_return_if_fail(UB_IS_SIM_USBREDIR(self));
+	g_return_if_fail(vid != 0);
+	g_return_if_fail(product != NULL);
+	self->vendor_vid = vid;
+	self->vendor_pid = pid;
+	g_free(self->vendor_product);
+	self->vendor_product = g_strdup(product);
+	ub_sim_usbredir_ids_for_phone(self, &self->ids);
+}
+
 /* after a session: does the phone come back on the bus, as after a reboot into a USB mode? */
 static gboolean
 ub_sim_usbredir_comes_back(UbSimUsbredir *self)
@@ -1024,20 +1134,57 @@ ub_sim_usbredir_comes_back(UbSimUsbredir *self)
 	return TRUE;
 }
 
+/* QEMU went away or serving was cancelled */
 static gboolean
 ub_sim_usbredir_must_stop(UbSimUsbredir *self, GCancellable *cancellable)
 {
 	gboolean stop;
 	g_mutex_lock(&self->mutex);
-	stop = self->closed || self->cable_pulled;
+	stop = self->closed;
 	g_mutex_unlock(&self->mutex);
 	return stop || g_cancellable_is_cancelled(cancellable);
+}
+
+/* the phone is off the bus: waits until the cable is plugged in (TRUE) or serving ends */
+static gboolean
+ub_sim_usbredir_wait_for_cable(UbSimUsbredir *self, GCancellable *cancellable)
+{
+	gboolean ok;
+	g_mutex_lock(&self->mutex);
+	while (!self->plug_requested && !self->closed && !g_cancellable_is_cancelled(cancellable))
+		g_cond_wait(&self->cond, &self->mutex);
+	ok = self->plug_requested && !self->closed && !g_cancellable_is_cancelled(cancellable);
+	if (ok)
+		self->cable_pulled = FALSE;
+	g_mutex_unlock(&self->mutex);
+	return ok;
+}
+
+/* the cable was plugged in: the phone is powered on afresh */
+static void
+ub_sim_usbredir_power_on(UbSimUsbredir *self)
+{
+	UbSimPersonality *personality = ub_sim_phone_get_personality(self->phone);
+	if (UB_IS_SIM_MTK(personality))
+		ub_sim_mtk_power_cycle(UB_SIM_MTK(personality));
+}
+
+static gboolean
+ub_sim_usbredir_cable_pulled(UbSimUsbredir *self)
+{
+	gboolean pulled;
+	g_mutex_lock(&self->mutex);
+	pulled = self->cable_pulled;
+	g_mutex_unlock(&self->mutex);
+	return pulled;
 }
 
 /* the serving loop: one personality session per plug */
 static gboolean
 ub_sim_usbredir_sessions(UbSimUsbredir *self, GCancellable *cancellable, GError **error)
 {
+	gboolean away = self->plug_on_request;
+
 	/* QEMU's hello first: plugging needs its caps */
 	g_mutex_lock(&self->mutex);
 	while (!self->hello && !self->closed && !g_cancellable_is_cancelled(cancellable))
@@ -1046,8 +1193,22 @@ ub_sim_usbredir_sessions(UbSimUsbredir *self, GCancellable *cancellable, GError 
 
 	while (!ub_sim_usbredir_must_stop(self, cancellable)) {
 		g_autoptr(GError) error_local = NULL;
-		if (!ub_sim_usbredir_plug(self, cancellable, error))
-			return ub_sim_usbredir_must_stop(self, cancellable);
+
+		/* off the bus: until the cable is plugged in, then a fresh power-on */
+		if (away) {
+			g_message("usbredir: the phone is off the bus until the cable is plugged in");
+			if (!ub_sim_usbredir_wait_for_cable(self, cancellable))
+				break;
+			g_message("usbredir: the cable was plugged in");
+			ub_sim_usbredir_power_on(self);
+			away = FALSE;
+		}
+		if (!ub_sim_usbredir_plug(self, cancellable, &error_local)) {
+			/* the cable was pulled before the phone arrived */
+			g_debug("ignoring: %s", error_local->message);
+			away = TRUE;
+			continue;
+		}
 		if (!ub_sim_phone_serve(self->phone, UB_TRANSPORT(self), cancellable, &error_local)) {
 			if (g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 				break;
@@ -1057,16 +1218,23 @@ ub_sim_usbredir_sessions(UbSimUsbredir *self, GCancellable *cancellable, GError 
 		}
 		if (ub_sim_usbredir_must_stop(self, cancellable))
 			break;
+		if (ub_sim_usbredir_cable_pulled(self)) {
+			/* gone at once (the I/O thread unplugs it, if it did not yet) */
+			ub_sim_usbredir_unplug(self, FALSE);
+			away = TRUE;
+			continue;
+		}
 		/* the phone reboots: away for a moment, back in its new mode or gone */
 		ub_sim_usbredir_unplug(self, TRUE);
 		if (!ub_sim_usbredir_comes_back(self)) {
 			g_message("usbredir: the phone booted on and left the bus");
-			break;
+			away = TRUE;
+			continue;
 		}
 		g_usleep(UB_SIM_USBREDIR_REPLUG_MS * G_TIME_SPAN_MILLISECOND);
 	}
 
-	/* gone: serving ends when QEMU goes away or serving is cancelled */
+	/* serving ends when QEMU goes away or serving is cancelled */
 	g_mutex_lock(&self->mutex);
 	while (!self->closed && !g_cancellable_is_cancelled(cancellable))
 		g_cond_wait(&self->cond, &self->mutex);
@@ -1172,6 +1340,7 @@ ub_sim_usbredir_finalize(GObject *object)
 	g_clear_pointer(&self->out_pieces, g_byte_array_unref);
 	g_array_unref(self->pending);
 	g_free(self->name);
+	g_free(self->vendor_product);
 	g_mutex_clear(&self->mutex);
 	g_cond_clear(&self->cond);
 	g_clear_object(&self->phone);

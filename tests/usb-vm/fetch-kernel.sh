@@ -5,8 +5,17 @@
 # XZ decompressor that is slow under TCG) and modules/*.ko.
 set -eu
 CACHE=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/unbrick-usb-vm}
-PKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-[ -n "$PKG" ] || { echo "fetch-kernel: apt-cache knows no linux-image-amd64 (apt-get update?)" >&2; exit 1; }
+kernel_pkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'; }
+PKG=$(kernel_pkg)
+if [ -z "$PKG" ]; then
+	# a fresh machine without package lists: a kernel fetched earlier still does
+	OLD=$(ls -d "$CACHE"/linux-image-*/stamp 2>/dev/null | tail -1)
+	if [ -n "$OLD" ]; then dirname "$OLD"; exit 0; fi
+	if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	$SUDO apt-get update -q >&2 || true
+	PKG=$(kernel_pkg)
+fi
+[ -n "$PKG" ] || { echo "fetch-kernel: apt-cache knows no linux-image-amd64 even after apt-get update: is Debian's archive reachable?" >&2; exit 1; }
 OUT=$CACHE/$PKG
 if [ -e "$OUT/stamp" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$OUT"

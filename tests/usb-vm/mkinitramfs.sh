@@ -31,6 +31,11 @@ cat > "$T"/init <<'EOI'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in $(cat /mods/order); do insmod /mods/$m || echo "UBVM: insmod $m failed"; done
+# usbfs says when a process takes an interface from its kernel driver
+# ("qcserial 1-1:1.0: disconnect by usbfs"): its dev_dbg lines into dmesg
+mount -t debugfs debugfs /sys/kernel/debug &&
+	echo 'module usbcore file devio.c +p' > /sys/kernel/debug/dynamic_debug/control ||
+	echo "UBVM: usbfs debug lines not enabled"
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host ||
 	{ echo "UBVM: 9p root mount failed"; poweroff -f; }
 mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs dev /host/dev
@@ -46,5 +51,6 @@ umount /host$UBVM_WORK
 sync; poweroff -f
 EOI
 chmod +x "$T"/init
-( cd "$T" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 ) > "$OUT.tmp"
-mv "$OUT.tmp" "$OUT"
+# several runs may build it at once: each writes its own file, the last rename wins
+( cd "$T" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 ) > "$OUT.$$.tmp"
+mv "$OUT.$$.tmp" "$OUT"

@@ -34,7 +34,9 @@ fi
 
 WORK=$(mktemp -d "$BUILD/usb-vm-$NAME-XXXXXX")
 SIMPID=
+WATCHPID=
 cleanup() {
+	[ -n "$WATCHPID" ] && kill "$WATCHPID" 2>/dev/null && wait "$WATCHPID" 2>/dev/null
 	[ -n "$SIMPID" ] && kill "$SIMPID" 2>/dev/null && wait "$SIMPID" 2>/dev/null
 	[ -n "${UBVM_KEEP:-}" ] || rm -rf "$WORK"
 }
@@ -60,6 +62,38 @@ until grep -q '^usbredir:' "$WORK/sim.out" 2>/dev/null; do
 done
 echo "$SIMPID" > "$WORK/sim.pid"
 
+# the guest's cable: the guest cannot signal host processes, so it appends
+# "in" or "out" to plug.req in the work folder (lib.sh: plug_in, pull_cable);
+# this watcher polls it every 20 ms, sends unbrick-sim SIGUSR2 (plug in) or
+# SIGUSR1 (pull), and appends "N in|out LATENCY_MS" to plug.ack, the latency
+# from the request file's write (its mtime, the host's clock) to the signal.
+# It ends with unbrick-sim or when the scenario is over (cleanup kills it).
+plug_watcher() {
+	done_n=0
+	while kill -0 "$SIMPID" 2>/dev/null; do
+		if [ -s "$WORK/plug.req" ]; then
+			total=$(wc -l < "$WORK/plug.req")
+			while [ "$done_n" -lt "$total" ]; do
+				done_n=$((done_n + 1))
+				req=$(sed -n "${done_n}p" "$WORK/plug.req")
+				case $req in
+				in) sig=USR2 ;;
+				out) sig=USR1 ;;
+				*) echo "$done_n $req ignored" >> "$WORK/plug.ack"; continue ;;
+				esac
+				kill -s "$sig" "$SIMPID" 2>/dev/null
+				t_sig=$(date +%s.%N)
+				t_req=$(stat -c %.9Y "$WORK/plug.req")
+				echo "$done_n $req $(echo "$t_sig $t_req" | awk '{printf "%.1f", ($1 - $2) * 1000}')" \
+					>> "$WORK/plug.ack"
+			done
+		fi
+		sleep 0.02
+	done
+}
+plug_watcher &
+WATCHPID=$!
+
 cat > "$WORK/guest.sh" <<EOG
 export UBVM_WORK='$WORK' UB_BUILD_DIR='$BUILD' UBVM_SCENARIO='$SCEN' UBVM_LIB='$HERE/scenarios/lib.sh'
 export XDG_CACHE_HOME='$WORK/cache' XDG_DATA_HOME='$WORK/data' XDG_CONFIG_HOME='$WORK/config'
@@ -73,7 +107,7 @@ guest
 EOG
 
 TBOOT=$(date +%s.%N)
-timeout "${UBVM_TIMEOUT:-180}" qemu-system-x86_64 -M q35,accel=tcg -cpu max -m 1024 -smp 2 \
+timeout "${UBVM_TIMEOUT:-180}" qemu-system-x86_64 -M q35,accel=tcg -cpu max -m "${UBVM_MEM:-1024}" -smp 2 \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 	-kernel "$KDIR/vmlinux" -initrd "$INITRD" \
 	-append "console=ttyS0 quiet panic=-1 UBVM_WORK=$WORK" \
@@ -86,6 +120,11 @@ QRC=$?
 echo "usb-vm: $NAME: QEMU ran $(echo "$(date +%s.%N) $TBOOT" | awk '{printf "%.1f", $1 - $2}') s (exit $QRC)"
 sed -n 's/^.*\(UBVM: .*\)$/  \1/p' "$WORK/console.log"
 grep -h '^UBVM' "$WORK/guest.log" 2>/dev/null | sed 's/^/  /'
+if [ -s "$WORK/plug.ack" ]; then
+	awk '{ n++; s += $3; if ($3 > m) m = $3 } END {
+		printf "usb-vm: cable requests from the guest: %d, request -> signal mean %.1f ms, max %.1f ms\n", n, s / n, m }' \
+		"$WORK/plug.ack"
+fi
 echo "usb-vm: $NAME: guest kernel, USB:"
 grep -E 'usb [0-9-]+: (New USB device found|Product:)|qcserial|cdc_acm|ttyUSB|ttyACM|usbfs|disconnect|USB disconnect' \
 	"$WORK/dmesg.txt" 2>/dev/null | sed 's/^/  /'

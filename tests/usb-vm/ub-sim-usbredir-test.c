@@ -14,6 +14,7 @@
 #include <usbredirparser.h>
 
 #include "sim/ub-sim-usbredir.h"
+#include "ub-mtk-test-common.h"
 
 /*
  * UbSimUsbredir without a VM: the test plays QEMU's side of the usbredir
@@ -21,7 +22,9 @@
  * bulk transfers both ways, ZLPs, cancellation, re-enumeration and unplug are
  * checked in milliseconds. The phone has a small test personality: it echoes
  * each transfer, answers "zlp:N" with N bytes ending with a ZLP, a ZLP from the
- * host with "ZLP", and ends the session ("reboots") on "reboot".
+ * host with "ZLP", and ends the session ("reboots") on "reboot". The plug
+ * tests use the simulated MediaTek phone: a preloader that boots on when
+ * nobody talks to it, and a DA that the cable's power cycle must forget.
  */
 
 #define UB_TEST_TIMEOUT_MS 3000
@@ -389,29 +392,52 @@ ub_test_serve_thread_cb(gpointer user_data)
 	return NULL;
 }
 
+/* QEMU connects to @phone's usbredir device */
 static void
-fixture_setup(Fixture *fx, gconstpointer data)
+fixture_start(Fixture *fx, UbSimPhone *phone, gboolean plug_on_request)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(UbSimStorage) storage = NULL;
 	gint fds[2] = {-1, -1};
 
-	fx->dir = g_dir_make_tmp("ub-sim-usbredir-XXXXXX", &error);
-	g_assert_no_error(error);
-	storage = ub_sim_storage_open(fx->dir, "emmc:16M", &error);
-	g_assert_no_error(error);
-	fx->phone = ub_sim_phone_new("redir-echo", storage, NULL, &error);
-	g_assert_no_error(error);
+	fx->phone = g_object_ref(phone);
 	fx->redir = ub_sim_usbredir_new(fx->phone);
+	ub_sim_usbredir_set_plug_on_request(fx->redir, plug_on_request);
 	fx->cancellable = g_cancellable_new();
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
 	fx->sim_fd = fds[0]; /* the serving object takes it over */
 	ub_test_peer_init(&fx->peer, fds[1]);
 	fx->thread = g_thread_new("serve", ub_test_serve_thread_cb, fx);
+}
 
-	/* hello both ways, then the device arrives */
-	g_assert_true(
-	    ub_test_peer_run(&fx->peer, ub_test_until_connects, GUINT_TO_POINTER(1), UB_TEST_TIMEOUT_MS));
+/* @data: NULL (the echo phone, plugged when QEMU connects), "echo-on-request"
+ * or "preloader-on-request" (a MediaTek preloader with a 200 ms window; both
+ * with the cable out until ub_sim_usbredir_plug_cable()) */
+static void
+fixture_setup(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbSimStorage) storage = NULL;
+	g_autoptr(UbSimPhone) phone = NULL;
+	gboolean mtk = g_strcmp0(data, "preloader-on-request") == 0;
+
+	fx->dir = g_dir_make_tmp("ub-sim-usbredir-XXXXXX", &error);
+	g_assert_no_error(error);
+	storage = ub_sim_storage_open(fx->dir, mtk ? "emmc:256M" : "emmc:16M", &error);
+	g_assert_no_error(error);
+	phone = ub_sim_phone_new(mtk ? "mtk" : "redir-echo", storage, NULL, &error);
+	g_assert_no_error(error);
+	if (mtk) {
+		UbSimMtk *sim = UB_SIM_MTK(ub_sim_phone_get_personality(phone));
+		ub_sim_mtk_set_preloader_mode(sim, TRUE);
+		ub_sim_mtk_set_handshake_window(sim, 200);
+	}
+	fixture_start(fx, phone, data != NULL);
+
+	/* hello both ways, then the device arrives (or, with the cable out, does not) */
+	if (data == NULL)
+		g_assert_true(ub_test_peer_run(&fx->peer,
+					       ub_test_until_connects,
+					       GUINT_TO_POINTER(1),
+					       UB_TEST_TIMEOUT_MS));
 }
 
 static void
@@ -429,6 +455,8 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 	g_clear_object(&fx->redir);
 	g_clear_object(&fx->phone);
 	g_clear_object(&fx->cancellable);
+	if (fx->dir == NULL)
+		return;
 	dir = g_dir_open(fx->dir, 0, NULL);
 	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
 		g_autofree gchar *path = g_build_filename(fx->dir, name, NULL);
@@ -614,6 +642,139 @@ ub_test_unplug(Fixture *fx, gconstpointer data)
 	g_assert_cmpuint(ub_sim_usbredir_get_plug_count(fx->redir), ==, 1);
 }
 
+/* the cable was out: nothing arrives until it is plugged in; plugging in a
+ * phone that is on the bus does nothing; a pulled cable plugged in again brings it back */
+static void
+ub_test_plug_on_request(Fixture *fx, gconstpointer data)
+{
+	g_autoptr(GBytes) echo = NULL;
+
+	g_assert_false(
+	    ub_test_peer_run(&fx->peer, ub_test_until_connects, GUINT_TO_POINTER(1), 300));
+	g_assert_cmpuint(ub_sim_usbredir_get_plug_count(fx->redir), ==, 0);
+
+	g_assert_true(ub_sim_usbredir_plug_cable(fx->redir));
+	g_assert_true(ub_test_peer_run(&fx->peer,
+				       ub_test_until_connects,
+				       GUINT_TO_POINTER(1),
+				       UB_TEST_TIMEOUT_MS));
+	echo = ub_test_peer_transact(&fx->peer, "hello", 512);
+	g_assert_cmpmem(g_bytes_get_data(echo, NULL), g_bytes_get_size(echo), "hello", 5);
+
+	/* on the bus already: no second arrival */
+	g_assert_false(ub_sim_usbredir_plug_cable(fx->redir));
+	g_assert_false(
+	    ub_test_peer_run(&fx->peer, ub_test_until_connects, GUINT_TO_POINTER(2), 300));
+
+	/* pulled, then plugged in again */
+	ub_sim_usbredir_pull_cable(fx->redir);
+	g_assert_true(ub_test_peer_run(&fx->peer,
+				       ub_test_until_disconnects,
+				       GUINT_TO_POINTER(1),
+				       UB_TEST_TIMEOUT_MS));
+	g_assert_false(
+	    ub_test_peer_run(&fx->peer, ub_test_until_connects, GUINT_TO_POINTER(2), 300));
+	g_assert_true(ub_sim_usbredir_plug_cable(fx->redir));
+	g_assert_true(ub_test_peer_run(&fx->peer,
+				       ub_test_until_connects,
+				       GUINT_TO_POINTER(2),
+				       UB_TEST_TIMEOUT_MS));
+	g_assert_cmpuint(ub_sim_usbredir_get_plug_count(fx->redir), ==, 2);
+	g_clear_pointer(&echo, g_bytes_unref);
+	echo = ub_test_peer_transact(&fx->peer, "again", 512);
+	g_assert_cmpmem(g_bytes_get_data(echo, NULL), g_bytes_get_size(echo), "again", 5);
+}
+
+/* a preloader arrives, says READY and, with nobody handshaking, boots on */
+static void
+ub_test_preloader_arrives(Fixture *fx, guint n)
+{
+	g_autoptr(GBytes) ready = NULL;
+	UbTestReply *r;
+
+	g_assert_true(ub_sim_usbredir_plug_cable(fx->redir));
+	g_assert_true(ub_test_peer_run(&fx->peer,
+				       ub_test_until_connects,
+				       GUINT_TO_POINTER(n),
+				       UB_TEST_TIMEOUT_MS));
+	g_assert_cmphex(fx->peer.connect.vendor_id, ==, 0x0e8d);
+	g_assert_cmphex(fx->peer.connect.product_id, ==, 0x2000);
+	r = ub_test_peer_wait(&fx->peer, ub_test_peer_bulk_in(&fx->peer, 512));
+	g_assert_cmpint(r->status, ==, usb_redir_success);
+	g_assert_cmpmem(g_bytes_get_data(r->data, NULL), 5, "READY", 5);
+}
+
+static void
+ub_test_replug_after_boot_on(Fixture *fx, gconstpointer data)
+{
+	UbTestReply *r;
+	guint8 byte = 0xa0;
+
+	ub_test_preloader_arrives(fx, 1);
+	/* the window passes: gone from the bus, and it stays away */
+	g_assert_true(ub_test_peer_run(&fx->peer,
+				       ub_test_until_disconnects,
+				       GUINT_TO_POINTER(1),
+				       UB_TEST_TIMEOUT_MS));
+	g_assert_false(
+	    ub_test_peer_run(&fx->peer, ub_test_until_connects, GUINT_TO_POINTER(2), 500));
+	g_assert_cmpuint(ub_sim_usbredir_get_plug_count(fx->redir), ==, 1);
+
+	/* plugged in again: a fresh preloader, which answers the handshake */
+	ub_test_preloader_arrives(fx, 2);
+	r = ub_test_peer_wait(&fx->peer, ub_test_peer_bulk_out(&fx->peer, &byte, 1));
+	g_assert_cmpint(r->status, ==, usb_redir_success);
+	for (guint i = 0; i < 5; i++) {
+		gsize sz = 0;
+		const guint8 *d;
+		r = ub_test_peer_wait(&fx->peer, ub_test_peer_bulk_in(&fx->peer, 512));
+		g_assert_cmpint(r->status, ==, usb_redir_success);
+		d = g_bytes_get_data(r->data, &sz);
+		/* READY output queued before the byte came */
+		if (sz == 1) {
+			g_assert_cmphex(d[0], ==, 0x5f);
+			return;
+		}
+	}
+	g_assert_not_reached();
+}
+
+/* a DA that switched to 0e8d:2001 is gone after the cable's power cycle: the
+ * phone arrives in its initial mode, the preloader at 0e8d:2000 */
+static void
+ub_test_power_cycle(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(UbMtkTestPhone) tp = NULL;
+	g_autoptr(UbProgress) progress = ub_progress_new();
+	Fixture fx = {0};
+
+	/* a preloader (the BootROM would need its EMI settings) whose DA asks for 2001 */
+	tp = ub_mtk_test_phone_new("emmc:256M", NULL, TRUE, TRUE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ub_device_open(tp->device, progress, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(tp->n_reconnects, ==, 1);
+	/* the host goes away while the DA runs at 2001: a replug would find the DA */
+	ub_transport_close(ub_device_get_transport(tp->device));
+	g_assert_true(ub_sim_phone_wait(tp->phone, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(ub_sim_mtk_get_session_mode(tp->sim), ==, "da");
+
+	fixture_start(&fx, tp->phone, TRUE);
+	g_assert_true(ub_sim_usbredir_plug_cable(fx.redir));
+	g_assert_true(ub_test_peer_run(&fx.peer,
+				       ub_test_until_connects,
+				       GUINT_TO_POINTER(1),
+				       UB_TEST_TIMEOUT_MS));
+	g_assert_cmphex(fx.peer.connect.vendor_id, ==, 0x0e8d);
+	g_assert_cmphex(fx.peer.connect.product_id, ==, 0x2000);
+	g_assert_cmpint(fx.peer.connect.speed, ==, usb_redir_speed_high);
+	g_assert_cmpstr(ub_sim_mtk_get_session_mode(tp->sim), ==, "preloader");
+	g_assert_false(ub_sim_mtk_get_da_running(tp->sim));
+	fixture_teardown(&fx, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -629,5 +790,18 @@ main(int argc, char **argv)
 		   ub_test_reenumerate,
 		   fixture_teardown);
 	g_test_add("/ub/sim/usbredir/unplug", Fixture, NULL, fixture_setup, ub_test_unplug, fixture_teardown);
+	g_test_add("/ub/sim/usbredir/plug-on-request",
+		   Fixture,
+		   "echo-on-request",
+		   fixture_setup,
+		   ub_test_plug_on_request,
+		   fixture_teardown);
+	g_test_add("/ub/sim/usbredir/replug-after-boot-on",
+		   Fixture,
+		   "preloader-on-request",
+		   fixture_setup,
+		   ub_test_replug_after_boot_on,
+		   fixture_teardown);
+	g_test_add_func("/ub/sim/usbredir/power-cycle", ub_test_power_cycle);
 	return g_test_run();
 }

@@ -28,7 +28,8 @@ guest() {
 	run_cli download download --device usb:05c6:9008 --loader "$PKG/prog_firehose_demo.elf" \
 		"$PKG/rawprogram0.xml"
 	grep -q "verified\|Verified\|verify" "$UBVM_WORK/download.log" || die "download did not verify"
-	# libusb detached qcserial from the interface to claim it
+	# libusb took the interface from qcserial (usbfs says so) to claim it
+	wait_dmesg 'qcserial [0-9-]+:1.0: disconnect by usbfs' 2
 	wait_dmesg 'converter now disconnected from ttyUSB0' 2
 	run_cli readback readback --device usb:05c6:9008 --loader "$PKG/prog_firehose_demo.elf" \
 		-o "$UBVM_WORK/back" boot_a system

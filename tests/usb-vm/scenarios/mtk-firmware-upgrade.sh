@@ -22,6 +22,8 @@ guest() {
 	run_cli download download --device usb:0e8d:0003 --da "$PKG/MTK_AllInOne_DA_demo.bin" \
 		--mode firmware-upgrade "$PKG/MT6765_Android_scatter.txt"
 	grep -E "2001|re-enumerat|high speed|USB speed" "$UBVM_WORK/download.log" | head -3 | sed 's/^/UBVM:   cli: /'
+	# libusb took the data interface from cdc_acm (usbfs says so) to claim it
+	wait_dmesg 'cdc_acm [0-9-]+:1.1: disconnect by usbfs' 2
 	wait_dmesg 'idProduct=2001' 2
 	step "Firmware Upgrade done"
 }
