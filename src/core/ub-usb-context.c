@@ -420,7 +420,9 @@ ub_usb_context_set_error(GError **error, gint rc, const gchar *format, ...)
 		break;
 	case LIBUSB_ERROR_NO_DEVICE:
 		code = UB_ERROR_DEVICE_GONE;
-		hint = g_strdup("the device was disconnected");
+		/* libusb's text already says it may have been disconnected */
+		hint = g_strdup("check the cable and the port (a loose cable, or a hub that "
+				"cuts power), put the phone back into its mode and start again");
 		break;
 	case LIBUSB_ERROR_NOT_FOUND:
 		code = UB_ERROR_NOT_FOUND;

@@ -7,7 +7,7 @@ PKG_REL=cache/unbrick/demo/demo_flat_build
 
 host_prepare() {
 	# the demo's Firehose programmer
-	"$CLI" demo --kind edl > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo edl || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/prog_firehose_demo.elf" ] || return 1
 	"$UB_BUILD_DIR/src/sim/unbrick-sim" $SIM_ARGS --storage "$UBVM_WORK/phone" --listen none \
 		> /dev/null 2>&1

@@ -7,7 +7,7 @@ SIM_ARGS="--kind mtk --full-speed --emmc 4G"
 PKG_REL=cache/unbrick/demo/demo_scatter
 
 host_prepare() {
-	"$CLI" demo --kind mtk > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo mtk || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/MTK_AllInOne_DA_demo.bin" ] || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/preloader_unbrick_demo.bin" ] || return 1
 	"$UB_BUILD_DIR/src/sim/unbrick-sim" $SIM_ARGS --storage "$UBVM_WORK/phone" --listen none \

@@ -6,7 +6,7 @@ SIM_ARGS="--kind edl --emmc 2G"
 PKG_REL=cache/unbrick/demo/demo_flat_build
 
 host_prepare() {
-	"$CLI" demo --kind edl > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo edl || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/prog_firehose_demo.elf" ] || return 1
 }
 

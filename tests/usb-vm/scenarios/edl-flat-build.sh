@@ -6,16 +6,10 @@ PKG_REL=cache/unbrick/demo/demo_flat_build
 
 host_prepare() {
 	# the CLI's own demo writes the flat build to the cache (and checks it in-process)
-	"$CLI" demo --kind edl > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo edl || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/rawprogram0.xml" ] || return 1
 	# a phone with wiped flash, as in the demo: the flat build brings the partition tables
-	"$UB_BUILD_DIR/src/sim/unbrick-sim" $SIM_ARGS --storage "$UBVM_WORK/phone" --listen none \
-		> /dev/null 2>&1
-	for lun in "$UBVM_WORK"/phone/lun*.img; do
-		size=$(wc -c < "$lun")
-		dd if=/dev/zero of="$lun" bs=65536 count=1 conv=notrunc status=none
-		dd if=/dev/zero of="$lun" bs=65536 count=1 seek=$((size / 65536 - 1)) conv=notrunc status=none
-	done
+	host_wiped_phone
 	[ -e "$UBVM_WORK/phone/lun2.img" ]
 }
 

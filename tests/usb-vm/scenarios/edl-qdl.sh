@@ -6,7 +6,7 @@ SIM_ARGS="--kind edl --ufs 3:64M"
 FLAT_REL=qdl-flat
 
 host_prepare() {
-	"$CLI" demo --kind edl > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo edl || return 1
 	fb=$UBVM_WORK/cache/unbrick/demo/demo_flat_build
 	mkdir "$UBVM_WORK/$FLAT_REL"
 	cp "$fb"/*.xml "$fb"/*.bin "$fb"/*.img "$fb"/*.elf "$UBVM_WORK/$FLAT_REL/"
@@ -14,13 +14,7 @@ host_prepare() {
 	sed -i 's/\(filename="system.img"[^>]*\)sparse="true"/\1sparse="false"/' \
 		"$UBVM_WORK/$FLAT_REL/rawprogram0.xml"
 	# wiped flash, as in edl-flat-build
-	"$UB_BUILD_DIR/src/sim/unbrick-sim" $SIM_ARGS --storage "$UBVM_WORK/phone" --listen none \
-		> /dev/null 2>&1
-	for lun in "$UBVM_WORK"/phone/lun*.img; do
-		size=$(wc -c < "$lun")
-		dd if=/dev/zero of="$lun" bs=65536 count=1 conv=notrunc status=none
-		dd if=/dev/zero of="$lun" bs=65536 count=1 seek=$((size / 65536 - 1)) conv=notrunc status=none
-	done
+	host_wiped_phone
 }
 
 guest() {

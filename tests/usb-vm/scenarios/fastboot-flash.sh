@@ -8,7 +8,7 @@ SIM_ARGS="--kind fastboot --no-text"
 PKG_REL=cache/unbrick/demo/demo_rom
 
 host_prepare() {
-	"$CLI" demo --kind fastboot > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo fastboot || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/images/boot.img" ]
 }
 

@@ -75,6 +75,25 @@ start_udevd() {
 	step "systemd-udevd running"
 }
 
+# host_demo KIND: the CLI's own demo writes KIND's demo package into the cache
+# (and checks it in-process); fails with the end of its log (host)
+host_demo() {
+	"$CLI" demo --kind "$1" > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+}
+
+# host_wiped_phone: creates the phone of SIM_ARGS and wipes both ends of each
+# LUN/user area, as a phone whose partition tables are gone (host)
+host_wiped_phone() {
+	"$UB_BUILD_DIR/src/sim/unbrick-sim" $SIM_ARGS --storage "$UBVM_WORK/phone" --listen none \
+		> /dev/null 2>&1
+	for lun in "$UBVM_WORK"/phone/lun*.img; do
+		size=$(wc -c < "$lun")
+		dd if=/dev/zero of="$lun" bs=65536 count=1 conv=notrunc status=none
+		dd if=/dev/zero of="$lun" bs=65536 count=1 seek=$((size / 65536 - 1)) conv=notrunc status=none
+	done
+	[ -e "$UBVM_WORK/phone/lun0.img" ]
+}
+
 # demo_matches KIND PARTITION FILE: FILE starts with the demo package's image for PARTITION
 demo_matches() {
 	set -- "$3" $("$DUMP" demo "$1" "$2") "" ""

@@ -7,7 +7,7 @@ SIM_ARGS="--kind mtk --full-speed"
 PKG_REL=cache/unbrick/demo/demo_scatter
 
 host_prepare() {
-	"$CLI" demo --kind mtk > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo mtk || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/MT6765_Android_scatter.txt" ] || return 1
 	"$UB_BUILD_DIR/tests/ub-usb-vm-prepare" mtk "$UBVM_WORK/phone" || return 1
 	"$DUMP" sha256 "$UBVM_WORK/phone" nvram > "$UBVM_WORK/nvram.before"

@@ -10,7 +10,7 @@ PKG_REL=cache/unbrick/demo/demo_flat_build
 SEAT_UID=65534
 
 host_prepare() {
-	"$CLI" demo --kind edl > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo edl || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/prog_firehose_demo.elf" ] || return 1
 	chmod -R a+rX "$UBVM_WORK"
 }

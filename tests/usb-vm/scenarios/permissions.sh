@@ -13,7 +13,7 @@ SEAT_UID=65534
 OTHER_UID=65533
 
 host_prepare() {
-	"$CLI" demo --kind fastboot > "$UBVM_WORK/demo.log" 2>&1 || { tail "$UBVM_WORK/demo.log"; return 1; }
+	host_demo fastboot || return 1
 	[ -e "$UBVM_WORK/$PKG_REL/images/boot.img" ] || return 1
 	# the guest's users read the package over 9p, which shows the host's modes
 	chmod -R a+rX "$UBVM_WORK"
