@@ -388,6 +388,7 @@ ub_download_page_update_state(UbDownloadPage *self)
 	guint n_selected = 0;
 	guint n_writable = 0;
 	guint64 bytes = 0;
+	gboolean sizes_known = TRUE;
 
 	g_clear_pointer(&self->problem, g_free);
 	for (guint i = 0; i < self->rows->len; i++) {
@@ -400,6 +401,8 @@ ub_download_page_update_state(UbDownloadPage *self)
 		n_selected++;
 		if (part->size != UB_PACKAGE_UNKNOWN)
 			bytes += part->size;
+		else
+			sizes_known = FALSE;
 		if (self->problem == NULL &&
 		    ub_download_row_get_note(row) == UB_DOWNLOAD_ROW_NOTE_ERROR)
 			self->problem = g_strdup_printf("%s: %s",
@@ -440,7 +443,15 @@ ub_download_page_update_state(UbDownloadPage *self)
 	gtk_widget_set_visible(GTK_WIDGET(self->problem_image), FALSE);
 	gtk_style_context_add_class(gtk_widget_get_style_context(GTK_WIDGET(self->problem_label)),
 				    "dim-label");
-	if (self->package != NULL) {
+	if (self->package != NULL && !sizes_known) {
+		/* a fastboot ROM states no partition sizes: no total to promise */
+		/* TRANSLATORS: "3 of 12 partitions ticked" */
+		summary = g_strdup_printf(ngettext("%u of %u partition ticked",
+						   "%u of %u partitions ticked",
+						   n_writable),
+					  n_selected,
+					  n_writable);
+	} else if (self->package != NULL) {
 		g_autofree gchar *total = ub_text_format_size(bytes);
 		/* TRANSLATORS: "3 of 12 partitions ticked, up to 1.2 GB" */
 		summary = g_strdup_printf(ngettext("%u of %u partition ticked, up to %s",
