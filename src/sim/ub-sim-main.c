@@ -97,6 +97,44 @@ ub_sim_main_serve_one(UbSimMain *self, UbTransport *transport)
 	g_printerr("unbrick-sim: %s: session ended\n", ub_transport_get_name(transport));
 }
 
+/* the next host on the listening socket, or -1 once serving is cancelled
+ * (or poll fails); @addr may be %NULL */
+static gint
+ub_sim_main_accept(UbSimMain *self,
+		   GPollFD *cancel_fd,
+		   struct sockaddr *addr,
+		   socklen_t *addrlen)
+{
+	while (!g_cancellable_is_cancelled(self->cancellable)) {
+		struct pollfd fds[2] = {{0}};
+		socklen_t len = addrlen != NULL ? *addrlen : 0;
+		gint fd;
+
+		fds[0].fd = self->listen_fd;
+		fds[0].events = POLLIN;
+		fds[1].fd = cancel_fd->fd;
+		fds[1].events = POLLIN;
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			g_printerr("unbrick-sim: poll: %s\n", g_strerror(errno));
+			return -1;
+		}
+		if (g_cancellable_is_cancelled(self->cancellable))
+			return -1;
+		fd = accept4(self->listen_fd, addr, addr != NULL ? &len : NULL, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+				g_printerr("unbrick-sim: accept: %s\n", g_strerror(errno));
+			continue;
+		}
+		if (addrlen != NULL)
+			*addrlen = len;
+		return fd;
+	}
+	return -1;
+}
+
 static gpointer
 ub_sim_main_tcp_thread_cb(gpointer user_data)
 {
@@ -105,32 +143,15 @@ ub_sim_main_tcp_thread_cb(gpointer user_data)
 
 	if (!g_cancellable_make_pollfd(self->cancellable, &cancel_fd))
 		return NULL;
-	while (!g_cancellable_is_cancelled(self->cancellable)) {
-		struct pollfd fds[2] = {{0}};
+	while (TRUE) {
 		struct sockaddr_in addr = {0};
 		socklen_t addrlen = sizeof(addr);
 		g_autofree gchar *name = NULL;
 		g_autoptr(UbTransport) transport = NULL;
-		gint fd;
+		gint fd = ub_sim_main_accept(self, &cancel_fd, (struct sockaddr *)&addr, &addrlen);
 
-		fds[0].fd = self->listen_fd;
-		fds[0].events = POLLIN;
-		fds[1].fd = cancel_fd.fd;
-		fds[1].events = POLLIN;
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			g_printerr("unbrick-sim: poll: %s\n", g_strerror(errno));
+		if (fd < 0)
 			break;
-		}
-		if (g_cancellable_is_cancelled(self->cancellable))
-			break;
-		fd = accept4(self->listen_fd, (struct sockaddr *)&addr, &addrlen, SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
-				g_printerr("unbrick-sim: accept: %s\n", g_strerror(errno));
-			continue;
-		}
 		name = g_strdup_printf("tcp:%s:%u", inet_ntoa(addr.sin_addr), ntohs(addr.sin_port));
 		g_printerr("unbrick-sim: %s: connected\n", name);
 
@@ -252,30 +273,13 @@ ub_sim_main_usbredir_thread_cb(gpointer user_data)
 
 	if (!g_cancellable_make_pollfd(self->cancellable, &cancel_fd))
 		return NULL;
-	while (!g_cancellable_is_cancelled(self->cancellable)) {
-		struct pollfd fds[2] = {{0}};
+	while (TRUE) {
 		g_autoptr(UbSimUsbredir) usbredir = NULL;
 		g_autoptr(GError) error_local = NULL;
-		gint fd;
+		gint fd = ub_sim_main_accept(self, &cancel_fd, NULL, NULL);
 
-		fds[0].fd = self->listen_fd;
-		fds[0].events = POLLIN;
-		fds[1].fd = cancel_fd.fd;
-		fds[1].events = POLLIN;
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			g_printerr("unbrick-sim: poll: %s\n", g_strerror(errno));
+		if (fd < 0)
 			break;
-		}
-		if (g_cancellable_is_cancelled(self->cancellable))
-			break;
-		fd = accept4(self->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
-				g_printerr("unbrick-sim: accept: %s\n", g_strerror(errno));
-			continue;
-		}
 		g_printerr("unbrick-sim: usbredir: QEMU connected\n");
 		usbredir = ub_sim_usbredir_new(self->phone);
 		ub_sim_usbredir_set_plug_on_request(usbredir, self->plug_on_signal);
