@@ -241,6 +241,7 @@ ub_test_identify(void)
 	Fixture fx = {0};
 	GHashTable *extra;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
 	g_autoptr(libusb_device) usb_device = NULL;
 	g_autoptr(UbUsbDeviceInfo) info = NULL;
 	UbUsbTransport *usb;
@@ -254,7 +255,9 @@ ub_test_identify(void)
 	g_assert_cmpint(ub_usb_transport_get_interface_number(usb), ==, 0);
 	g_assert_cmphex(ub_usb_transport_get_ep_in(usb), ==, 0x81);
 	g_assert_cmphex(ub_usb_transport_get_ep_out(usb), ==, 0x01);
-	usb_device = ub_usb_context_find_by_path("1-2", &error);
+	usb_ctx = ub_usb_context_acquire(&error);
+	g_assert_no_error(error);
+	usb_device = ub_usb_context_find_device_by_path(usb_ctx, "1-2", &error);
 	g_assert_no_error(error);
 	info = ub_usb_device_info_new_from_libusb(usb_device, &error);
 	g_assert_no_error(error);

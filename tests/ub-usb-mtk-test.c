@@ -196,6 +196,7 @@ ub_test_preloader_boots_on(void)
 {
 	Fixture fx = {0};
 	g_autoptr(GError) error = NULL;
+	g_autoptr(UbUsbContext) usb_ctx = NULL;
 	g_autoptr(libusb_device) usb_device = NULL;
 	gint64 start = g_get_monotonic_time();
 	gdouble secs;
@@ -210,7 +211,9 @@ ub_test_preloader_boots_on(void)
 	g_assert_cmpint(ub_umockdev_mtk_get_first_byte_latency(fx.usb), ==, -1);
 	/* the "READY" of its listen loop went out; the port is gone now */
 	g_assert_cmpuint(ub_umockdev_mtk_get_bytes_sent(fx.usb), >=, 5);
-	usb_device = ub_usb_context_find_by_path("1-6", &error);
+	usb_ctx = ub_usb_context_acquire(&error);
+	g_assert_no_error(error);
+	usb_device = ub_usb_context_find_device_by_path(usb_ctx, "1-6", &error);
 	g_assert_null(usb_device);
 	g_assert_nonnull(error);
 	fixture_stop(&fx);

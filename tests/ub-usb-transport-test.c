@@ -565,8 +565,10 @@ ub_usb_transport_test_endpoints(void)
 
 	/* asking for the interface without a bulk pair */
 	{
-		g_autoptr(libusb_device) usbdev =
-		    ub_usb_context_find_by_vid_pid(0x0e8d, 0x0003, &error);
+		g_autoptr(UbUsbContext) usb_ctx = ub_usb_context_acquire(&error);
+		g_autoptr(libusb_device) usbdev = NULL;
+		g_assert_no_error(error);
+		usbdev = ub_usb_context_find_device_by_vid_pid(usb_ctx, 0x0e8d, 0x0003, &error);
 		g_assert_no_error(error);
 		transport_bad = ub_usb_transport_new_for_device(usbdev, 0, &error);
 		g_assert_error(error, UB_ERROR, UB_ERROR_NOT_SUPPORTED);

@@ -561,29 +561,6 @@ ub_usb_context_find_device_by_vid_pid(UbUsbContext *self,
 	return ub_usb_context_find(self, ub_usb_context_match_vid_pid_cb, ids, what, error);
 }
 
-/**
- * ub_usb_context_find_by_vid_pid:
- * @vid: vendor ID
- * @pid: product ID
- * @error: (nullable): return location for a #GError
- *
- * Like ub_usb_context_find_device_by_vid_pid() on the shared default context,
- * which without hotplug events (ub_usb_context_should_poll()) does not see
- * devices that arrived after its creation: code that must see the bus as it
- * is now uses ub_usb_context_acquire() instead.
- *
- * Returns: (transfer full): the first matching device of the default context
- *   (release with libusb_unref_device()), or %NULL with %UB_ERROR_NOT_FOUND
- */
-libusb_device *
-ub_usb_context_find_by_vid_pid(guint16 vid, guint16 pid, GError **error)
-{
-	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
-	if (holder == NULL)
-		return NULL;
-	return ub_usb_context_find_device_by_vid_pid(holder, vid, pid, error);
-}
-
 static gboolean
 ub_usb_context_match_path_cb(libusb_device *dev, gconstpointer user_data, gint *rc_open)
 {
@@ -608,25 +585,6 @@ ub_usb_context_find_device_by_path(UbUsbContext *self, const gchar *path, GError
 	g_return_val_if_fail(path != NULL, NULL);
 	what = g_strdup_printf("at %s", path);
 	return ub_usb_context_find(self, ub_usb_context_match_path_cb, path, what, error);
-}
-
-/**
- * ub_usb_context_find_by_path:
- * @path: a "BUS-PORT[.PORT...]" path as from ub_usb_context_get_device_path()
- * @error: (nullable): return location for a #GError
- *
- * Like ub_usb_context_find_device_by_path() on the shared default context
- * (see ub_usb_context_find_by_vid_pid() for what that misses).
- *
- * Returns: (transfer full): the device, or %NULL with %UB_ERROR_NOT_FOUND
- */
-libusb_device *
-ub_usb_context_find_by_path(const gchar *path, GError **error)
-{
-	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
-	if (holder == NULL)
-		return NULL;
-	return ub_usb_context_find_device_by_path(holder, path, error);
 }
 
 static gboolean
@@ -677,22 +635,3 @@ ub_usb_context_find_device_by_serial(UbUsbContext *self, const gchar *serial, GE
 	return ub_usb_context_find(self, ub_usb_context_match_serial_cb, serial, what, error);
 }
 
-/**
- * ub_usb_context_find_by_serial:
- * @serial: the iSerialNumber string, e.g. "_SN:ABCD1234"
- * @error: (nullable): return location for a #GError
- *
- * Like ub_usb_context_find_device_by_serial() on the shared default context
- * (see ub_usb_context_find_by_vid_pid() for what that misses).
- *
- * Returns: (transfer full): the device, or %NULL with %UB_ERROR_NOT_FOUND, or
- *   %UB_ERROR_PERMISSION_DENIED if some device could not be opened
- */
-libusb_device *
-ub_usb_context_find_by_serial(const gchar *serial, GError **error)
-{
-	UbUsbContext *holder = ub_usb_context_get_default_holder(error);
-	if (holder == NULL)
-		return NULL;
-	return ub_usb_context_find_device_by_serial(holder, serial, error);
-}

@@ -604,7 +604,7 @@ ub_usb_transport_new_full(UbUsbContext *usb_ctx,
 /**
  * ub_usb_transport_new_for_device:
  * @dev: a device listed through a #UbUsbContext that is still alive, e.g. from
- *   ub_usb_context_find_by_path()
+ *   ub_usb_context_find_device_by_path()
  * @interface_number: the interface to claim, or -1 for the first one with a
  *   bulk IN and a bulk OUT endpoint
  * @error: (nullable): return location for a #GError
